@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Swift settings shared by every Swift target. Swift 6 language mode (complete strict
+/// concurrency checking) is the default for tools-version 6; no unsafe flags, so other packages
+/// can depend on this one by version.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(
+            name: "Sluice",
+            targets: ["SluiceCSV", "SluiceSchema", "SluiceWarehouse", "SluicePipeline"]
+        ),
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C libraries, linked from the system (thin module maps, no vendored code).
+        .systemLibrary(
+            name: "CSluiceSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "CSluiceYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .systemLibrary(
+            name: "CSluiceZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+
+        // MARK: Engine modules.
+        .target(name: "SluiceCSV", swiftSettings: strictSettings),
+        .target(name: "SluiceSchema", dependencies: ["CSluiceYAML"], swiftSettings: strictSettings),
+        .target(name: "SluiceWarehouse", dependencies: ["CSluiceSQLite"], swiftSettings: strictSettings),
+        .target(
+            name: "SluicePipeline",
+            dependencies: [
+                "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The command-line tool.
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluicePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests.
+        .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
+        .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"]),
+        .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd"]),
+        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice"]),
+    ]
+)
