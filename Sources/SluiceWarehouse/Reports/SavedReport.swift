@@ -1,0 +1,101 @@
+import Foundation
+
+/// A saved SQL report: one `.sql` file whose leading comment lines describe it.
+///
+/// ```sql
+/// -- title: Most common travel time, rural students
+/// -- description: The travel time shared by the most rural students.
+/// SELECT …;
+/// ```
+/// Every `-- key: value` line before the first SQL line becomes a property; `title` and
+/// `description` have their own fields. The file is plain SQLite SQL: it runs unchanged in
+/// the `sqlite3` shell.
+public struct SavedReport: Sendable, Hashable {
+    /// The file name without `.sql` (`q1_mother_jobs_of_young_male_students`).
+    public var name: String
+    /// The `-- title:` line, or the name when there is none.
+    public var title: String
+    /// The `-- description:` line, or an empty string.
+    public var description: String
+    /// Every `-- key: value` header property, keys lower-cased (includes title and description).
+    public var properties: [String: String]
+    /// The whole file text, comments included, as SQLite receives it.
+    public var sql: String
+
+    /// Parses a report from its file name and text.
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+        var properties: [String: String] = [:]
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard trimmed.hasPrefix("--") else { break }
+            let comment = trimmed.dropFirst(2)
+            guard let colon = comment.firstIndex(of: ":") else { continue }
+            let key = comment[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if !key.isEmpty, !key.contains(" "), properties[key] == nil { properties[key] = value }
+        }
+        self.properties = properties
+        self.title = properties["title"] ?? name
+        self.description = properties["description"] ?? ""
+    }
+
+    /// Reads one report file.
+    ///
+    /// - Throws: ``WarehouseError`` `report-unreadable` when the file cannot be read as UTF-8.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw WarehouseError(code: .reportUnreadable, message: "cannot read report \(url.path): \(error.localizedDescription)")
+        }
+        self.init(name: url.deletingPathExtension().lastPathComponent, sql: text)
+    }
+}
+
+/// The saved reports of a folder (`queries/`), in file-name order.
+public struct ReportCatalog: Sendable {
+    /// Every report, sorted by name (so `q1_…` comes before `q2_…`).
+    public var reports: [SavedReport]
+
+    /// Loads every `*.sql` file in `directory`.
+    ///
+    /// - Throws: ``WarehouseError`` `report-unreadable` if the folder or a file cannot be read.
+    public init(directory: URL) throws {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw WarehouseError(code: .reportUnreadable, message: "cannot list reports in \(directory.path): \(error.localizedDescription)")
+        }
+        reports = try names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.sorted().map { name in
+            try SavedReport(contentsOf: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Creates a catalog from reports already in memory.
+    public init(reports: [SavedReport]) {
+        self.reports = reports.sorted { $0.name < $1.name }
+    }
+
+    /// Picks reports by name: an exact name, or a unique prefix such as `q3`.
+    ///
+    /// - Returns: All reports when `names` is empty, else the chosen ones in the order given.
+    /// - Throws: ``WarehouseError`` `report-not-found` listing the names that are available.
+    public func select(_ names: [String]) throws -> [SavedReport] {
+        guard !names.isEmpty else { return reports }
+        return try names.map { wanted in
+            if let exact = reports.first(where: { $0.name == wanted }) { return exact }
+            let matches = reports.filter { $0.name.hasPrefix(wanted + "_") || $0.name.hasPrefix(wanted) }
+            guard matches.count == 1 else {
+                let available = reports.map(\.name).joined(separator: ", ")
+                let problem = matches.isEmpty ? "no report named '\(wanted)'" : "'\(wanted)' matches \(matches.count) reports"
+                throw WarehouseError(code: .reportNotFound, message: "\(problem); available: \(available)")
+            }
+            return matches[0]
+        }
+    }
+}

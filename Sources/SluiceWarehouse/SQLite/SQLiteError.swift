@@ -1,0 +1,55 @@
+import CSluiceSQLite
+
+/// An error reported by SQLite, with its result code, its message and the SQL that caused it.
+///
+/// `description` reads like a diagnostic and never includes bound values, which may hold
+/// personal data (the SQL text is shown, its arguments are not).
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    /// SQLite's extended result code (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY`, …).
+    public var extendedCode: Int32
+    /// SQLite's primary result code: the low byte of ``extendedCode``.
+    public var code: Int32 { extendedCode & 0xFF }
+    /// SQLite's own message (`sqlite3_errmsg`), or the generic text for the code.
+    public var message: String
+    /// The statement being prepared or run, if any.
+    public var sql: String?
+
+    /// Creates an error from its parts; prefer ``init(code:db:sql:)`` inside the interop layer.
+    public init(extendedCode: Int32, message: String, sql: String? = nil) {
+        self.extendedCode = extendedCode
+        self.message = message
+        self.sql = sql
+    }
+
+    /// The one place where a SQLite result code becomes a Swift error.
+    ///
+    /// Takes the connection's message (`sqlite3_errmsg`) when there is a connection, otherwise
+    /// SQLite's generic text for the code (`sqlite3_errstr`).
+    init(code: Int32, db: OpaquePointer?, sql: String? = nil) {
+        let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+        self.init(extendedCode: code, message: message, sql: sql)
+    }
+
+    /// `true` for constraint failures (`SQLITE_CONSTRAINT`), e.g. a duplicate key.
+    public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+
+    /// `true` when the database was busy or locked past the busy timeout.
+    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+
+    /// `true` when a write was refused because the connection or the file is read-only.
+    public var isReadOnly: Bool { code == SQLITE_READONLY || code == SQLITE_AUTH }
+
+    /// A one-line diagnostic: `SQLite error 19 (SQLITE_CONSTRAINT_UNIQUE…): message — in: SQL`.
+    public var description: String {
+        var text = "SQLite error \(extendedCode): \(message)"
+        if let sql { text += " — in: \(sql.trimmingSQLWhitespace())" }
+        return text
+    }
+}
+
+extension String {
+    /// The SQL text on one line, for messages.
+    func trimmingSQLWhitespace() -> String {
+        split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == " " }).joined(separator: " ")
+    }
+}
