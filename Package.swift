@@ -66,9 +66,12 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
-        .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"]),
+        .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"], exclude: ["Fixtures"]),
         .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd"]),
-        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline"]),
+        .testTarget(
+            name: "SluicePipelineTests",
+            dependencies: ["SluicePipeline", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice"]),
     ]
 )

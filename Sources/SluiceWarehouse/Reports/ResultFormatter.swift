@@ -64,10 +64,11 @@ public enum ResultFormatter {
         }
     }
 
-    /// Encodes any value as compact JSON with a trailing newline.
+    /// Encodes any value as compact JSON with sorted keys (stable output for scripts and diffs)
+    /// and a trailing newline.
     public static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = (try? encoder.encode(value)) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }

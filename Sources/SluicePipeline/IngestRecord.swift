@@ -1,0 +1,129 @@
+/// How one input file ended: loaded, rejected (quarantined) or recognised as a duplicate.
+public enum IngestStatus: String, Sendable, Hashable, Codable {
+    /// Its rows are in the warehouse.
+    case loaded
+    /// Refused; a copy and its reason report are in `failed/`.
+    case rejected
+    /// The same bytes were loaded before; nothing was loaded again.
+    case duplicate
+}
+
+/// Why a file was rejected; stable identifiers for scripts (`reason` in JSON).
+public enum RejectionReason: String, Sendable, Hashable, Codable {
+    /// The file holds no header line.
+    case emptyFile = "empty-file"
+    /// The CSV syntax is broken (an unterminated quote, a stray quote, …).
+    case malformedCSV = "malformed-csv"
+    /// The header's column names do not match the schema.
+    case headerMismatch = "header-mismatch"
+    /// Some values break the schema's rules.
+    case invalidValues = "invalid-values"
+    /// The bytes are not valid UTF-8 where text was expected.
+    case invalidEncoding = "invalid-encoding"
+}
+
+/// The outcome of ingesting one file, as printed by `sluice ingest --json` and kept in the ledger.
+public struct IngestRecord: Sendable, Hashable, Encodable {
+    /// The file name as delivered (`student-mat.csv`).
+    public var source: String
+    /// The full path the file was read from.
+    public var sourcePath: String
+    /// How it ended.
+    public var status: IngestStatus
+    /// Why it was rejected, when it was.
+    public var reason: RejectionReason?
+    /// A one-line human explanation.
+    public var message: String
+    /// SHA-256 of the file's bytes, 64 hex digits.
+    public var sha256: String
+    /// File size in bytes.
+    public var size: Int
+    /// Data rows read (the header not counted).
+    public var rowsRead: Int
+    /// Rows written to the warehouse.
+    public var rowsLoaded: Int
+    /// Rows dropped because a value was missing.
+    public var rowsDroppedMissing: Int
+    /// Rows dropped because an identical row came earlier in the same file.
+    public var rowsDroppedDuplicate: Int
+    /// Rows with at least one rule violation.
+    public var rowsInvalid: Int
+    /// Path of `failed/<name>.errors.json`, for rejected files.
+    public var errorsReport: String?
+    /// Where the input went afterwards (archive or quarantine copy), when it was moved or copied.
+    public var storedAt: String?
+    /// The ledger row id.
+    public var ledgerID: Int64?
+    /// For duplicates: the ledger id of the earlier load.
+    public var duplicateOf: Int64?
+
+    /// Rows dropped for any reason: missing values plus in-file duplicates.
+    public var rowsDropped: Int { rowsDroppedMissing + rowsDroppedDuplicate }
+
+    private enum CodingKeys: String, CodingKey {
+        case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
+            errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
+            rowsDroppedDuplicate = "rows_dropped_duplicate", rowsInvalid = "rows_invalid", sourcePath = "source_path",
+            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
+    }
+
+    /// Encodes with snake_case keys, the contract keys first; absent optionals as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(status, forKey: .status)
+        try container.encode(rowsRead, forKey: .rowsRead)
+        try container.encode(rowsLoaded, forKey: .rowsLoaded)
+        try container.encode(rowsDropped, forKey: .rowsDropped)
+        try container.encode(errorsReport, forKey: .errorsReport)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(message, forKey: .message)
+        try container.encode(rowsDroppedMissing, forKey: .rowsDroppedMissing)
+        try container.encode(rowsDroppedDuplicate, forKey: .rowsDroppedDuplicate)
+        try container.encode(rowsInvalid, forKey: .rowsInvalid)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(size, forKey: .size)
+        try container.encode(sourcePath, forKey: .sourcePath)
+        try container.encode(storedAt, forKey: .storedAt)
+        try container.encode(ledgerID, forKey: .ledgerID)
+        try container.encode(duplicateOf, forKey: .duplicateOf)
+    }
+}
+
+/// Totals over several ingested files, for `sluice ingest --json`.
+public struct IngestTotals: Sendable, Hashable, Encodable {
+    /// Files looked at.
+    public var files = 0
+    /// Files whose rows were loaded.
+    public var loaded = 0
+    /// Files quarantined.
+    public var rejected = 0
+    /// Files recognised as already loaded.
+    public var duplicate = 0
+    /// Data rows read over all files.
+    public var rowsRead = 0
+    /// Rows written to the warehouse.
+    public var rowsLoaded = 0
+    /// Rows dropped (missing values, in-file duplicates).
+    public var rowsDropped = 0
+
+    /// Sums `records`.
+    public init(_ records: [IngestRecord]) {
+        for record in records {
+            files += 1
+            switch record.status {
+            case .loaded: loaded += 1
+            case .rejected: rejected += 1
+            case .duplicate: duplicate += 1
+            }
+            rowsRead += record.rowsRead
+            rowsLoaded += record.rowsLoaded
+            rowsDropped += record.rowsDropped
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case files, loaded, rejected, duplicate, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
+            rowsDropped = "rows_dropped"
+    }
+}

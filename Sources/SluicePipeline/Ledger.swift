@@ -1,0 +1,81 @@
+import SluiceWarehouse
+
+/// The ingest ledger: one row per input file in the warehouse table `sluice_ingests`.
+///
+/// It records each file's content hash, name, size, outcome and row counts. A loaded file's
+/// ledger row commits in the same transaction as its data rows, and a partial unique index on
+/// the hash of loaded files makes a second delivery of the same bytes a recorded no-op.
+struct Ledger {
+    /// The ledger table's name.
+    static let tableName = "sluice_ingests"
+
+    /// The column that ties each warehouse row to its ledger entry.
+    static let ingestIDColumn = "_ingest_id"
+
+    /// Creates the ledger table and its indexes if missing.
+    static func create(in warehouse: Warehouse) throws {
+        try warehouse.connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS \(tableName) (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL,
+                source TEXT NOT NULL,
+                source_path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate')),
+                reason TEXT,
+                message TEXT NOT NULL,
+                target_table TEXT NOT NULL,
+                ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                rows_read INTEGER NOT NULL,
+                rows_loaded INTEGER NOT NULL,
+                rows_dropped_missing INTEGER NOT NULL,
+                rows_dropped_duplicate INTEGER NOT NULL,
+                rows_invalid INTEGER NOT NULL,
+                errors_report TEXT,
+                stored_at TEXT,
+                duplicate_of INTEGER REFERENCES \(tableName)(id)
+            ) STRICT;
+            CREATE UNIQUE INDEX IF NOT EXISTS \(tableName)_loaded_sha256 ON \(tableName)(sha256) WHERE status = 'loaded';
+            """)
+    }
+
+    /// The ledger id of the file with this hash that was loaded before, if any.
+    static func loadedEntry(sha256: String, table: String, in warehouse: Warehouse) throws -> Int64? {
+        let statement = try warehouse.connection.prepare(
+            "SELECT id FROM \(tableName) WHERE sha256 = ? AND status = 'loaded' AND target_table = ?")
+        try statement.bind(sha256, at: 1)
+        try statement.bind(table, at: 2)
+        return try statement.step() ? statement.int64(at: 0) : nil
+    }
+
+    /// Appends `record` and returns its new id. Runs inside the caller's transaction.
+    static func append(_ record: IngestRecord, table: String, in warehouse: Warehouse) throws -> Int64 {
+        let statement = try warehouse.connection.prepare(
+            """
+            INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
+                rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_invalid,
+                errors_report, stored_at, duplicate_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let optionalText: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
+        try statement.bind([
+            .text(record.sha256), .text(record.source), .text(record.sourcePath), .integer(Int64(record.size)),
+            .text(record.status.rawValue), optionalText(record.reason?.rawValue), .text(record.message), .text(table),
+            .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
+            .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
+            .integer(Int64(record.rowsInvalid)), optionalText(record.errorsReport), optionalText(record.storedAt),
+            record.duplicateOf.map(SQLiteValue.integer) ?? .null,
+        ])
+        try statement.step()
+        return warehouse.connection.lastInsertRowID
+    }
+
+    /// Records where the file went once it was moved (archive or quarantine).
+    static func setStoredAt(_ path: String, forEntry id: Int64, in warehouse: Warehouse) throws {
+        let statement = try warehouse.connection.prepare("UPDATE \(tableName) SET stored_at = ? WHERE id = ?")
+        try statement.bind(path, at: 1)
+        try statement.bind(id, at: 2)
+        try statement.step()
+    }
+}

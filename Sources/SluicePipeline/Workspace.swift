@@ -1,0 +1,125 @@
+import Foundation
+import SluiceSchema
+import SluiceWarehouse
+
+/// A Sluice workspace: its folders, its configuration and the schema it loads against.
+///
+/// ```swift
+/// let workspace = try Workspace.open(at: URL(fileURLWithPath: "sluice-demo"))
+/// let ingestor = try Ingestor(workspace: workspace, logger: logger)
+/// let records = try ingestor.ingestInbox()
+/// ```
+public struct Workspace: Sendable {
+    /// Where everything lives.
+    public var layout: WorkspaceLayout
+    /// The parsed `sluice.yaml`.
+    public var config: WorkspaceConfig
+    /// The schema files are checked against.
+    public var schema: Schema
+    /// The warehouse table rows are loaded into.
+    public var tableName: String
+
+    /// Opens an existing workspace: reads `sluice.yaml` and the schema it names.
+    ///
+    /// - Throws: ``PipelineError`` `not-a-workspace` when there is no `sluice.yaml`, or
+    ///   `configuration` (with file, line and column) when it or the schema is wrong.
+    public static func open(at root: URL) throws -> Workspace {
+        let layout = WorkspaceLayout(root: root)
+        let configPath = layout.configFile.path
+        guard FileManager.default.fileExists(atPath: configPath) else {
+            throw PipelineError(code: .notAWorkspace, message:
+                "\(layout.root.path) is not a Sluice workspace (no \(WorkspaceLayout.configFileName)); create one with `sluice init \(layout.root.path)` or pass --workspace")
+        }
+        do {
+            let text = try String(contentsOfFile: configPath, encoding: .utf8)
+            let config = try WorkspaceConfig(yaml: text, file: configPath)
+            let schema: Schema
+            if let inline = config.inlineSchema {
+                schema = inline
+            } else {
+                let schemaPath = config.schemaPath ?? ""
+                let resolved = schemaPath.hasPrefix("/") ? schemaPath : layout.root.appendingPathComponent(schemaPath).path
+                schema = try SchemaLoader.load(contentsOf: resolved)
+            }
+            guard let table = config.table ?? schema.table else {
+                throw PipelineError(code: .configuration, message:
+                    "\(configPath): the schema names no table (the flat legacy format has none); add `table: NAME` to \(WorkspaceLayout.configFileName)")
+            }
+            return Workspace(layout: layout, config: config, schema: schema, tableName: table)
+        } catch let error as SchemaError {
+            throw PipelineError(code: .configuration, message: error.description, cause: error)
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError(code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)")
+        }
+    }
+
+    /// Creates a workspace: the folders, a copy of the schema file, the saved reports, and `sluice.yaml`.
+    ///
+    /// An existing `sluice.yaml` is kept as it is (only missing folders are added), so running
+    /// `init` twice is harmless.
+    /// - Parameters:
+    ///   - root: The workspace folder (created if needed).
+    ///   - schemaFile: The schema to copy in.
+    ///   - queries: A folder of `*.sql` reports to copy into `queries/` (existing files are kept).
+    /// - Returns: The opened workspace.
+    @discardableResult
+    public static func create(at root: URL, schemaFile: URL, queries: URL?) throws -> Workspace {
+        let layout = WorkspaceLayout(root: root)
+        try layout.createFolders()
+        let fileManager = FileManager.default
+        if !fileManager.fileExists(atPath: layout.configFile.path) {
+            let schema: Schema
+            do { schema = try SchemaLoader.load(contentsOf: schemaFile.path) } catch {
+                throw PipelineError(code: .configuration, message: error.description, cause: error)
+            }
+            let copiedSchema = layout.root.appendingPathComponent(schemaFile.lastPathComponent)
+            try copyIfMissing(schemaFile, to: copiedSchema)
+            let table = schema.table == nil ? "data" : nil
+            let text = WorkspaceConfig.template(schemaFile: schemaFile.lastPathComponent, table: table)
+            do { try text.write(to: layout.configFile, atomically: true, encoding: .utf8) } catch {
+                throw PipelineError(code: .io, message: "cannot write \(layout.configFile.path): \(error.localizedDescription)")
+            }
+        }
+        if let queries, let names = try? fileManager.contentsOfDirectory(atPath: queries.path) {
+            for name in names where name.hasSuffix(".sql") {
+                try copyIfMissing(queries.appendingPathComponent(name), to: layout.queries.appendingPathComponent(name))
+            }
+        }
+        return try open(at: root)
+    }
+
+    private static func copyIfMissing(_ source: URL, to destination: URL) throws {
+        guard !FileManager.default.fileExists(atPath: destination.path) else { return }
+        do { try FileManager.default.copyItem(at: source, to: destination) } catch {
+            throw PipelineError(code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The warehouse table for the schema: one `STRICT` column per schema column plus `_ingest_id`,
+    /// the ledger entry each row came from.
+    public var warehouseTable: WarehouseTable {
+        var columns = schema.columns.map { column in
+            WarehouseColumn(name: column.name, type: column.type.warehouseType)
+        }
+        columns.append(WarehouseColumn(name: Ledger.ingestIDColumn, type: .integer))
+        return WarehouseTable(name: tableName, columns: columns)
+    }
+
+    /// The saved reports in `queries/`.
+    public func reports() throws -> ReportCatalog {
+        try ReportCatalog(directory: layout.queries)
+    }
+}
+
+extension ColumnType {
+    /// The SQLite storage type of this schema type.
+    var warehouseType: WarehouseColumnType {
+        switch self {
+        case .integer: .integer
+        case .real: .real
+        case .text: .text
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// One cleaned value of the row being validated.
+enum CleanValue: Hashable, Sendable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// A schema column prepared for fast validation: rules resolved, allowed values in a set.
+struct ColumnPlan: Sendable {
+    let name: String
+    let type: ColumnType
+    let minimum: Double?
+    let maximum: Double?
+    let maxLength: Int?
+    /// Allowed values as compared (lower-cased for text columns when lower-casing is on).
+    let allowed: Set<String>?
+    /// The allowed values as written in the schema, for messages.
+    let allowedList: String
+    /// Whether text values are lower-cased.
+    let lowercase: Bool
+    /// Index of this column's array within the storage for its type.
+    let slot: Int
+
+    /// Resolves `column`'s rules and reserves its value array in `storage`.
+    init(_ column: ColumnSchema, lowercase: Bool, storage: inout RowStorage) {
+        name = column.name
+        type = column.type
+        minimum = column.minimum
+        maximum = column.maximum
+        maxLength = column.type == .text ? column.maxLength : nil
+        let fold = lowercase && column.type == .text
+        self.lowercase = fold
+        let folded = column.allowedValues.map { values in values.map { fold ? $0.lowercased() : $0 } }
+        allowed = folded.map(Set.init)
+        allowedList = (column.allowedValues ?? []).joined(separator: ", ")
+        slot = storage.addColumn(column.type)
+    }
+}
+
+/// Column-wise storage of the accepted rows, one array per column grouped by type.
+struct RowStorage: Sendable {
+    private var integers: [[Int64]] = []
+    private var reals: [[Double]] = []
+    private var texts: [[String]] = []
+    /// The source line of each accepted row.
+    var lines: [Int] = []
+
+    /// Adds an empty column of `type`; returns its slot.
+    mutating func addColumn(_ type: ColumnType) -> Int {
+        switch type {
+        case .integer:
+            integers.append([])
+            return integers.count - 1
+        case .real:
+            reals.append([])
+            return reals.count - 1
+        case .text:
+            texts.append([])
+            return texts.count - 1
+        }
+    }
+
+    /// Appends a value to the column at `slot` of the value's type.
+    mutating func append(_ value: CleanValue, slot: Int) {
+        switch value {
+        case .integer(let number): integers[slot].append(number)
+        case .real(let number): reals[slot].append(number)
+        case .text(let text): texts[slot].append(text)
+        }
+    }
+
+    /// True when accepted row `row` holds exactly `values` (in schema column order).
+    func row(_ row: Int, equals values: [CleanValue], plans: [ColumnPlan]) -> Bool {
+        for (index, plan) in plans.enumerated() {
+            let same: Bool
+            switch values[index] {
+            case .integer(let number): same = integers[plan.slot][row] == number
+            case .real(let number): same = reals[plan.slot][row] == number
+            case .text(let text): same = texts[plan.slot][row] == text
+            }
+            if !same { return false }
+        }
+        return true
+    }
+
+    /// The finished column at `slot` of `type`.
+    func column(_ type: ColumnType, slot: Int) -> TypedColumn {
+        switch type {
+        case .integer: .integer(integers[slot])
+        case .real: .real(reals[slot])
+        case .text: .text(texts[slot])
+        }
+    }
+}

@@ -1,0 +1,211 @@
+/// Turns a parsed YAML tree into a ``Schema``, one layout at a time, reporting every problem
+/// at the position of the node that caused it.
+struct SchemaBuilder {
+    let file: String
+
+    /// The keys a column spec may use in the Sluice format.
+    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description"]
+
+    /// An error positioned at `node`.
+    func error(at node: YAMLNode, _ message: String) -> SchemaError {
+        SchemaError(file: file, line: node.line, column: node.column, message: message)
+    }
+
+    // MARK: Layouts
+
+    /// The Sluice layout: `table:` and a `columns:` mapping of name → type or spec.
+    func buildSluice(root: YAMLNode, pairs: [YAMLPair]) throws(SchemaError) -> Schema {
+        let entries = try keyed(pairs, allowed: ["table", "columns"], context: "at the top level")
+        guard let tableNode = entries["table"]?.value else {
+            throw error(at: root, "missing key 'table' (the table name) at the top level")
+        }
+        let table = try text(tableNode, what: "a table name")
+        guard let columnsNode = entries["columns"]?.value, !columnsNode.isNull else {
+            throw error(at: entries["columns"]?.key ?? root, "expected at least one column under 'columns'")
+        }
+        guard case .mapping(let columnPairs) = columnsNode.content else {
+            throw error(at: columnsNode,
+                        "expected a mapping of column name to type or spec under 'columns', found \(columnsNode.kindDescription)")
+        }
+        var names = NameRegistry()
+        var columns: [ColumnSchema] = []
+        for pair in columnPairs {
+            let name = try names.register(pair.key, builder: self)
+            columns.append(try columnSpec(pair.value, name: name))
+        }
+        guard !columns.isEmpty else { throw error(at: columnsNode, "expected at least one column under 'columns'") }
+        return Schema(table: table, columns: columns, format: .sluice)
+    }
+
+    /// The legacy flat layout: `column: TYPE` pairs, no table name.
+    func buildLegacyFlat(pairs: [YAMLPair], root: YAMLNode) throws(SchemaError) -> Schema {
+        var names = NameRegistry()
+        var columns: [ColumnSchema] = []
+        for pair in pairs {
+            let name = try names.register(pair.key, builder: self)
+            let spelling = try typeSpelling(pair.value)
+            columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
+        }
+        guard !columns.isEmpty else { throw error(at: root, "expected at least one column") }
+        return Schema(table: nil, columns: columns, format: .legacyFlat)
+    }
+
+    /// The legacy SQL layout: `table: [{name: ..., type: ...}, ...]`.
+    func buildLegacySQL(tableKey: YAMLNode, items: [YAMLNode]) throws(SchemaError) -> Schema {
+        let table = try text(tableKey, what: "a table name")
+        var names = NameRegistry()
+        var columns: [ColumnSchema] = []
+        for item in items {
+            guard case .mapping(let itemPairs) = item.content else {
+                throw error(at: item, "expected a column mapping with 'name' and 'type', found \(item.kindDescription)")
+            }
+            let entries = try keyed(itemPairs, allowed: ["name", "type"], context: "in a column entry")
+            guard let nameNode = entries["name"]?.value else { throw error(at: item, "missing key 'name' in a column entry") }
+            let name = try names.register(nameNode, builder: self)
+            guard let typeNode = entries["type"]?.value else {
+                throw error(at: item, "missing key 'type' for column '\(name)'")
+            }
+            let spelling = try typeSpelling(typeNode)
+            columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
+        }
+        guard !columns.isEmpty else { throw error(at: tableKey, "expected at least one column under '\(table)'") }
+        return Schema(table: table, columns: columns, format: .legacySQL)
+    }
+
+    // MARK: Column specs
+
+    /// A Sluice column spec: a bare type, or a mapping of the keys in ``columnKeys``.
+    func columnSpec(_ node: YAMLNode, name: String) throws(SchemaError) -> ColumnSchema {
+        if node.scalarText != nil {
+            let spelling = try typeSpelling(node)
+            return ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
+        }
+        guard case .mapping(let pairs) = node.content else {
+            throw error(at: node, "expected a type or a mapping of rules for column '\(name)', found \(node.kindDescription)")
+        }
+        let entries = try keyed(pairs, allowed: Self.columnKeys, context: "in column '\(name)'")
+        guard let typeNode = entries["type"]?.value else { throw error(at: node, "missing key 'type' for column '\(name)'") }
+        let spelling = try typeSpelling(typeNode)
+        var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
+
+        for bound in ["min", "max"] {
+            guard let entry = entries[bound] else { continue }
+            guard column.type.isNumeric else {
+                throw error(at: entry.key, "'\(bound)' applies to integer and real columns only; column '\(name)' is text")
+            }
+            let value = try number(entry.value, what: "'\(bound)' of column '\(name)'")
+            if bound == "min" { column.minimum = value } else { column.maximum = value }
+        }
+        if let low = column.minimum, let high = column.maximum, low > high, let maxNode = entries["max"]?.value {
+            throw error(at: maxNode, "min \(formatNumber(low)) is greater than max \(formatNumber(high)) for column '\(name)'")
+        }
+        if let entry = entries["max_length"] {
+            guard column.type == .text else {
+                throw error(at: entry.key, "'max_length' applies to text columns only; column '\(name)' is \(column.type.rawValue)")
+            }
+            guard let text = entry.value.scalarText, let length = Int(text.trimmingWhitespace()), length > 0 else {
+                throw error(at: entry.value, "expected a positive whole number for 'max_length' of column '\(name)', found \(entry.value.kindDescription)")
+            }
+            column.maxLength = length
+        }
+        if let entry = entries["allowed"] {
+            column.allowedValues = try allowedValues(entry.value, type: column.type, name: name)
+        }
+        if let entry = entries["description"] {
+            column.description = try text(entry.value, what: "a description")
+        }
+        return column
+    }
+
+    /// The `allowed` list, with numeric entries rewritten in canonical form.
+    func allowedValues(_ node: YAMLNode, type: ColumnType, name: String) throws(SchemaError) -> [String] {
+        guard case .sequence(let items) = node.content else {
+            throw error(at: node, "expected a list of values for 'allowed' of column '\(name)', found \(node.kindDescription)")
+        }
+        guard !items.isEmpty else { throw error(at: node, "expected at least one value in 'allowed' of column '\(name)'") }
+        var values: [String] = []
+        for item in items {
+            guard let raw = item.scalarText, !item.isNull else {
+                throw error(at: item, "expected a single value in 'allowed' of column '\(name)', found \(item.kindDescription)")
+            }
+            switch type {
+            case .text:
+                values.append(raw)
+            case .integer:
+                guard let value = Int64(raw.trimmingWhitespace()) else {
+                    throw error(at: item, "expected an integer in 'allowed' of column '\(name)', found '\(raw)'")
+                }
+                values.append(String(value))
+            case .real:
+                guard let value = Double(raw.trimmingWhitespace()), value.isFinite else {
+                    throw error(at: item, "expected a number in 'allowed' of column '\(name)', found '\(raw)'")
+                }
+                values.append(formatNumber(value))
+            }
+        }
+        return values
+    }
+
+    // MARK: Scalars
+
+    /// A type spelling from a scalar node.
+    func typeSpelling(_ node: YAMLNode) throws(SchemaError) -> TypeSpelling {
+        guard let raw = node.scalarText, !node.isNull, let spelling = TypeSpelling(raw) else {
+            throw error(at: node, "\(TypeSpelling.expected), found \(node.kindDescription)")
+        }
+        return spelling
+    }
+
+    /// A finite number from a scalar node.
+    func number(_ node: YAMLNode, what: String) throws(SchemaError) -> Double {
+        guard let raw = node.scalarText, let value = Double(raw.trimmingWhitespace()), value.isFinite else {
+            throw error(at: node, "expected a number for \(what), found \(node.kindDescription)")
+        }
+        return value
+    }
+
+    /// Non-empty trimmed text from a scalar node.
+    func text(_ node: YAMLNode, what: String) throws(SchemaError) -> String {
+        guard let raw = node.scalarText, !node.isNull, !raw.trimmingWhitespace().isEmpty else {
+            throw error(at: node, "expected \(what), found \(node.kindDescription)")
+        }
+        return raw.trimmingWhitespace()
+    }
+
+    /// The pairs of a mapping keyed by their scalar keys; unknown and repeated keys are errors.
+    func keyed(_ pairs: [YAMLPair], allowed: [String], context: String) throws(SchemaError) -> [String: YAMLPair] {
+        var result: [String: YAMLPair] = [:]
+        for pair in pairs {
+            guard let key = pair.key.scalarText else {
+                throw error(at: pair.key, "expected a key name \(context), found \(pair.key.kindDescription)")
+            }
+            guard allowed.contains(key) else {
+                throw error(at: pair.key, "unknown key '\(key)' \(context) (expected \(allowed.joined(separator: ", ")))")
+            }
+            if let first = result[key] {
+                throw error(at: pair.key, "duplicate key '\(key)' \(context) (first given at line \(first.key.line))")
+            }
+            result[key] = pair
+        }
+        return result
+    }
+}
+
+/// Tracks normalised column names to reject empties and duplicates.
+private struct NameRegistry {
+    private var firstLine: [String: Int] = [:]
+
+    /// Normalises the name in `node` and records it, or throws if empty or already taken.
+    mutating func register(_ node: YAMLNode, builder: SchemaBuilder) throws(SchemaError) -> String {
+        guard let raw = node.scalarText, !node.isNull else {
+            throw builder.error(at: node, "expected a column name, found \(node.kindDescription)")
+        }
+        let name = HeaderNormalizer.normalize(raw)
+        guard !name.isEmpty else { throw builder.error(at: node, "expected a column name, found an empty one") }
+        if let line = firstLine[name] {
+            throw builder.error(at: node, "duplicate column name '\(name)' (first defined at line \(line))")
+        }
+        firstLine[name] = node.line
+        return name
+    }
+}

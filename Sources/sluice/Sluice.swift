@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `sluice` command: CSV files in, a validated SQLite warehouse and saved reports out.
+@main
+struct Sluice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Load CSV files into a validated SQLite warehouse and run saved reports over it.",
+        discussion: """
+            A workspace is a folder with sluice.yaml, inbox/, failed/, archive/, columnar/, queries/,
+            warehouse.sqlite and sluice.log. Start with `sluice demo`, or:
+
+              sluice init my-workspace                  # folders, config, bundled schema and reports
+              cp deliveries/*.csv my-workspace/inbox/
+              sluice ingest --workspace my-workspace    # load the inbox; rejects go to failed/
+              sluice report --workspace my-workspace    # the saved reports in queries/
+
+            --workspace defaults to $SLUICE_WORKSPACE, then the current directory.
+            Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was rejected.
+            """,
+        version: "0.1.0",
+        subcommands: [InitCommand.self, IngestCommand.self, ReportCommand.self, QueryCommand.self, DemoCommand.self]
+    )
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SluicePipeline
+
+/// The `--workspace` option shared by every subcommand that works in a workspace.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("w"), .long],
+        help: ArgumentHelp("The workspace folder.", discussion: "Defaults to $SLUICE_WORKSPACE, then the current directory.",
+                           valueName: "dir"))
+    var workspace: String?
+
+    /// The workspace folder: the option, else `$SLUICE_WORKSPACE`, else the current directory.
+    var root: URL {
+        let path = workspace ?? ProcessInfo.processInfo.environment["SLUICE_WORKSPACE"] ?? FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// Opens the workspace named by the options.
+    func open() throws -> Workspace {
+        try Workspace.open(at: root)
+    }
+}
+
+/// A logger that appends to the workspace's `sluice.log`, or discards when the log cannot be opened.
+func workspaceLogger(_ workspace: Workspace) -> Logger {
+    let path = workspace.layout.log.path
+    let handler = try? FileLogHandler(path: path)
+    return Logger(label: "sluice") { _ in
+        if let handler { return handler }
+        return SwiftLogNoOpLogHandler()
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs `body`, mapping failures to the documented exit codes in one place:
+/// 2 for usage or configuration errors, 1 for everything else. The message goes to stderr.
+func withExitCodes(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as PipelineError {
+        printError("sluice: \(error.description)")
+        throw ExitCode(error.isConfigurationError ? 2 : 1)
+    } catch let error as CLIError {
+        printError("sluice: error: \(error.message)")
+        throw ExitCode(error.exitCode)
+    } catch {
+        printError("sluice: error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// A CLI-level failure with its exit code.
+struct CLIError: Error {
+    var message: String
+    var exitCode: Int32 = 1
+}

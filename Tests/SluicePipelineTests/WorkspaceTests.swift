@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import SluiceSchema
+@testable import SluicePipeline
+
+struct WorkspaceTests {
+    @Test func initCreatesFoldersConfigSchemaCopyAndReports() throws {
+        try withTemporaryDirectory { dir in
+            let workspace = try makeWorkspace(in: dir)
+            let root = workspace.layout.root
+            #expect(contents(of: root) == ["archive", "columnar", "failed", "inbox", "queries", "sluice.yaml", "student.yaml"])
+            #expect(contents(of: workspace.layout.queries).count == 5)
+            #expect(workspace.tableName == "student_data")
+            #expect(workspace.schema.columns.count == 33)
+            #expect(workspace.config.afterLoad == .archive)
+            #expect(workspace.config.cleaning.dropRowsWithMissingValues)
+        }
+    }
+
+    @Test func initTwiceKeepsTheUsersConfig() throws {
+        try withTemporaryDirectory { dir in
+            let workspace = try makeWorkspace(in: dir)
+            let edited = try String(contentsOf: workspace.layout.configFile, encoding: .utf8)
+                .replacingOccurrences(of: "after_load: archive", with: "after_load: delete")
+            try write(edited, to: workspace.layout.configFile)
+            let again = try makeWorkspace(in: dir)
+            #expect(again.config.afterLoad == .delete)
+        }
+    }
+
+    @Test func openingAFolderWithoutConfigSaysHowToCreateOne() throws {
+        try withTemporaryDirectory { dir in
+            let error = #expect(throws: PipelineError.self) { try Workspace.open(at: dir) }
+            #expect(error?.code == .notAWorkspace)
+            #expect(error?.message.contains("sluice init") == true)
+        }
+    }
+
+    @Test func legacyFlatSchemaNeedsATableNameAndGetsOneFromInit() throws {
+        try withTemporaryDirectory { dir in
+            let flat = repositoryRoot.appendingPathComponent("Tests/SluiceSchemaTests/Fixtures/schema.yaml")
+            let workspace = try makeWorkspace(in: dir, schema: flat)
+            #expect(workspace.schema.format == .legacyFlat)
+            #expect(workspace.tableName == "data")
+        }
+    }
+
+    @Test func legacySQLSchemaLoadsTheRealDataIntoItsTable() throws {
+        try withTemporaryDirectory { dir in
+            let legacy = repositoryRoot.appendingPathComponent("Tests/SluiceSchemaTests/Fixtures/schema_sql.yaml")
+            let workspace = try makeWorkspace(in: dir, schema: legacy)
+            #expect(workspace.tableName == "student_data")
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: studentCSV, origin: .external)
+            #expect(record.status == .loaded)
+            #expect(record.rowsLoaded == 395)
+        }
+    }
+}
+
+struct WorkspaceConfigTests {
+    @Test func readsEverySetting() throws {
+        let config = try WorkspaceConfig(yaml: """
+            schema: s.yaml
+            table: t
+            after_load: delete
+            max_file_bytes: 1000
+            cleaning:
+              drop_rows_with_missing_values: false
+              drop_duplicate_rows: no
+              lowercase_text: false
+              max_reported_errors: 7
+            """, file: "sluice.yaml")
+        #expect(config.schemaPath == "s.yaml")
+        #expect(config.table == "t")
+        #expect(config.afterLoad == .delete)
+        #expect(config.maxFileBytes == 1000)
+        #expect(config.cleaning == CleaningOptions(dropRowsWithMissingValues: false, dropDuplicateRows: false, lowercaseText: false, maxReportedIssues: 7))
+    }
+
+    @Test func templateParsesToTheDefaults() throws {
+        let config = try WorkspaceConfig(yaml: WorkspaceConfig.template(schemaFile: "student.yaml", table: nil), file: "sluice.yaml")
+        #expect(config == WorkspaceConfig(schemaPath: "student.yaml"))
+    }
+
+    @Test(arguments: [
+        ("schema: s.yaml\nafter_load: shred\n", 2, 13, "expected archive or delete, found 'shred'"),
+        ("schema: s.yaml\ntabel: t\n", 2, 1, "unknown setting 'tabel'"),
+        ("table: t\n", 1, 1, "missing 'schema:'"),
+        ("schema: s.yaml\ncleaning:\n  lowercase_text: maybe\n", 3, 19, "expected true or false, found 'maybe'"),
+    ])
+    func mistakesAreReportedWithLineAndColumn(yaml: String, line: Int, column: Int, message: String) {
+        let error = #expect(throws: SchemaError.self) { try WorkspaceConfig(yaml: yaml, file: "sluice.yaml") }
+        #expect(error?.line == line)
+        #expect(error?.column == column)
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import SluiceWarehouse
+
+struct SavedReportTests {
+    @Test func readsTitleAndDescriptionFromTheCommentHeader() {
+        let report = SavedReport(name: "q9_x", sql: """
+            -- title: Rural travel
+            -- description: The most common one.
+            -- chart: bar x=traveltime y=count
+            SELECT 1; -- title: not a header line any more
+            """)
+        #expect(report.title == "Rural travel")
+        #expect(report.description == "The most common one.")
+        #expect(report.properties["chart"] == "bar x=traveltime y=count")
+        #expect(SavedReport(name: "bare", sql: "SELECT 1").title == "bare")
+    }
+
+    @Test func bundledReportsAreFiveWithTitlesInOrder() throws {
+        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries"))
+        #expect(catalog.reports.map { String($0.name.prefix(3)) } == ["q1_", "q2_", "q3_", "q4_", "q5_"])
+        for report in catalog.reports {
+            #expect(report.title != report.name, "\(report.name) has no title")
+            #expect(!report.description.isEmpty, "\(report.name) has no description")
+        }
+    }
+
+    @Test func selectsByExactNameOrUniquePrefix() throws {
+        let catalog = ReportCatalog(reports: [SavedReport(name: "q1_a", sql: "SELECT 1"), SavedReport(name: "q2_b", sql: "SELECT 2")])
+        #expect(try catalog.select(["q2"]).map(\.name) == ["q2_b"])
+        #expect(try catalog.select([]).count == 2)
+        let error = #expect(throws: WarehouseError.self) { try catalog.select(["q7"]) }
+        #expect(error?.code == .reportNotFound)
+        #expect(error?.message.contains("available: q1_a, q2_b") == true)
+    }
+
+    /// The median report on a hand-made table: odd groups take the middle value, even groups
+    /// average the two middle ones, whatever order the rows were inserted in.
+    @Test func medianReportIsRightForOddAndEvenGroups() throws {
+        let warehouse = try Warehouse(path: ":memory:")
+        try warehouse.connection.execute("CREATE TABLE student_data (sex TEXT, famrel INTEGER, absences INTEGER)")
+        let rows: [(String, Int, [Int])] = [
+            ("f", 1, [9, 1, 5]),         // odd: 1 5 9 → 5
+            ("f", 2, [4, 1, 10, 3]),     // even: 1 3 4 10 → 3.5
+            ("m", 3, [7]),               // one value → 7
+            ("m", 2, [2, 2]),            // even, equal → 2
+            ("m", 4, [100]),             // famrel 4 is outside the report
+        ]
+        for (sex, famrel, absences) in rows {
+            for value in absences {
+                try warehouse.connection.execute("INSERT INTO student_data VALUES ('\(sex)', \(famrel), \(value))")
+            }
+        }
+        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries"))
+        let median = try #require(try catalog.select(["q5"]).first)
+        let result = try warehouse.run(median)
+        #expect(result.columns == ["sex", "famrel", "median_absences"])
+        #expect(result.rows == [
+            [.text("f"), .integer(1), .real(5)],
+            [.text("f"), .integer(2), .real(3.5)],
+            [.text("m"), .integer(2), .real(2)],
+            [.text("m"), .integer(3), .real(7)],
+        ])
+    }
+}
+
+struct ResultFormatterTests {
+    let result = QueryResult(columns: ["job", "count", "share"], rows: [
+        [.text("other"), .integer(194), .real(0.5)],
+        [.text("a, \"b\""), .integer(7), .null],
+    ])
+
+    @Test func tableAlignsColumnsAndRightAlignsNumbers() {
+        #expect(ResultFormatter.render(result, as: .table) == """
+            job     count  share
+            ------  -----  -----
+            other     194    0.5
+            a, "b"      7
+            """ + "\n")
+    }
+
+    @Test func csvQuotesOnlyWhatNeedsIt() {
+        #expect(ResultFormatter.render(result, as: .csv) == "job,count,share\nother,194,0.5\n\"a, \"\"b\"\"\",7,\n")
+    }
+
+    @Test func markdownMarksNumericColumnsRightAligned() {
+        let text = ResultFormatter.render(result, as: .markdown)
+        #expect(text.hasPrefix("| job | count | share |\n| --- | ---: | ---: |\n| other | 194 | 0.5 |"))
+    }
+
+    @Test func jsonKeepsNumbersAsNumbers() throws {
+        let report = SavedReport(name: "q3_x", sql: "-- title: T\nSELECT 1")
+        let text = ResultFormatter.render([ReportResult(report: report, result: result)], as: .json)
+        #expect(text == #"{"reports":[{"columns":["job","count","share"],"description":"","name":"q3_x","rows":[["other",194,0.5],["a, \"b\"",7,null]],"title":"T"}]}"# + "\n")
+    }
+
+    @Test func realValuesPrintLikeTheSQLiteShell() {
+        #expect(SQLiteValue.real(4).displayText == "4.0")
+        #expect(SQLiteValue.real(3.5).displayText == "3.5")
+        #expect(SQLiteValue.integer(-3).displayText == "-3")
+    }
+}
