@@ -81,7 +81,7 @@ public struct ErrorReport: Sendable, Hashable, Encodable {
             errorsShown = "errors_shown", errors, createdAt = "created_at"
     }
 
-    /// Encodes with snake_case keys and `errors_shown`; rule counts with sorted keys.
+    /// Encodes with snake_case keys plus the derived `errors_shown`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(source, forKey: .source)
@@ -100,7 +100,7 @@ public struct ErrorReport: Sendable, Hashable, Encodable {
         try container.encode(createdAt, forKey: .createdAt)
     }
 
-    /// Pretty JSON with sorted keys inside maps, ending in a newline.
+    /// Pretty JSON with sorted keys (stable for diffs and scripts), ending in a newline.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]

@@ -40,7 +40,7 @@ public struct FileLogHandler: LogHandler {
 
     /// Now, as ISO 8601 with milliseconds in UTC.
     static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
 

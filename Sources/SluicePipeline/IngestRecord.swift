@@ -67,7 +67,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
             storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
     }
 
-    /// Encodes with snake_case keys, the contract keys first; absent optionals as `null`.
+    /// Encodes with snake_case keys, the derived `rows_dropped` included, absent optionals as `null`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(source, forKey: .source)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `sluice` command: CSV files in, a validated SQLite warehouse and saved reports out.
 @main
@@ -21,4 +22,19 @@ struct Sluice: ParsableCommand {
         version: "0.1.0",
         subcommands: [InitCommand.self, IngestCommand.self, ReportCommand.self, QueryCommand.self, DemoCommand.self]
     )
+
+    /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented
+    /// exit code 2, so scripts see one code for every usage or configuration error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

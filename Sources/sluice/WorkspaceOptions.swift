@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluicePipeline
+import SluiceWarehouse
 
 /// The `--workspace` option shared by every subcommand that works in a workspace.
 struct WorkspaceOptions: ParsableArguments {
@@ -48,6 +49,12 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let error as PipelineError {
         printError("sluice: \(error.description)")
         throw ExitCode(error.isConfigurationError ? 2 : 1)
+    } catch let error as WarehouseError {
+        printError("sluice: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as SQLiteError {
+        printError("sluice: error: \(error.description)")
+        throw ExitCode(1)
     } catch let error as CLIError {
         printError("sluice: error: \(error.message)")
         throw ExitCode(error.exitCode)

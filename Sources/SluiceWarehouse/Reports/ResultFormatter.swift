@@ -46,7 +46,12 @@ public enum ResultFormatter {
         case .json:
             struct Envelope: Encodable { let reports: [ReportResult] }
             return json(Envelope(reports: reports))
-        case .table, .markdown, .csv:
+        case .csv:
+            // One report is plain CSV; several are blocks separated by a blank line, each
+            // introduced by a `# name` line.
+            guard reports.count > 1 else { return reports.first.map { csv($0.result) } ?? "" }
+            return reports.map { "# \($0.report.name)\n" + csv($0.result) }.joined(separator: "\n")
+        case .table, .markdown:
             return reports.map { item in
                 let heading = format == .markdown ? "## \(item.report.title)\n\n" : "\(item.report.title)  [\(item.report.name)]\n"
                 return heading + render(item.result, as: format)

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What one run of the `sluice` binary produced.
+struct CommandOutput {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// stdout parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] ?? [:]
+    }
+}
+
+/// The repository root, found from this file's path (Tests/SluiceCLITests/…).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `sluice` executable: next to the test bundle in the build folder.
+let sluiceBinary: URL = {
+    var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    #if os(macOS)
+    folder = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL.deletingLastPathComponent() ?? folder
+    #endif
+    return folder.appendingPathComponent("sluice")
+}()
+
+/// Runs `sluice` with `arguments` in `directory`, with `SLUICE_WORKSPACE` unset unless given.
+func sluice(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandOutput {
+    try run(sluiceBinary, arguments, in: directory, environment: environment)
+}
+
+/// Runs any executable and captures its output.
+func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+         stdin: URL? = nil) throws -> CommandOutput {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "SLUICE_WORKSPACE")
+    env.merge(environment) { _, new in new }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
+    try process.run()
+    // Read before waiting so a full pipe cannot block the child.
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                         stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+/// Runs `body` with a fresh temporary directory, removed afterwards on every path.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+/// The first `count` data lines of the real file, with its header.
+func studentSample(lines count: Int) throws -> String {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
+    return text.split(separator: "\n").prefix(count + 1).joined(separator: "\n") + "\n"
+}
+
+/// Finds an executable on `PATH`.
+func which(_ name: String) -> URL? {
+    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+    return paths.map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}

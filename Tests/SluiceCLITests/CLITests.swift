@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Runs the built `sluice` binary the way a user or a script would.
+struct CLITests {
+    @Test func helpListsEverySubcommand() throws {
+        let output = try sluice(["--help"], in: repositoryRoot)
+        #expect(output.status == 0)
+        for command in ["init", "ingest", "report", "query", "demo"] {
+            #expect(output.stdout.contains("  \(command) "), "missing \(command)")
+        }
+        #expect(output.stdout.contains("SLUICE_WORKSPACE"))
+    }
+
+    @Test func ingestJSONHasTheDocumentedShapeAndExitCodes() throws {
+        try withTemporaryDirectory { dir in
+            #expect(try sluice(["init", "ws"], in: dir).status == 0)
+            let good = dir.appendingPathComponent("good.csv")
+            try Data(try studentSample(lines: 10).utf8).write(to: good)
+            let bad = dir.appendingPathComponent("bad.csv")
+            try Data(try studentSample(lines: 3).replacingOccurrences(of: #""GP";"F";18;"#, with: #""XX";"F";18;"#).utf8).write(to: bad)
+
+            let loaded = try sluice(["ingest", "--workspace", "ws", "--json", "good.csv"], in: dir)
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            let json = try loaded.json()
+            let files = try #require(json["files"] as? [[String: Any]])
+            #expect(files.count == 1)
+            let file = files[0]
+            #expect(file["source"] as? String == "good.csv")
+            #expect(file["status"] as? String == "loaded")
+            #expect(file["rows_read"] as? Int == 10)
+            #expect(file["rows_loaded"] as? Int == 10)
+            #expect(file["rows_dropped"] as? Int == 0)
+            #expect(file.keys.contains("errors_report"))
+            let totals = try #require(json["totals"] as? [String: Int])
+            #expect(totals["loaded"] == 1)
+            #expect(totals["rows_loaded"] == 10)
+
+            let rejected = try sluice(["ingest", "-w", "ws", "--json", "bad.csv", "good.csv"], in: dir)
+            #expect(rejected.status == 3)
+            let statuses = (try rejected.json()["files"] as? [[String: Any]])?.map { $0["status"] as? String }
+            #expect(statuses == ["rejected", "duplicate"])
+            let reportPath = try #require((try rejected.json()["files"] as? [[String: Any]])?.first?["errors_report"] as? String)
+            #expect(reportPath.hasSuffix("ws/failed/bad.csv.errors.json"))
+            #expect(FileManager.default.fileExists(atPath: reportPath))
+            #expect(FileManager.default.fileExists(atPath: bad.path), "a file given by path is never moved")
+        }
+    }
+
+    @Test func usageAndConfigurationErrorsExitWithTwo() throws {
+        try withTemporaryDirectory { dir in
+            let notWorkspace = try sluice(["ingest"], in: dir)
+            #expect(notWorkspace.status == 2)
+            #expect(notWorkspace.stderr.contains("is not a Sluice workspace"))
+            let badFlag = try sluice(["ingest", "--bogus"], in: dir)
+            #expect(badFlag.status == 2)
+            #expect(badFlag.stderr.contains("Unknown option '--bogus'"))
+            _ = try sluice(["init", "ws"], in: dir)
+            let missing = try sluice(["ingest", "no-such.csv"], in: dir, environment: ["SLUICE_WORKSPACE": "ws"])
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("no-such.csv: no such file"))
+            let noWarehouse = try sluice(["report", "-w", "ws"], in: dir)
+            #expect(noWarehouse.status == 2)
+            #expect(noWarehouse.stderr.contains("sluice ingest"))
+        }
+    }
+
+    @Test func inboxIngestMovesFilesAndReportPrintsJSON() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["init", "ws"], in: dir)
+            let inbox = dir.appendingPathComponent("ws/inbox")
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("data/student-mat.csv"),
+                                             to: inbox.appendingPathComponent("delivery.csv"))
+            let ingest = try sluice(["ingest"], in: dir.appendingPathComponent("ws"))
+            #expect(ingest.status == 0)
+            #expect(ingest.stdout.contains("loaded 395 of 395 rows"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).isEmpty)
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ws/archive/delivery.csv").path))
+
+            let report = try sluice(["report", "q2", "-w", "ws", "--format", "json"], in: dir)
+            #expect(report.status == 0)
+            let reports = try #require(try report.json()["reports"] as? [[String: Any]])
+            #expect(reports.count == 1)
+            #expect(reports[0]["name"] as? String == "q2_most_common_rural_travel_time")
+            #expect(reports[0]["columns"] as? [String] == ["traveltime", "count"])
+            #expect((reports[0]["rows"] as? [[Int]]) == [[1, 35]])
+        }
+    }
+
+    @Test func queryIsReadOnly() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["demo", "-w", "ws"], in: dir)
+            let count = try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) AS n FROM student_data"], in: dir)
+            #expect(count.stdout == "n\n395\n")
+            for write in ["DELETE FROM student_data", "DROP TABLE student_data", "INSERT INTO sluice_ingests DEFAULT VALUES"] {
+                let refused = try sluice(["query", "-w", "ws", write], in: dir)
+                #expect(refused.status == 1, "\(write)")
+                #expect(refused.stderr.contains("read-only"), "\(write): \(refused.stderr)")
+            }
+            #expect(try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) FROM student_data"], in: dir).stdout == "count(*)\n395\n")
+        }
+    }
+
+    @Test func demoPrintsTheFiveReportsAndWhereThingsAre() throws {
+        try withTemporaryDirectory { dir in
+            let demo = try sluice(["demo"], in: dir)
+            #expect(demo.status == 0, "\(demo.stderr)")
+            #expect(demo.stdout.contains("loaded 395 of 395 rows"))
+            for title in ["Mothers' jobs", "travel time", "fathers' jobs", "failures", "Median absences"] {
+                #expect(demo.stdout.contains(title), "missing \(title)")
+            }
+            #expect(demo.stdout.contains("sluice-demo/warehouse.sqlite"))
+            #expect(demo.stdout.contains("sluice.log"))
+            let again = try sluice(["demo"], in: dir)
+            #expect(again.status == 0)
+            #expect(again.stdout.hasPrefix("duplicate:"))
+        }
+    }
+
+    /// Every saved report runs unchanged in the `sqlite3` shell and gives the rows Sluice gives.
+    @Test(.enabled(if: which("sqlite3") != nil, "needs the sqlite3 shell"))
+    func savedReportsGiveTheSameRowsInTheSQLiteShell() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["demo", "-w", "ws"], in: dir)
+            let workspace = dir.appendingPathComponent("ws")
+            let queries = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("queries").path).sorted()
+            #expect(queries.count == 5)
+            for file in queries {
+                let shell = try run(try #require(which("sqlite3")), ["-readonly", "-csv", "-header", "warehouse.sqlite"],
+                                    in: workspace, stdin: workspace.appendingPathComponent("queries/\(file)"))
+                #expect(shell.status == 0, "\(file): \(shell.stderr)")
+                let ours = try sluice(["report", String(file.dropLast(4)), "--format", "csv"], in: workspace)
+                #expect(shell.stdout.replacingOccurrences(of: "\r\n", with: "\n") == ours.stdout, "\(file)")
+            }
+        }
+    }
+}
