@@ -65,13 +65,14 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
         .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"], exclude: ["Fixtures"]),
-        .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd"]),
+        .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),
         .testTarget(
             name: "SluicePipelineTests",
-            dependencies: ["SluicePipeline", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluicePipeline", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "SluiceCLITests", dependencies: ["sluice"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 
 /// What one run of the `sluice` binary produced.
 struct CommandOutput {
@@ -12,8 +13,6 @@ struct CommandOutput {
     }
 }
 
-/// The repository root, found from this file's path (Tests/SluiceCLITests/…).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The built `sluice` executable: next to the test bundle in the build folder.
 let sluiceBinary: URL = {
@@ -54,13 +53,6 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL, environmen
                          stderr: String(decoding: stderrData, as: UTF8.self))
 }
 
-/// Runs `body` with a fresh temporary directory, removed afterwards on every path.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
 
 /// The first `count` data lines of the real file, with its header.
 func studentSample(lines count: Int) throws -> String {

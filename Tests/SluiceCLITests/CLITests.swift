@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// Runs the built `sluice` binary the way a user or a script would.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceTestSupport
 import Testing
 import SluiceWarehouse
 @testable import SluicePipeline

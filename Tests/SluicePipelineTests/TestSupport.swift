@@ -1,17 +1,8 @@
 import Foundation
 import Logging
+import SluiceTestSupport
 @testable import SluicePipeline
 
-/// Runs `body` with a fresh temporary directory, removed afterwards on every path.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
-
-/// The repository root, found from this file's path (Tests/SluicePipelineTests/…).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The bundled data set and schema.
 let studentCSV = repositoryRoot.appendingPathComponent("data/student-mat.csv")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 import SluiceWarehouse
 
 /// Rows held as arrays, for inserting in tests.
