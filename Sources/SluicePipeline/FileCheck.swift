@@ -76,21 +76,39 @@ struct FileCheck {
         do {
             return .success(try schema.mapHeader(names))
         } catch {
-            var entries: [ErrorEntry] = []
-            for column in error.missing {
-                entries.append(ErrorEntry(line: record.line, column: column, rule: "header", message: "column '\(column)' is missing from the header"))
-            }
-            for column in error.unknown {
-                entries.append(ErrorEntry(line: record.line, value: column, rule: "header", message: "column '\(column)' is not in the schema"))
-            }
-            for column in error.duplicates {
-                entries.append(ErrorEntry(line: record.line, value: column, rule: "header", message: "column '\(column)' appears more than once"))
-            }
-            return .failure(Rejection(
-                reason: .headerMismatch, message: "\(name):\(record.line): \(error.description)", dialect: dialect,
-                header: .init(missing: error.missing, unknown: error.unknown, duplicates: error.duplicates),
-                errors: entries, countsByRule: ["header": entries.count], totalErrors: entries.count))
+            return .failure(headerRejection(error, line: record.line, dialect: dialect, name: name))
         }
+    }
+
+    /// The rejection for a header that does not match the schema: every problem counted,
+    /// the first ones listed (capped like value errors), a message that names a few of each.
+    private func headerRejection(_ mismatch: HeaderMismatch, line: Int, dialect: CSVDialect, name: String) -> Rejection {
+        var entries: [ErrorEntry] = []
+        for column in mismatch.missing {
+            entries.append(ErrorEntry(line: line, column: column, rule: "header", message: "column '\(column)' is missing from the header"))
+        }
+        for column in mismatch.unknown {
+            entries.append(ErrorEntry(line: line, value: column, rule: "header", message: "column '\(column)' is not in the schema"))
+        }
+        for column in mismatch.duplicates {
+            entries.append(ErrorEntry(line: line, value: column, rule: "header", message: "column '\(column)' appears more than once"))
+        }
+        func few(_ names: [String]) -> String {
+            let shown = names.prefix(8).joined(separator: ", ")
+            return names.count > 8 ? "\(shown), … (\(names.count) in all)" : shown
+        }
+        var parts: [String] = []
+        if !mismatch.missing.isEmpty { parts.append("missing columns: \(few(mismatch.missing))") }
+        if !mismatch.unknown.isEmpty { parts.append("unknown columns: \(few(mismatch.unknown))") }
+        if !mismatch.duplicates.isEmpty { parts.append("repeated columns: \(few(mismatch.duplicates))") }
+        return Rejection(
+            reason: .headerMismatch,
+            message: "\(name):\(line): the header does not match the schema: " + parts.joined(separator: "; "),
+            dialect: dialect,
+            header: .init(missing: mismatch.missing, unknown: Array(mismatch.unknown.prefix(options.maxReportedIssues)),
+                          duplicates: Array(mismatch.duplicates.prefix(options.maxReportedIssues))),
+            errors: Array(entries.prefix(options.maxReportedIssues)), countsByRule: ["header": entries.count],
+            totalErrors: entries.count)
     }
 
     /// Accepts a file whose rows are all clean; otherwise rejects it whole, with every issue counted.
