@@ -16,6 +16,12 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
             case unterminatedQuote
             case unexpectedQuote
             case textAfterClosingQuote
+            case fieldTooLarge
+            case recordTooLarge
+            case tooManyFields
+            case binaryFile
+            case invalidEncoding
+            case dialectError
         }
 
         /// The underlying code.
@@ -36,12 +42,36 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
         /// the end of input, as in `"ab"c;`.
         public static var textAfterClosingQuote: Code { Code(.textAfterClosingQuote) }
 
+        /// A field is longer than ``CSVReaderLimits/maxFieldBytes`` (`field-too-large`).
+        public static var fieldTooLarge: Code { Code(.fieldTooLarge) }
+
+        /// A record is longer than ``CSVReaderLimits/maxRecordBytes`` (`line-too-large`).
+        public static var recordTooLarge: Code { Code(.recordTooLarge) }
+
+        /// A record has more fields than ``CSVReaderLimits/maxFields`` (`too-many-columns`).
+        public static var tooManyFields: Code { Code(.tooManyFields) }
+
+        /// The input is not text: NUL bytes or the signature of a compressed or binary format (`binary-file`).
+        public static var binaryFile: Code { Code(.binaryFile) }
+
+        /// The bytes are not valid in the file's encoding (`invalid-encoding`).
+        public static var invalidEncoding: Code { Code(.invalidEncoding) }
+
+        /// The delimiter, quote or header cannot be told with confidence (`dialect-error`).
+        public static var dialectError: Code { Code(.dialectError) }
+
         /// The stable kebab-case identifier of the code, e.g. `unterminated-quote`.
         public var description: String {
             switch kind {
             case .unterminatedQuote: "unterminated-quote"
             case .unexpectedQuote: "unexpected-quote"
             case .textAfterClosingQuote: "text-after-quote"
+            case .fieldTooLarge: "field-too-large"
+            case .recordTooLarge: "line-too-large"
+            case .tooManyFields: "too-many-columns"
+            case .binaryFile: "binary-file"
+            case .invalidEncoding: "invalid-encoding"
+            case .dialectError: "dialect-error"
             }
         }
     }
@@ -65,14 +95,18 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
     /// A human explanation of what went wrong and how to fix it.
     public var message: String
 
+    /// What to do about it, when that is worth saying apart from the message.
+    public var hint: String?
+
     /// Creates an error from its parts.
-    public init(code: Code, file: String? = nil, line: Int, column: Int, byteOffset: Int, message: String) {
+    public init(code: Code, file: String? = nil, line: Int, column: Int, byteOffset: Int, message: String, hint: String? = nil) {
         self.code = code
         self.file = file
         self.line = line
         self.column = column
         self.byteOffset = byteOffset
         self.message = message
+        self.hint = hint
     }
 
     /// The error in compiler style: `students.csv:12:7: error: <message>`, with `<input>` as the

@@ -9,6 +9,10 @@
 ///   only delimiters is a record of empty fields.
 /// - The last record needs no line end.
 ///
+/// Hostile input stays bounded: a field, a record or a field count past ``CSVReaderLimits``
+/// throws instead of growing without end (an unbalanced quote stops at the field limit, not at
+/// the end of a large file).
+///
 /// After an error, every further call to `next()` throws the same error.
 public struct CSVReader: Sendable {
     /// The dialect used to read: the one passed to `init`, or the detected one.
@@ -32,12 +36,19 @@ public struct CSVReader: Sendable {
     /// The error that stopped reading, rethrown by later calls.
     private var failure: CSVError?
 
+    /// The size limits in force.
+    public let limits: CSVReaderLimits
+
+    /// How many records were returned so far.
+    public private(set) var recordCount = 0
+
     /// Creates a reader over `bytes`; with a `nil` dialect, `CSVDialect.detect(in:)` decides.
     /// `file` names the input in error messages. A byte order mark is skipped either way.
-    public init(bytes: [UInt8], dialect: CSVDialect? = nil, file: String? = nil) {
+    public init(bytes: [UInt8], dialect: CSVDialect? = nil, file: String? = nil, limits: CSVReaderLimits = .init()) {
         self.bytes = bytes
         self.dialect = dialect ?? CSVDialect.detect(in: bytes)
         self.file = file
+        self.limits = limits
         let start = CSVDialect.startsWithByteOrderMark(bytes) ? CSVDialect.byteOrderMark.count : 0
         self.position = start
         self.lineStart = start
@@ -47,7 +58,9 @@ public struct CSVReader: Sendable {
     public mutating func next() throws(CSVError) -> CSVRecord? {
         if let failure { throw failure }
         do {
-            return try readRecord()
+            let record = try readRecord()
+            if record != nil { recordCount += 1 }
+            return record
         } catch {
             failure = error
             throw error
@@ -84,11 +97,14 @@ public struct CSVReader: Sendable {
         var fieldEnds: [Int] = []
         var quotedFlags: [Bool] = []
 
+        var recordEnd = recordOffset
         while true {
+            try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count, fieldEnds: fieldEnds)
             if position < count, bytes[position] == quote {
                 try readQuotedField(into: &storage)
                 quotedFlags.append(true)
                 fieldEnds.append(storage.count)
+                recordEnd = position
                 guard position < count else { break }
                 let byte = bytes[position]
                 if byte == delimiter {
@@ -102,10 +118,17 @@ public struct CSVReader: Sendable {
                 throw error(.textAfterClosingQuote, at: position)
             }
             let end = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, quote, Self.lf, Self.cr)
+            if end - position > limits.maxFieldBytes {
+                // Refuse before copying: a hostile field must not grow memory.
+                throw CSVError(
+                    code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
+                    message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large); the file is probably not CSV, or raise the limit")
+            }
             storage.append(contentsOf: bytes[position..<end])
             quotedFlags.append(false)
             fieldEnds.append(storage.count)
             position = end
+            recordEnd = end
             guard position < count else { break }
             let byte = bytes[position]
             if byte == delimiter {
@@ -118,10 +141,32 @@ public struct CSVReader: Sendable {
             consumeLineEnd()
             break
         }
+        try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count, fieldEnds: fieldEnds)
         return CSVRecord(
-            line: recordLine, byteOffset: recordOffset,
+            line: recordLine, byteOffset: recordOffset, endOffset: recordEnd, number: recordCount + 1,
             storage: storage, fieldEnds: fieldEnds, quotedFlags: quotedFlags
         )
+    }
+
+    /// Throws when the record being read has grown past a limit: too many fields, its last
+    /// field too long, or the record as a whole too long.
+    private func checkLimits(recordOffset: Int, fieldCount: Int, fieldEnds: [Int]) throws(CSVError) {
+        if fieldCount > limits.maxFields {
+            throw CSVError(
+                code: .tooManyFields, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
+                message: "record has more than \(limits.maxFields) fields (too-many-columns); check the delimiter, or raise the limit")
+        }
+        let lastFieldStart = fieldEnds.count >= 2 ? fieldEnds[fieldEnds.count - 2] : 0
+        if let lastFieldEnd = fieldEnds.last, lastFieldEnd - lastFieldStart > limits.maxFieldBytes {
+            throw CSVError(
+                code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
+                message: "field is longer than \(limits.maxFieldBytes) bytes (field-too-large); the file is probably not CSV, or raise the limit")
+        }
+        if position - recordOffset > limits.maxRecordBytes {
+            throw CSVError(
+                code: .recordTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
+                message: "record is longer than \(limits.maxRecordBytes) bytes (line-too-large); check for a missing line end, or raise the limit")
+        }
     }
 
     /// Reads a quoted field whose opening quote is at `position`, appending its unescaped bytes
@@ -129,9 +174,16 @@ public struct CSVReader: Sendable {
     private mutating func readQuotedField(into storage: inout [UInt8]) throws(CSVError) {
         let quote = dialect.quote
         let (openingOffset, openingLine, openingColumn) = (position, line, position - lineStart + 1)
+        let fieldStart = storage.count
         position += 1
         while true {
             let stop = Self.firstIndex(in: bytes, from: position, ofAny: quote, Self.lf, Self.cr, quote)
+            if storage.count - fieldStart + (stop - position) > limits.maxFieldBytes {
+                throw CSVError(
+                    code: .fieldTooLarge, file: file, line: openingLine, column: openingColumn, byteOffset: openingOffset,
+                    message: "quoted field opened here runs past \(limits.maxFieldBytes) bytes (field-too-large); "
+                        + "probably an unbalanced \"; close it, or raise the limit")
+            }
             storage.append(contentsOf: bytes[position..<stop])
             position = stop
             guard stop < bytes.count else {
@@ -180,6 +232,7 @@ public struct CSVReader: Sendable {
 
     // MARK: - Scanning
 
+
     /// The offset of the first byte at or after `start` equal to any of `a`, `b`, `c`, `d`, or
     /// `bytes.count` if there is none.
     ///
@@ -199,5 +252,22 @@ public struct CSVReader: Sendable {
             }
             return buffer.count
         }
+    }
+}
+
+/// Size limits that keep a hostile file from growing a record without bound.
+public struct CSVReaderLimits: Sendable, Hashable {
+    /// Longest field, in bytes after unescaping (default 1 MiB).
+    public var maxFieldBytes: Int
+    /// Longest record, in bytes of input (default 4 MiB).
+    public var maxRecordBytes: Int
+    /// Most fields in one record (default 4,096).
+    public var maxFields: Int
+
+    /// Creates limits; the defaults suit tabular data with generous room.
+    public init(maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20, maxFields: Int = 4_096) {
+        self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = maxRecordBytes
+        self.maxFields = maxFields
     }
 }

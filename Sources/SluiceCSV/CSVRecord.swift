@@ -9,6 +9,14 @@ public struct CSVRecord: Sendable {
     /// The 0-based offset of the record's first byte in the input.
     public var byteOffset: Int
 
+    /// The offset just past the record's last byte, before its line end: the record's original
+    /// bytes are `input[byteOffset..<endOffset]`.
+    public var endOffset: Int
+
+    /// The 1-based position of the record in the file, the header being record 1. It differs
+    /// from ``line`` when quoted fields hold line ends or blank lines were skipped.
+    public var number: Int
+
     /// The unescaped bytes of all fields, one after another.
     private var storage: [UInt8]
 
@@ -20,10 +28,12 @@ public struct CSVRecord: Sendable {
 
     /// Creates a record from its field buffer; `fieldEnds` and `quotedFlags` have one entry per
     /// field and `fieldEnds` is non-decreasing, ending at most at `storage.count`.
-    init(line: Int, byteOffset: Int, storage: [UInt8], fieldEnds: [Int], quotedFlags: [Bool]) {
+    init(line: Int, byteOffset: Int, endOffset: Int, number: Int, storage: [UInt8], fieldEnds: [Int], quotedFlags: [Bool]) {
         precondition(fieldEnds.count == quotedFlags.count, "one quoted flag per field")
         self.line = line
         self.byteOffset = byteOffset
+        self.endOffset = endOffset
+        self.number = number
         self.storage = storage
         self.fieldEnds = fieldEnds
         self.quotedFlags = quotedFlags

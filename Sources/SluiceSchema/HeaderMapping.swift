@@ -1,10 +1,39 @@
-/// Normalises column names the way the original pipeline did, so `" Pstatus "` matches `pstatus`.
+/// Normalises column names so that a header written by a person matches the schema:
+/// `" Mother Job "` → `mother_job`, `"Pstatus"` → `pstatus`, `"G1"` → `g1`.
 public enum HeaderNormalizer {
-    /// Trims whitespace and newlines (and a leading byte-order mark), then lower-cases.
+    /// Removes a leading byte-order mark, trims, lower-cases, and turns every run of spaces and
+    /// punctuation into one `_`, dropping it at the ends (a leading `_` that was written is kept,
+    /// so reserved names such as `_source_line` survive).
     public static func normalize(_ raw: String) -> String {
-        var text = raw
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text.trimmingWhitespace().lowercased()
+        var text = Substring(raw)
+        if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
+        let trimmed = String(text).trimmingWhitespace().lowercased()
+        var result = trimmed.hasPrefix("_") ? "_" : ""
+        var pendingSeparator = false
+        for scalar in trimmed.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if pendingSeparator, !result.isEmpty, result != "_" { result.append("_") }
+                pendingSeparator = false
+                result.unicodeScalars.append(scalar)
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return result == "_" ? "" : result
+    }
+}
+
+/// A header name matched to a column through the schema's `aliases`.
+public struct HeaderRename: Sendable, Hashable, Codable {
+    /// The name as written in the header.
+    public var from: String
+    /// The schema column it was mapped to.
+    public var to: String
+
+    /// Creates a rename record.
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
     }
 }
 
@@ -14,14 +43,26 @@ public struct HeaderMapping: Sendable, Hashable {
     public var originalNames: [String]
     /// The header names after ``HeaderNormalizer/normalize(_:)``.
     public var normalizedNames: [String]
-    /// For each field position, the index of its column in ``Schema/columns``.
+    /// For each field position, the index of its column in ``Schema/columns``, or
+    /// ``HeaderMapping/ignoredField`` for a reserved column that is read past.
     public var schemaIndexForField: [Int]
+    /// Header names mapped through an alias.
+    public var renamed: [HeaderRename]
+
+    /// Marks a field that belongs to no schema column (`_source_line` in a rejected-rows file).
+    public static let ignoredField = -1
+
+    /// Header names that are read past instead of being treated as unknown: the line-number
+    /// column Sluice writes into `failed/<name>.rejected.csv`, so such a file can be fixed and
+    /// delivered again as it is.
+    public static let reservedNames: Set<String> = ["_source_line"]
 
     /// Creates a mapping; ``Schema/mapHeader(_:)`` is the usual way to get one.
-    public init(originalNames: [String], normalizedNames: [String], schemaIndexForField: [Int]) {
+    public init(originalNames: [String], normalizedNames: [String], schemaIndexForField: [Int], renamed: [HeaderRename] = []) {
         self.originalNames = originalNames
         self.normalizedNames = normalizedNames
         self.schemaIndexForField = schemaIndexForField
+        self.renamed = renamed
     }
 
     /// The number of fields a data row must have.
@@ -34,14 +75,17 @@ public struct HeaderMismatch: Error, Sendable, Hashable, CustomStringConvertible
     public var missing: [String]
     /// Normalised header names the schema does not know, in header order.
     public var unknown: [String]
-    /// Normalised header names that occur more than once, in order of first repetition.
+    /// Normalised header names that occur more than once (directly or through an alias).
     public var duplicates: [String]
+    /// 1-based positions of header fields that are empty after normalisation.
+    public var blank: [Int]
 
     /// Creates a mismatch report.
-    public init(missing: [String], unknown: [String], duplicates: [String]) {
+    public init(missing: [String], unknown: [String], duplicates: [String], blank: [Int] = []) {
         self.missing = missing
         self.unknown = unknown
         self.duplicates = duplicates
+        self.blank = blank
     }
 
     /// For example `header does not match the schema: missing columns: g3; unknown columns: g4`.
@@ -50,39 +94,64 @@ public struct HeaderMismatch: Error, Sendable, Hashable, CustomStringConvertible
         if !missing.isEmpty { parts.append("missing columns: " + missing.joined(separator: ", ")) }
         if !unknown.isEmpty { parts.append("unknown columns: " + unknown.joined(separator: ", ")) }
         if !duplicates.isEmpty { parts.append("duplicate columns: " + duplicates.joined(separator: ", ")) }
+        if !blank.isEmpty { parts.append("blank names at positions " + blank.map(String.init).joined(separator: ", ")) }
         return "header does not match the schema: " + parts.joined(separator: "; ")
     }
 }
 
 extension Schema {
-    /// Matches raw header names against the columns after normalisation. Columns may come in
-    /// any order; each schema column must appear exactly once and nothing else may appear.
-    /// Missing, unknown and duplicate names are all collected into one ``HeaderMismatch``.
+    /// Matches raw header names against the columns after normalisation and aliases. Columns may
+    /// come in any order; each schema column must appear exactly once and nothing else may
+    /// appear (reserved names such as `_source_line` are skipped). Missing, unknown, duplicate
+    /// and blank names are all collected into one ``HeaderMismatch``.
     public func mapHeader(_ rawNames: [String]) throws(HeaderMismatch) -> HeaderMapping {
         var indexByName: [String: Int] = [:]
         for (index, column) in columns.enumerated() { indexByName[column.name] = index }
 
         let normalized = rawNames.map(HeaderNormalizer.normalize)
-        var seen = Set<String>()
+        var seenColumns = Set<String>()
+        var seenReserved = Set<String>()
         var unknown: [String] = []
         var duplicates: [String] = []
+        var blank: [Int] = []
+        var renamed: [HeaderRename] = []
         var mapping: [Int] = []
         mapping.reserveCapacity(normalized.count)
-        for name in normalized {
-            if !seen.insert(name).inserted {
-                if !duplicates.contains(name) { duplicates.append(name) }
+        for (position, name) in normalized.enumerated() {
+            if name.isEmpty {
+                blank.append(position + 1)
+                mapping.append(HeaderMapping.ignoredField)
                 continue
             }
-            if let index = indexByName[name] {
-                mapping.append(index)
-            } else {
-                unknown.append(name)
+            if HeaderMapping.reservedNames.contains(name) {
+                if !seenReserved.insert(name).inserted, !duplicates.contains(name) { duplicates.append(name) }
+                mapping.append(HeaderMapping.ignoredField)
+                continue
             }
+            let target = indexByName[name] != nil ? name : aliases[name]
+            guard let column = target, let index = indexByName[column] else {
+                unknown.append(name)
+                mapping.append(HeaderMapping.ignoredField)
+                continue
+            }
+            guard seenColumns.insert(column).inserted else {
+                if !duplicates.contains(column) { duplicates.append(column) }
+                mapping.append(HeaderMapping.ignoredField)
+                continue
+            }
+            if column != name { renamed.append(HeaderRename(from: rawNames[position], to: column)) }
+            mapping.append(index)
         }
-        let missing = columns.map(\.name).filter { !seen.contains($0) }
-        guard missing.isEmpty, unknown.isEmpty, duplicates.isEmpty else {
-            throw HeaderMismatch(missing: missing, unknown: unknown, duplicates: duplicates)
+        let missing = columns.map(\.name).filter { !seenColumns.contains($0) }
+        guard missing.isEmpty, unknown.isEmpty, duplicates.isEmpty, blank.isEmpty else {
+            throw HeaderMismatch(missing: missing, unknown: unknown, duplicates: duplicates, blank: blank)
         }
-        return HeaderMapping(originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping)
+        return HeaderMapping(originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping, renamed: renamed)
+    }
+
+    /// The mapping for a file without a header: field *i* is column *i*.
+    public var positionalMapping: HeaderMapping {
+        let names = columns.map(\.name)
+        return HeaderMapping(originalNames: names, normalizedNames: names, schemaIndexForField: Array(columns.indices))
     }
 }

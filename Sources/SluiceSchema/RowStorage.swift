@@ -3,6 +3,8 @@ enum CleanValue: Hashable, Sendable {
     case integer(Int64)
     case real(Double)
     case text(String)
+    /// A missing value in an optional column.
+    case null
 }
 
 /// A schema column prepared for fast validation: rules resolved, allowed values in a set.
@@ -18,6 +20,8 @@ struct ColumnPlan: Sendable {
     let allowedList: String
     /// Whether text values are lower-cased.
     let lowercase: Bool
+    /// Whether a value must be present.
+    let required: Bool
     /// Index of this column's array within the storage for its type.
     let slot: Int
 
@@ -30,6 +34,7 @@ struct ColumnPlan: Sendable {
         maxLength = column.type == .text ? column.maxLength : nil
         let fold = lowercase && column.type == .text
         self.lowercase = fold
+        required = column.isRequired
         let folded = column.allowedValues.map { values in values.map { fold ? $0.lowercased() : $0 } }
         allowed = folded.map(Set.init)
         allowedList = (column.allowedValues ?? []).joined(separator: ", ")
@@ -60,23 +65,32 @@ struct RowStorage: Sendable {
         }
     }
 
-    /// Appends a value to the column at `slot` of the value's type.
-    mutating func append(_ value: CleanValue, slot: Int) {
+    /// Appends a value to the column at `slot` of `type`; `NULL` stores a placeholder (0 or
+    /// `""`) that the validity mask marks as absent.
+    mutating func append(_ value: CleanValue, slot: Int, type: ColumnType) {
         switch value {
         case .integer(let number): integers[slot].append(number)
         case .real(let number): reals[slot].append(number)
         case .text(let text): texts[slot].append(text)
+        case .null:
+            switch type {
+            case .integer: integers[slot].append(0)
+            case .real: reals[slot].append(0)
+            case .text: texts[slot].append("")
+            }
         }
     }
 
     /// True when accepted row `row` holds exactly `values` (in schema column order).
-    func row(_ row: Int, equals values: [CleanValue], plans: [ColumnPlan]) -> Bool {
+    func row(_ row: Int, equals values: [CleanValue], plans: [ColumnPlan], validity: [[Bool]?]) -> Bool {
         for (index, plan) in plans.enumerated() {
+            let storedIsNull = validity[index].map { !$0[row] } ?? false
             let same: Bool
             switch values[index] {
-            case .integer(let number): same = integers[plan.slot][row] == number
-            case .real(let number): same = reals[plan.slot][row] == number
-            case .text(let text): same = texts[plan.slot][row] == text
+            case .integer(let number): same = !storedIsNull && integers[plan.slot][row] == number
+            case .real(let number): same = !storedIsNull && reals[plan.slot][row] == number
+            case .text(let text): same = !storedIsNull && texts[plan.slot][row] == text
+            case .null: same = storedIsNull
             }
             if !same { return false }
         }

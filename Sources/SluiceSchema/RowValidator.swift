@@ -1,13 +1,15 @@
 /// Cleans and validates data rows against a ``Schema``, accumulating the accepted values
 /// column by column.
 ///
-/// Per value: ASCII whitespace is trimmed; an empty value drops the whole row (counted) when
-/// ``CleaningOptions/dropRowsWithMissingValues`` is on, before any other rule; the bytes must be
+/// Per value: ASCII whitespace is trimmed; a null token (by default only the empty value) is a
+/// missing value: `NULL` in an optional column, and in a required one it drops the whole row
+/// (counted) when ``CleaningOptions/dropRowsWithMissingValues`` is on, or is a `required`
+/// issue when it is off; this happens before any other rule. The bytes must be
 /// valid UTF-8 (`encoding`); integers are an optional sign and digits fitting `Int64`, reals
 /// finite decimals (`type`); text is lower-cased, then checked for `max-length` and `allowed`;
 /// numbers are checked for `minimum`, `maximum` and `allowed` (canonical text). Each value
-/// reports at most one issue. A row with the wrong number of fields reports one `field-count`
-/// issue. Rows with any issue are rejected; among the valid rows, exact repeats of an earlier
+/// reports at most one issue. A row with too few or too many fields reports one `missing-cell`
+/// or `extra-cell` issue. Rows with any issue are rejected; among the valid rows, exact repeats of an earlier
 /// accepted row are dropped when ``CleaningOptions/dropDuplicateRows`` is on.
 public struct RowValidator: Sendable {
     private let header: HeaderMapping
@@ -18,7 +20,16 @@ public struct RowValidator: Sendable {
     private var counts = Counters()
     private var issues: [ValidationIssue] = []
     private var issueCountsByRule: [String: Int] = [:]
+    private var issueCountsByCode: [String: Int] = [:]
     private var totalIssues = 0
+    /// Null tokens as bytes, compared to trimmed values.
+    private let nullTokens: [[UInt8]]
+    /// Per column: which accepted rows are valid (`nil` until the column's first `NULL`).
+    private var validity: [[Bool]?]
+    /// Where the row being validated sits, for issues.
+    private var location = RowLocation(line: 0, record: 0, byteOffset: 0)
+    /// The issues the current row reported so far, so a dropped row can take them back.
+    private var rowIssues: [(rule: String, code: String, kept: Bool)] = []
     /// Row hash → index of the first accepted row with that hash.
     private var firstRowByHash: [Int: Int] = [:]
     /// Row hash → further accepted rows sharing the hash (true collisions only).
@@ -28,7 +39,7 @@ public struct RowValidator: Sendable {
     /// - Precondition: `header` maps every column of `schema` exactly once (as
     ///   ``Schema/mapHeader(_:)`` guarantees).
     public init(schema: Schema, header: HeaderMapping, options: CleaningOptions = .init()) {
-        precondition(header.schemaIndexForField.sorted() == Array(schema.columns.indices),
+        precondition(header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField }.sorted() == Array(schema.columns.indices),
                      "the header mapping must cover every schema column exactly once")
         self.header = header
         self.options = options
@@ -36,41 +47,102 @@ public struct RowValidator: Sendable {
         plans = schema.columns.map { ColumnPlan($0, lowercase: options.lowercaseText, storage: &storage) }
         self.storage = storage
         pending = Array(repeating: .integer(0), count: schema.columns.count)
+        nullTokens = options.nullTokens.map { Array($0.utf8) }
+        validity = Array(repeating: nil, count: schema.columns.count)
     }
 
     /// One data row: its fields' raw bytes (already unquoted by the CSV reader) and its 1-based line.
     public mutating func addRow(line: Int, fields: [ArraySlice<UInt8>]) {
+        addRow(fields, at: RowLocation(line: line, record: 0, byteOffset: 0))
+    }
+
+    /// One data row: its fields' raw bytes (already unquoted by the CSV reader) and where it is.
+    /// - Returns: What became of the row, so a caller can keep the rejected rows' original bytes.
+    @discardableResult
+    public mutating func addRow(_ fields: [ArraySlice<UInt8>], at location: RowLocation) -> RowVerdict {
+        self.location = location
+        rowIssues.removeAll(keepingCapacity: true)
         counts.read += 1
         let expected = header.fieldCount
         guard fields.count == expected else {
-            report(line: line, column: "", raw: [], rule: "field-count",
-                   message: "expected \(expected) fields, found \(fields.count)")
+            let rule = fields.count < expected ? "missing-cell" : "extra-cell"
+            report(column: "", field: min(fields.count, expected) + 1, raw: [], rule: rule,
+                   message: "expected \(expected) fields, found \(fields.count)",
+                   hint: fields.count < expected
+                       ? "a value or delimiter is missing, or a value holds an unquoted line break"
+                       : "a value holds the delimiter without quotes: quote it")
             counts.invalid += 1
-            return
-        }
-        if options.dropRowsWithMissingValues, fields.contains(where: FieldParser.isBlank) {
-            counts.droppedMissing += 1
-            return
+            return .rejected
         }
         var valid = true
+        var missingRequired = false
         for (position, raw) in fields.enumerated() {
             let index = header.schemaIndexForField[position]
-            if let value = clean(raw, plan: plans[index], line: line) {
+            guard index != HeaderMapping.ignoredField else { continue }
+            if isNull(raw) {
+                pending[index] = .null
+                if plans[index].required {
+                    missingRequired = true
+                    if !options.dropRowsWithMissingValues {
+                        let name = plans[index].name
+                        report(column: name, field: position + 1, raw: raw, rule: "required",
+                               message: "missing value for required column '\(name)'",
+                               hint: "fill it in, or mark the column `required: false` in the schema")
+                        valid = false
+                    }
+                }
+                continue
+            }
+            if let value = clean(raw, plan: plans[index], field: position + 1) {
                 pending[index] = value
             } else {
                 valid = false
             }
         }
+        if missingRequired, options.dropRowsWithMissingValues {
+            // The old pipeline's dropna(): the row goes, counted, whatever else is wrong with it.
+            rollBackIssues(ofRowStartingAt: location)
+            counts.droppedMissing += 1
+            return .droppedMissing
+        }
         guard valid else {
             counts.invalid += 1
-            return
+            return .rejected
         }
         if options.dropDuplicateRows, isDuplicateOfAcceptedRow() {
             counts.droppedDuplicate += 1
-            return
+            return .droppedDuplicate
         }
-        for (index, plan) in plans.enumerated() { storage.append(pending[index], slot: plan.slot) }
-        storage.lines.append(line)
+        let rowIndex = storage.lines.count
+        for (index, plan) in plans.enumerated() {
+            if case .null = pending[index] {
+                if validity[index] == nil { validity[index] = Array(repeating: true, count: rowIndex) }
+                validity[index]!.append(false)
+            } else {
+                validity[index]?.append(true)
+            }
+            storage.append(pending[index], slot: plan.slot, type: plan.type)
+        }
+        storage.lines.append(location.line)
+        return .accepted
+    }
+
+    /// Whether a field is a null token once trimmed.
+    private func isNull(_ raw: ArraySlice<UInt8>) -> Bool {
+        let trimmed = FieldParser.trim(raw)
+        return nullTokens.contains { $0.elementsEqual(trimmed) }
+    }
+
+    /// A dropped row is not an error: forget the issues it reported before it was dropped.
+    private mutating func rollBackIssues(ofRowStartingAt location: RowLocation) {
+        while let last = rowIssues.popLast() {
+            totalIssues -= 1
+            issueCountsByRule[last.rule, default: 1] -= 1
+            if issueCountsByRule[last.rule] == 0 { issueCountsByRule[last.rule] = nil }
+            issueCountsByCode[last.code, default: 1] -= 1
+            if issueCountsByCode[last.code] == 0 { issueCountsByCode[last.code] = nil }
+            if last.kept { issues.removeLast() }
+        }
     }
 
     /// Ends validation and hands over the accepted values and the report.
@@ -80,82 +152,105 @@ public struct RowValidator: Sendable {
             sourceLines: storage.lines,
             rowsRead: counts.read, rowsDroppedMissing: counts.droppedMissing,
             rowsDroppedDuplicate: counts.droppedDuplicate, rowsInvalid: counts.invalid,
-            issues: issues, issueCountsByRule: issueCountsByRule, totalIssues: totalIssues)
+            issues: issues, issueCountsByRule: issueCountsByRule, totalIssues: totalIssues,
+            validity: validity, issueCountsByCode: issueCountsByCode)
     }
 
     // MARK: Values
 
     /// The cleaned value, or `nil` after reporting why the raw value is not acceptable.
-    private mutating func clean(_ raw: ArraySlice<UInt8>, plan: ColumnPlan, line: Int) -> CleanValue? {
+    private mutating func clean(_ raw: ArraySlice<UInt8>, plan: ColumnPlan, field: Int) -> CleanValue? {
         let bytes = FieldParser.trim(raw)
-        func fail(_ rule: String, _ message: @autoclosure () -> String) -> CleanValue? {
-            report(line: line, column: plan.name, raw: raw, rule: rule, message: message())
+        func fail(_ rule: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String) -> CleanValue? {
+            report(column: plan.name, field: field, raw: raw, rule: rule, message: message(), hint: hint())
             return nil
         }
         func shown() -> String { FieldParser.display(bytes) }
 
         if plan.type != .text, bytes.isEmpty {
-            return fail("type", "missing value for \(plan.type.rawValue) column '\(plan.name)'")
+            return fail("type", "missing value for \(plan.type.rawValue) column '\(plan.name)'",
+                        hint: "fill in a number, or list the empty value in null_tokens")
         }
+        let notUTF8 = "save the file as UTF-8, or configure its encoding"
         switch plan.type {
         case .integer:
             switch FieldParser.parseInteger(bytes) {
             case .value(let value):
-                return checkNumber(Double(value), text: String(value), raw: raw, plan: plan, line: line)
+                return checkNumber(Double(value), text: String(value), raw: raw, plan: plan, field: field)
                     ? .integer(value) : nil
             case .overflow:
-                return fail("type", "value \(shown()) does not fit in a 64-bit integer for column '\(plan.name)'")
+                return fail("type", "value \(shown()) does not fit in a 64-bit integer for column '\(plan.name)'",
+                            hint: "integers range from -9223372036854775808 to 9223372036854775807; use a real column for larger numbers")
             case .notAnInteger:
-                guard FieldParser.isValidUTF8(bytes) else { return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'") }
-                return fail("type", "value '\(shown())' is not an integer for column '\(plan.name)'")
+                guard FieldParser.isValidUTF8(bytes) else {
+                    return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
+                }
+                return fail("type", "value '\(shown())' is not an integer for column '\(plan.name)'",
+                            hint: "write a whole number such as 17, without decimals or units")
             }
         case .real:
             guard let value = FieldParser.parseReal(bytes) else {
-                guard FieldParser.isValidUTF8(bytes) else { return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'") }
-                return fail("type", "value '\(shown())' is not a finite number for column '\(plan.name)'")
+                guard FieldParser.isValidUTF8(bytes) else {
+                    return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
+                }
+                return fail("type", "value '\(shown())' is not a finite number for column '\(plan.name)'",
+                            hint: "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range")
             }
-            return checkNumber(value, text: formatNumber(value), raw: raw, plan: plan, line: line) ? .real(value) : nil
+            return checkNumber(value, text: formatNumber(value), raw: raw, plan: plan, field: field) ? .real(value) : nil
         case .text:
             guard var text = String(validating: bytes, as: UTF8.self) else {
-                return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'")
+                return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
             }
             if plan.lowercase { text = text.lowercased() }
             if let limit = plan.maxLength, text.utf8.count > limit, text.count > limit {
-                return fail("max-length", "value '\(shown())' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'")
+                return fail("max-length", "value '\(shown())' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
+                            hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
             }
             if let allowed = plan.allowed, !allowed.contains(text) {
-                return fail("allowed", "value '\(shown())' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'")
+                return fail("allowed", "value '\(shown())' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                            hint: "use one of: \(plan.allowedList)")
             }
             return .text(text)
         }
     }
 
     /// Checks bounds and allowed values of a parsed number; reports and returns false on failure.
-    private mutating func checkNumber(_ value: Double, text: String, raw: ArraySlice<UInt8>, plan: ColumnPlan, line: Int) -> Bool {
+    private mutating func checkNumber(_ value: Double, text: String, raw: ArraySlice<UInt8>, plan: ColumnPlan, field: Int) -> Bool {
+        let range = "\(plan.minimum.map(formatNumber) ?? "…")–\(plan.maximum.map(formatNumber) ?? "…")"
         if let minimum = plan.minimum, value < minimum {
-            report(line: line, column: plan.name, raw: raw, rule: "minimum",
-                   message: "value \(text) is below the minimum \(formatNumber(minimum)) for column '\(plan.name)'")
+            report(column: plan.name, field: field, raw: raw, rule: "minimum",
+                   message: "value \(text) is below the minimum \(formatNumber(minimum)) for column '\(plan.name)'",
+                   hint: "the schema allows \(range)")
             return false
         }
         if let maximum = plan.maximum, value > maximum {
-            report(line: line, column: plan.name, raw: raw, rule: "maximum",
-                   message: "value \(text) is above the maximum \(formatNumber(maximum)) for column '\(plan.name)'")
+            report(column: plan.name, field: field, raw: raw, rule: "maximum",
+                   message: "value \(text) is above the maximum \(formatNumber(maximum)) for column '\(plan.name)'",
+                   hint: "the schema allows \(range)")
             return false
         }
         if let allowed = plan.allowed, !allowed.contains(text) {
-            report(line: line, column: plan.name, raw: raw, rule: "allowed",
-                   message: "value \(text) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'")
+            report(column: plan.name, field: field, raw: raw, rule: "allowed",
+                   message: "value \(text) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                   hint: "use one of: \(plan.allowedList)")
             return false
         }
         return true
     }
 
     /// Counts an issue and keeps it in full while under the cap (building the message only then).
-    private mutating func report(line: Int, column: String, raw: ArraySlice<UInt8>, rule: String, message: @autoclosure () -> String) {
+    private mutating func report(column: String, field: Int, raw: ArraySlice<UInt8>, rule: String,
+                                 message: @autoclosure () -> String, hint: @autoclosure () -> String) {
         totalIssues += 1
         issueCountsByRule[rule, default: 0] += 1
-        guard issues.count < options.maxReportedIssues else { return }
-        issues.append(ValidationIssue(line: line, column: column, value: FieldParser.display(raw), rule: rule, message: message()))
+        let code = ValidationIssue.code(forRule: rule)
+        issueCountsByCode[code, default: 0] += 1
+        let kept = issues.count < options.maxReportedIssues
+        rowIssues.append((rule: rule, code: code, kept: kept))
+        guard kept else { return }
+        issues.append(ValidationIssue(
+            line: location.line, record: location.record, byteOffset: location.byteOffset, column: column, field: field,
+            value: FieldParser.display(raw), code: code, rule: rule, message: message(), hint: hint()))
     }
 
     // MARK: Duplicates
@@ -170,8 +265,8 @@ public struct RowValidator: Sendable {
             firstRowByHash[hash] = newRow
             return false
         }
-        if storage.row(first, equals: pending, plans: plans) { return true }
-        for row in collidingRowsByHash[hash, default: []] where storage.row(row, equals: pending, plans: plans) {
+        if storage.row(first, equals: pending, plans: plans, validity: validity) { return true }
+        for row in collidingRowsByHash[hash, default: []] where storage.row(row, equals: pending, plans: plans, validity: validity) {
             return true
         }
         collidingRowsByHash[hash, default: []].append(newRow)

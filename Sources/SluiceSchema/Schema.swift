@@ -16,12 +16,20 @@ public struct Schema: Sendable, Hashable {
     public var columns: [ColumnSchema]
     /// The layout the schema was loaded from.
     public var format: SchemaFormat
+    /// Other names a header may use for a column: normalised alias → column name
+    /// (`aliases: {mother_job: mjob}`).
+    public var aliases: [String: String]
+    /// What to do with missing values and bad rows.
+    public var policy: SchemaPolicy
 
     /// Creates a schema. Column names should already be normalised (see ``HeaderNormalizer``).
-    public init(table: String?, columns: [ColumnSchema], format: SchemaFormat) {
+    public init(table: String?, columns: [ColumnSchema], format: SchemaFormat,
+                aliases: [String: String] = [:], policy: SchemaPolicy = .init()) {
         self.table = table
         self.columns = columns
         self.format = format
+        self.aliases = aliases
+        self.policy = policy
     }
 
     /// The column called `named`, compared after normalisation (trim + lower-case), if any.
@@ -118,12 +126,16 @@ public struct ColumnSchema: Sendable, Hashable {
     public var maxLength: Int?
     /// Free-form documentation of the column.
     public var description: String?
+    /// Whether a value must be present. A missing value (a null token) in a required column
+    /// follows the schema's ``MissingValuePolicy``; in an optional column it is stored as `NULL`.
+    public var isRequired: Bool
 
     /// Creates a column schema.
     public init(
         name: String, type: ColumnType, minimum: Double? = nil, maximum: Double? = nil,
-        allowedValues: [String]? = nil, maxLength: Int? = nil, description: String? = nil
+        allowedValues: [String]? = nil, maxLength: Int? = nil, description: String? = nil, isRequired: Bool = true
     ) {
+        self.isRequired = isRequired
         self.name = name
         self.type = type
         self.minimum = minimum

@@ -4,7 +4,15 @@ struct SchemaBuilder {
     let file: String
 
     /// The keys a column spec may use in the Sluice format.
-    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description"]
+    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"]
+
+    /// The top-level keys of the Sluice format.
+    static let topLevelKeys = ["table", "columns", "aliases"] + policyKeys
+
+    /// The row-policy keys, allowed at the top of a schema and under `cleaning:` in `sluice.yaml`.
+    static let policyKeys = [
+        "on_error", "max_error_rate", "null_tokens", "on_missing", "drop_duplicate_rows", "lowercase_text",
+    ]
 
     /// An error positioned at `node`.
     func error(at node: YAMLNode, _ message: String) -> SchemaError {
@@ -15,7 +23,7 @@ struct SchemaBuilder {
 
     /// The Sluice layout: `table:` and a `columns:` mapping of name → type or spec.
     func buildSluice(root: YAMLNode, pairs: [YAMLPair]) throws(SchemaError) -> Schema {
-        let entries = try keyed(pairs, allowed: ["table", "columns"], context: "at the top level")
+        let entries = try keyed(pairs, allowed: Self.topLevelKeys, context: "at the top level")
         guard let tableNode = entries["table"]?.value else {
             throw error(at: root, "missing key 'table' (the table name) at the top level")
         }
@@ -34,7 +42,10 @@ struct SchemaBuilder {
             columns.append(try columnSpec(pair.value, name: name))
         }
         guard !columns.isEmpty else { throw error(at: columnsNode, "expected at least one column under 'columns'") }
-        return Schema(table: table, columns: columns, format: .sluice)
+        var policy = SchemaPolicy()
+        try applyPolicy(entries, to: &policy)
+        let aliases = try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) } ?? [:]
+        return Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy)
     }
 
     /// The legacy flat layout: `column: TYPE` pairs, no table name.
@@ -114,6 +125,9 @@ struct SchemaBuilder {
         if let entry = entries["description"] {
             column.description = try text(entry.value, what: "a description")
         }
+        if let entry = entries["required"] {
+            column.isRequired = try flag(entry.value, what: "'required' of column '\(name)'")
+        }
         return column
     }
 
@@ -144,6 +158,82 @@ struct SchemaBuilder {
             }
         }
         return values
+    }
+
+    // MARK: Policy and aliases
+
+    /// Sets every policy key present in `entries` (top-level schema keys, or `cleaning:` in `sluice.yaml`).
+    func applyPolicy(_ entries: [String: YAMLPair], to policy: inout SchemaPolicy) throws(SchemaError) {
+        if let entry = entries["on_error"] {
+            let raw = try text(entry.value, what: "reject_file or reject_rows")
+            guard let value = ErrorPolicy(rawValue: raw) else {
+                throw error(at: entry.value, "expected reject_file or reject_rows for 'on_error', found '\(raw)'")
+            }
+            policy.onError = value
+        }
+        if let entry = entries["max_error_rate"] {
+            let rate = try number(entry.value, what: "'max_error_rate'")
+            guard (0...1).contains(rate) else {
+                throw error(at: entry.value, "expected a share from 0 to 1 for 'max_error_rate' (0.05 is 5%), found \(formatNumber(rate))")
+            }
+            policy.maxErrorRate = rate
+        }
+        if let entry = entries["on_missing"] {
+            let raw = try text(entry.value, what: "drop_row or reject_row")
+            guard let value = MissingValuePolicy(rawValue: raw) else {
+                throw error(at: entry.value, "expected drop_row or reject_row for 'on_missing', found '\(raw)'")
+            }
+            policy.cleaning.dropRowsWithMissingValues = value == .dropRow
+        }
+        if let entry = entries["null_tokens"] {
+            guard case .sequence(let items) = entry.value.content else {
+                throw error(at: entry.value, "expected a list of strings for 'null_tokens', e.g. [\"\", NA, \"null\"]")
+            }
+            var tokens: [String] = []
+            for item in items {
+                guard case .scalar(let token, _) = item.content else {
+                    throw error(at: item, "expected a string in 'null_tokens', found \(item.kindDescription)")
+                }
+                tokens.append(item.isNull && token == "~" ? "" : token.trimmingWhitespace())
+            }
+            policy.cleaning.nullTokens = tokens
+        }
+        if let entry = entries["drop_duplicate_rows"] {
+            policy.cleaning.dropDuplicateRows = try flag(entry.value, what: "'drop_duplicate_rows'")
+        }
+        if let entry = entries["lowercase_text"] {
+            policy.cleaning.lowercaseText = try flag(entry.value, what: "'lowercase_text'")
+        }
+    }
+
+    /// `aliases: {other_name: column}`: every target must be a column, no alias may be a column.
+    func aliasMap(_ node: YAMLNode, columns: [ColumnSchema]) throws(SchemaError) -> [String: String] {
+        guard case .mapping(let pairs) = node.content else {
+            throw error(at: node, "expected a mapping of alias to column name under 'aliases', found \(node.kindDescription)")
+        }
+        let names = Set(columns.map(\.name))
+        var aliases: [String: String] = [:]
+        for pair in pairs {
+            let alias = HeaderNormalizer.normalize(try text(pair.key, what: "an alias"))
+            let target = HeaderNormalizer.normalize(try text(pair.value, what: "a column name"))
+            guard names.contains(target) else {
+                throw error(at: pair.value, "alias '\(alias)' points at '\(target)', which is not a column of this schema")
+            }
+            guard !names.contains(alias) else {
+                throw error(at: pair.key, "alias '\(alias)' is already a column name")
+            }
+            aliases[alias] = target
+        }
+        return aliases
+    }
+
+    /// true/false (also yes/no, on/off) from a scalar node.
+    func flag(_ node: YAMLNode, what: String) throws(SchemaError) -> Bool {
+        switch node.scalarText?.trimmingWhitespace().lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(at: node, "expected true or false for \(what), found \(node.kindDescription)")
+        }
     }
 
     // MARK: Scalars

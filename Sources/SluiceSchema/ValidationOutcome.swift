@@ -1,26 +1,83 @@
+/// Where a data row sits in its file.
+public struct RowLocation: Sendable, Hashable {
+    /// 1-based physical line where the record starts.
+    public var line: Int
+    /// 1-based record number, the header being record 1 (differs from ``line`` when quoted
+    /// fields hold line breaks or blank lines were skipped).
+    public var record: Int
+    /// 0-based byte offset of the record's first byte.
+    public var byteOffset: Int
+
+    /// Creates a location.
+    public init(line: Int, record: Int, byteOffset: Int) {
+        self.line = line
+        self.record = record
+        self.byteOffset = byteOffset
+    }
+}
+
 /// One problem found in one data row.
 public struct ValidationIssue: Sendable, Hashable, Codable {
     /// The 1-based line of the row in its file.
     public var line: Int
-    /// The normalised column name, or `""` for row-level issues (`field-count`).
+    /// The 1-based record number (header = 1).
+    public var record: Int
+    /// The byte offset of the row's first byte.
+    public var byteOffset: Int
+    /// The normalised column name, or `""` for row-level issues (`missing-cell`, `extra-cell`).
     public var column: String
+    /// The 1-based field position in the row, or 0 for row-level issues.
+    public var field: Int
     /// The raw value as in the file (decoded for display, truncated to 200 characters);
     /// `""` for row-level issues.
     public var value: String
-    /// A stable rule id: `type`, `minimum`, `maximum`, `allowed`, `max-length`, `field-count`
-    /// or `encoding`.
+    /// The error code, in Frictionless's words: `type-error`, `constraint-error`,
+    /// `missing-cell`, `extra-cell` or `invalid-encoding`.
+    public var code: String
+    /// The precise rule: `type`, `minimum`, `maximum`, `allowed`, `max-length`, `required`,
+    /// `missing-cell`, `extra-cell` or `encoding`.
     public var rule: String
     /// A human-readable explanation, e.g. `value 25 is above the maximum 22 for column 'age'`.
     public var message: String
+    /// What to do about it.
+    public var hint: String
 
     /// Creates an issue.
-    public init(line: Int, column: String, value: String, rule: String, message: String) {
+    public init(line: Int, record: Int = 0, byteOffset: Int = 0, column: String, field: Int = 0, value: String,
+                code: String = "", rule: String, message: String, hint: String = "") {
         self.line = line
+        self.record = record
+        self.byteOffset = byteOffset
         self.column = column
+        self.field = field
         self.value = value
+        self.code = code.isEmpty ? Self.code(forRule: rule) : code
         self.rule = rule
         self.message = message
+        self.hint = hint
     }
+
+    /// The error code a rule belongs to.
+    public static func code(forRule rule: String) -> String {
+        switch rule {
+        case "type": "type-error"
+        case "minimum", "maximum", "allowed", "max-length", "required": "constraint-error"
+        case "encoding": "invalid-encoding"
+        default: rule
+        }
+    }
+}
+
+/// What became of one data row.
+public enum RowVerdict: Sendable, Hashable {
+    /// Clean: kept.
+    case accepted
+    /// Dropped because a required value was missing (``MissingValuePolicy/dropRow``), counted.
+    case droppedMissing
+    /// Dropped because it repeats an earlier accepted row of the same file, counted.
+    case droppedDuplicate
+    /// Rejected: at least one issue.
+    case rejected
 }
 
 /// The cleaned values of one column, in its storage type.
@@ -62,12 +119,15 @@ public struct CleaningOptions: Sendable, Hashable {
     public var lowercaseText: Bool
     /// How many issues are kept in full; the per-rule totals are always exact.
     public var maxReportedIssues: Int
+    /// Values that mean "missing" after trimming (the default is only the empty value).
+    public var nullTokens: [String]
 
     /// Creates options; the defaults reproduce the original pipeline.
     public init(
         dropRowsWithMissingValues: Bool = true, dropDuplicateRows: Bool = true,
-        lowercaseText: Bool = true, maxReportedIssues: Int = 100
+        lowercaseText: Bool = true, maxReportedIssues: Int = 100, nullTokens: [String] = [""]
     ) {
+        self.nullTokens = nullTokens
         self.dropRowsWithMissingValues = dropRowsWithMissingValues
         self.dropDuplicateRows = dropDuplicateRows
         self.lowercaseText = lowercaseText
@@ -89,10 +149,15 @@ public struct ValidationOutcome: Sendable {
     public var rowsDroppedDuplicate: Int
     /// Rows rejected with at least one issue.
     public var rowsInvalid: Int
+    /// For each column, which accepted rows hold a value (`false` = `NULL`); `nil` when the
+    /// column has no `NULL` at all.
+    public var validity: [[Bool]?]
     /// The first ``CleaningOptions/maxReportedIssues`` issues, in file order.
     public var issues: [ValidationIssue]
     /// The exact number of issues per rule id.
     public var issueCountsByRule: [String: Int]
+    /// The exact number of issues per error code.
+    public var issueCountsByCode: [String: Int]
     /// The exact number of issues, reported or not.
     public var totalIssues: Int
 
@@ -103,8 +168,10 @@ public struct ValidationOutcome: Sendable {
     public init(
         columns: [TypedColumn], sourceLines: [Int], rowsRead: Int, rowsDroppedMissing: Int,
         rowsDroppedDuplicate: Int, rowsInvalid: Int, issues: [ValidationIssue],
-        issueCountsByRule: [String: Int], totalIssues: Int
+        issueCountsByRule: [String: Int], totalIssues: Int, validity: [[Bool]?] = [], issueCountsByCode: [String: Int] = [:]
     ) {
+        self.validity = validity.isEmpty ? Array(repeating: nil, count: columns.count) : validity
+        self.issueCountsByCode = issueCountsByCode
         self.columns = columns
         self.sourceLines = sourceLines
         self.rowsRead = rowsRead

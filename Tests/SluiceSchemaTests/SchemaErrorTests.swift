@@ -42,7 +42,7 @@ import SluiceSchema
 
     @Test func anUnknownKeyInAColumnSpecIsReportedAtTheKey() {
         expectError("table: t\ncolumns:\n  age: {type: integer, minimum: 1}\n", line: 3, column: 24,
-                    "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description)")
+                    "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required)")
     }
 
     @Test func anUnknownTopLevelKeyIsReported() {
