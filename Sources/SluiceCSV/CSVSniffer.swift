@@ -65,6 +65,8 @@ public enum CSVSniffer {
         var columnCount: Int
         var consistency: Double
         var records: [CSVRecord]
+        /// Whether the sample had a syntax error under this candidate (records stop before it).
+        var failed: Bool
     }
 
     /// Sniffs `utf8` (decoded text, no byte order mark).
@@ -80,19 +82,25 @@ public enum CSVSniffer {
         let quotes = pins.quote.map { [$0] } ?? [UInt8(ascii: "\""), UInt8(ascii: "'")]
         var candidates: [Candidate] = []
         for delimiter in delimiters {
-            // The first quote that reads the sample wins; `'` is tried only when `"` fails.
-            for quote in quotes {
-                if let candidate = evaluate(sample, delimiter: delimiter, quote: quote, truncated: truncated, limits: limits) {
-                    candidates.append(candidate)
-                    break
+            for (rank, quote) in quotes.enumerated() {
+                guard let candidate = evaluate(sample, delimiter: delimiter, quote: quote, truncated: truncated, limits: limits) else {
+                    continue
                 }
+                // Another quote than the first needs evidence: a field actually quoted with it.
+                if rank > 0, pins.quote == nil, !candidate.records.contains(where: { record in
+                    (0..<record.count).contains(where: record.isQuoted)
+                }) { continue }
+                candidates.append(candidate)
             }
         }
         let lineEnding = CSVDialect.detect(in: sample).lineEnding
         guard !candidates.isEmpty else {
-            throw dialectError(file: file, "no delimiter and quote character read the start of the file without a syntax error",
-                               hint: "check the quoting, or pin dialect.delimiter and dialect.quote in sluice.yaml")
+            throw dialectError(file: file, "the file has no records to sniff", hint: "deliver the file again once it has been written")
         }
+        // A candidate that reads the sample without a syntax error beats one that does not; when
+        // all fail, the best one is still chosen so that reading reports the error where it is.
+        let clean = candidates.filter { !$0.failed }
+        candidates = clean.isEmpty ? candidates : clean
         let consistent = candidates.filter { $0.consistency >= 0.9 }
         let ranked = (consistent.isEmpty ? candidates : consistent).sorted {
             ($0.columnCount, $0.consistency) > ($1.columnCount, $1.consistency)
@@ -130,12 +138,13 @@ public enum CSVSniffer {
         return result
     }
 
-    /// Parses the sample with one delimiter and quote; `nil` when the sample has a syntax error
-    /// (other than a quoted field cut off by the end of a truncated sample).
+    /// Parses the sample with one delimiter and quote, up to a syntax error (other than a quoted
+    /// field cut off by the end of a truncated sample); `nil` when not even one record reads.
     private static func evaluate(_ sample: [UInt8], delimiter: UInt8, quote: UInt8, truncated: Bool,
                                  limits: CSVReaderLimits) -> Candidate? {
         var reader = CSVReader(bytes: sample, dialect: CSVDialect(delimiter: delimiter, quote: quote), limits: limits)
         var records: [CSVRecord] = []
+        var failed = false
         while records.count < sampleRecords {
             do {
                 guard let record = try reader.next() else { break }
@@ -143,7 +152,8 @@ public enum CSVSniffer {
             } catch {
                 // A record cut by the sample's end is not evidence against this candidate.
                 if truncated, error.code == .unterminatedQuote || error.code == .textAfterClosingQuote { break }
-                return nil
+                failed = true
+                break
             }
         }
         if truncated, records.count > 1 { records.removeLast() }  // the last record may be cut short
@@ -151,7 +161,8 @@ public enum CSVSniffer {
         let body = records.dropFirst()
         let matching = body.filter { $0.count == first.count }.count
         let consistency = body.isEmpty ? 1 : Double(matching) / Double(body.count)
-        return Candidate(delimiter: delimiter, quote: quote, columnCount: first.count, consistency: consistency, records: records)
+        return Candidate(delimiter: delimiter, quote: quote, columnCount: first.count, consistency: consistency,
+                         records: records, failed: failed)
     }
 
     /// A header unless, in every column whose sampled values are all numbers, the first record

@@ -1,103 +1,155 @@
 import Foundation
+import SluiceCSV
 import SluiceSchema
 
-/// One problem in a rejected file, as written to `failed/<name>.errors.json`.
-public struct ErrorEntry: Sendable, Hashable, Encodable {
-    /// 1-based line in the file.
-    public var line: Int
-    /// The schema column involved (normalised name), or `nil` for a syntax error.
-    public var column: String?
-    /// 1-based byte position in the line, for CSV syntax errors.
-    public var position: Int?
-    /// The raw value as it stood in the file (truncated to 200 characters).
-    public var value: String?
-    /// The rule that failed: `type`, `minimum`, `maximum`, `allowed`, `max-length`, `field-count`,
-    /// `encoding`, `header`, or a CSV syntax code such as `unterminated-quote`.
+/// One problem in a file, as written to `failed/<name>.errors.json`.
+public struct ErrorEntry: Sendable, Hashable, Codable {
+    /// The error code: Frictionless and DuckDB names where they exist (`type-error`,
+    /// `constraint-error`, `missing-cell`, `extra-cell`, `missing-label`, `extra-label`,
+    /// `duplicate-label`, `blank-label`, `invalid-encoding`, `dialect-error`, `binary-file`,
+    /// `unterminated-quote`, `field-too-large`, …).
+    public var code: String
+    /// The precise rule within the code (`minimum`, `allowed`, `required`, …); equals `code`
+    /// when there is nothing more precise to say.
     public var rule: String
-    /// What is wrong, in words.
+    /// 1-based physical line in the file.
+    public var line: Int
+    /// 1-based record number, the header being record 1 (differs from `line` when a quoted
+    /// field holds line breaks); 0 when unknown.
+    public var record: Int
+    /// 0-based byte offset: of the offending byte for syntax and encoding errors, of the
+    /// record's first byte for value errors.
+    public var byteOffset: Int
+    /// The schema column involved (normalised name), if any.
+    public var column: String?
+    /// 1-based field position in the record (for syntax errors: the byte column in the line), if known.
+    public var field: Int?
+    /// The raw value as it stood in the file (truncated to 200 characters), if any.
+    public var value: String?
+    /// What is wrong.
     public var message: String
+    /// What to do about it.
+    public var hint: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case code, rule, line, record, byteOffset = "byte_offset", column, field, value, message, hint
+    }
 
     /// Creates an entry.
-    public init(line: Int, column: String? = nil, position: Int? = nil, value: String? = nil, rule: String, message: String) {
+    public init(code: String, rule: String? = nil, line: Int, record: Int = 0, byteOffset: Int = 0, column: String? = nil,
+                field: Int? = nil, value: String? = nil, message: String, hint: String? = nil) {
+        self.code = code
+        self.rule = rule ?? code
         self.line = line
+        self.record = record
+        self.byteOffset = byteOffset
         self.column = column
-        self.position = position
+        self.field = field
         self.value = value
-        self.rule = rule
         self.message = message
+        self.hint = hint
     }
 
     /// The entry for a schema rule violation.
     init(_ issue: ValidationIssue) {
-        self.init(line: issue.line, column: issue.column.isEmpty ? nil : issue.column, value: issue.value, rule: issue.rule, message: issue.message)
+        self.init(code: issue.code, rule: issue.rule, line: issue.line, record: issue.record, byteOffset: issue.byteOffset,
+                  column: issue.column.isEmpty ? nil : issue.column, field: issue.field == 0 ? nil : issue.field,
+                  value: issue.column.isEmpty ? nil : issue.value, message: issue.message,
+                  hint: issue.hint.isEmpty ? nil : issue.hint)
+    }
+
+    /// The entry for a CSV syntax, size, encoding or dialect error.
+    init(_ error: CSVError) {
+        self.init(code: error.code.description, line: error.line, byteOffset: error.byteOffset, field: error.column,
+                  message: error.message, hint: error.hint)
     }
 }
 
-/// The reason report written beside a quarantined file: `failed/<name>.errors.json`.
+/// Row counts that always add up: `read = loaded + dropped_missing + dropped_duplicate + rejected`.
+public struct RowCounts: Sendable, Hashable, Codable {
+    /// Data rows read (the header not counted).
+    public var read = 0
+    /// Rows written to the warehouse.
+    public var loaded = 0
+    /// Rows dropped because a required value was missing (`on_missing: drop_row`).
+    public var droppedMissing = 0
+    /// Rows dropped because they repeated an earlier row of the same file.
+    public var droppedDuplicate = 0
+    /// Rows refused: bad rows under `reject_rows`, or every remaining row of a rejected file.
+    public var rejected = 0
+
+    private enum CodingKeys: String, CodingKey {
+        case read, loaded, droppedMissing = "dropped_missing", droppedDuplicate = "dropped_duplicate", rejected
+    }
+
+    /// Whether every row read is accounted for exactly once.
+    public var balances: Bool { read == loaded + droppedMissing + droppedDuplicate + rejected }
+}
+
+/// The reason report written to `failed/<name>.errors.json` when a file is refused, or when
+/// some of its rows are (`on_error: reject_rows`).
 ///
-/// A stable, documented JSON shape (see the README): the file's identity, why it was refused,
-/// exact totals per rule, and the first problems in full.
-public struct ErrorReport: Sendable, Hashable, Encodable {
+/// A stable, documented JSON shape (see the README; `format_version` changes if it ever must).
+public struct ErrorReport: Sendable, Hashable, Codable {
+    /// The version of this JSON shape.
+    public var formatVersion = 1
     /// The file name as delivered.
     public var source: String
     /// SHA-256 of its bytes.
     public var sha256: String
     /// Its size in bytes.
     public var size: Int
-    /// Why it was refused.
-    public var reason: RejectionReason
-    /// One-line summary.
+    /// `rejected` (nothing loaded) or `partially-loaded` (good rows loaded, bad rows in `rejected_rows`).
+    public var status: String
+    /// Why the file was refused (`invalid-values`, `dialect-error`, …), or `rejected-rows`.
+    public var reason: String
+    /// One line for a person.
     public var message: String
-    /// CSV dialect used to read it (`delimiter`, `line_ending`, `bom`), when it got that far.
-    public var dialect: [String: String]?
-    /// Header problems, when the header did not match the schema.
-    public var header: HeaderProblems?
-    /// Data rows read.
-    public var rowsRead: Int
-    /// Rows with at least one problem.
-    public var rowsInvalid: Int
-    /// Exact number of problems of each rule.
+    /// What to do about it.
+    public var hint: String?
+    /// How the file was read, when it got that far.
+    public var dialect: DialectSummary?
+    /// The header as read, normalised and mapped, with any mismatch.
+    public var header: HeaderReport?
+    /// Where every row went.
+    public var rows: RowCounts
+    /// Exact number of problems per code.
+    public var countsByCode: [String: Int]
+    /// Exact number of problems per rule.
     public var countsByRule: [String: Int]
     /// Exact number of problems in all.
     public var totalErrors: Int
-    /// The first problems, in file order (at most the configured cap).
+    /// How many are listed in ``errors`` (capped by `max_reported_errors`).
+    public var errorsShown: Int
+    /// The first problems, in file order.
     public var errors: [ErrorEntry]
+    /// `failed/<name>.rejected.csv` holding the refused rows' original text, if written.
+    public var rejectedRows: String?
     /// When the report was written (ISO 8601, UTC).
     public var createdAt: String
 
-    /// Missing, unknown and repeated header names.
-    public struct HeaderProblems: Sendable, Hashable, Encodable {
+    /// The header's names and how they matched the schema.
+    public struct HeaderReport: Sendable, Hashable, Codable {
+        /// The names as read.
+        public var original: [String]
+        /// The names after normalisation.
+        public var normalized: [String]
+        /// Names matched through an alias.
+        public var renamed: [HeaderRename]
         /// Schema columns the header lacks.
         public var missing: [String]
-        /// Header names the schema does not know.
+        /// Header names the schema does not know (first ones, capped).
         public var unknown: [String]
-        /// Header names that appear more than once.
+        /// Names that appear more than once.
         public var duplicates: [String]
+        /// 1-based positions of blank names.
+        public var blank: [Int]
     }
 
     private enum CodingKeys: String, CodingKey {
-        case source, sha256, size, reason, message, dialect, header, rowsRead = "rows_read",
-            rowsInvalid = "rows_invalid", countsByRule = "counts_by_rule", totalErrors = "total_errors",
-            errorsShown = "errors_shown", errors, createdAt = "created_at"
-    }
-
-    /// Encodes with snake_case keys plus the derived `errors_shown`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(source, forKey: .source)
-        try container.encode(sha256, forKey: .sha256)
-        try container.encode(size, forKey: .size)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(message, forKey: .message)
-        try container.encode(dialect, forKey: .dialect)
-        try container.encode(header, forKey: .header)
-        try container.encode(rowsRead, forKey: .rowsRead)
-        try container.encode(rowsInvalid, forKey: .rowsInvalid)
-        try container.encode(countsByRule, forKey: .countsByRule)
-        try container.encode(totalErrors, forKey: .totalErrors)
-        try container.encode(errors.count, forKey: .errorsShown)
-        try container.encode(errors, forKey: .errors)
-        try container.encode(createdAt, forKey: .createdAt)
+        case formatVersion = "format_version", source, sha256, size, status, reason, message, hint, dialect, header, rows,
+            countsByCode = "counts_by_code", countsByRule = "counts_by_rule", totalErrors = "total_errors",
+            errorsShown = "errors_shown", errors, rejectedRows = "rejected_rows", createdAt = "created_at"
     }
 
     /// Pretty JSON with sorted keys (stable for diffs and scripts), ending in a newline.

@@ -3,136 +3,260 @@ import SluiceSchema
 
 /// Reads, cleans and validates one file's bytes against a schema, without touching disk.
 ///
-/// This is the pure middle of an ingest: bytes in, a verdict out. The ``Ingestor`` does the
-/// I/O around it (hashing, the ledger, the warehouse, moving files).
+/// This is the pure middle of an ingest: bytes in, ``FileCheck/Findings`` out. The
+/// ``Ingestor`` does the I/O around it (hashing, the ledger, the warehouse, moving files).
+/// Steps: refuse empty input → decode to UTF-8 (refusing binary and invalid bytes) → sniff the
+/// dialect (refusing ambiguity) → map the header → clean and validate every row → apply the
+/// schema's error policy.
 struct FileCheck {
-    /// The outcome for one file.
-    enum Verdict {
-        /// Every row is clean: these are the rows to load.
-        case accepted(ValidationOutcome, dialect: CSVDialect)
-        /// The file is refused: why, and the report's body.
-        case rejected(Rejection)
+    /// What a check needs besides the bytes.
+    struct Settings {
+        var schema: Schema
+        var policy: SchemaPolicy
+        var encoding: CSVEncoding?
+        var pins: CSVDialectPins
+        var limits: CSVReaderLimits
     }
 
-    /// A refused file's reason, summary, and details for its reason report.
-    struct Rejection: Error {
-        var reason: RejectionReason
+    /// A row refused under `reject_rows`: its line and original text.
+    struct RejectedRow {
+        var line: Int
+        var text: ArraySlice<UInt8>
+    }
+
+    /// Everything learned about one file, whatever its outcome.
+    struct Findings {
+        /// Why the whole file is refused; `nil` when its good rows load.
+        var reason: RejectionReason?
         var message: String
-        var dialect: CSVDialect?
-        var header: ErrorReport.HeaderProblems?
-        var rowsRead = 0
-        var rowsInvalid = 0
-        var rowsDroppedMissing = 0
-        var rowsDroppedDuplicate = 0
+        var hint: String?
+        var dialect: DialectSummary?
+        var header: ErrorReport.HeaderReport?
+        /// The rows to load (only when ``reason`` is `nil`).
+        var outcome: ValidationOutcome?
+        var rows = RowCounts()
         var errors: [ErrorEntry] = []
+        var countsByCode: [String: Int] = [:]
         var countsByRule: [String: Int] = [:]
         var totalErrors = 0
+        /// Rows refused under `reject_rows`, for `failed/<name>.rejected.csv`.
+        var rejectedRows: [RejectedRow] = []
+        /// The header line's original text and the delimiter, for writing the rejected rows.
+        var headerText: ArraySlice<UInt8>?
+        var delimiter = UInt8(ascii: ",")
+
+        init(reason: RejectionReason?, message: String, hint: String? = nil) {
+            self.reason = reason
+            self.message = message
+            self.hint = hint
+        }
+
+        /// A file-level refusal caused by one error.
+        init(_ reason: RejectionReason, _ entry: ErrorEntry, message: String) {
+            self.init(reason: reason, message: message, hint: entry.hint)
+            errors = [entry]
+            countsByCode = [entry.code: 1]
+            countsByRule = [entry.rule: 1]
+            totalErrors = 1
+        }
     }
 
-    let schema: Schema
-    let options: CleaningOptions
+    let settings: Settings
 
     /// Checks a whole file. `name` is used in messages.
-    func check(_ bytes: [UInt8], name: String) -> Verdict {
-        var reader = CSVReader(bytes: bytes, file: name)
-        let dialect = reader.dialect
+    func check(_ bytes: [UInt8], name: String) -> Findings {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            let what = bytes.isEmpty ? "is empty (0 bytes)" : "holds only whitespace"
+            let entry = ErrorEntry(code: "empty-file", line: 1, message: "\(name) \(what)", hint: "deliver the file again once it has been written")
+            return Findings(.emptyFile, entry, message: entry.message)
+        }
+        let text: DecodedText
+        let sniff: CSVSniffResult
         do {
-            guard let headerRecord = try reader.next() else {
-                return .rejected(Rejection(reason: .emptyFile, message: "\(name) is empty: expected a header line", dialect: dialect))
+            text = try CSVTextDecoder.decode(bytes, encoding: settings.encoding, file: name)
+            sniff = try CSVSniffer.sniff(text.utf8, pins: settings.pins, file: name, limits: settings.limits)
+        } catch {
+            return Findings(RejectionReason(error.code), ErrorEntry(error), message: error.description)
+        }
+        var findings = read(text, sniff: sniff, name: name)
+        findings.dialect = DialectSummary(sniff: sniff, text: text)
+        findings.delimiter = sniff.dialect.delimiter
+        return findings
+    }
+
+    /// Reads the records, maps the header and validates the rows.
+    private func read(_ text: DecodedText, sniff: CSVSniffResult, name: String) -> Findings {
+        var reader = CSVReader(bytes: text.utf8, dialect: sniff.dialect, file: name, limits: settings.limits)
+        let collectRejected = settings.policy.onError == .rejectRows
+        var rejected: [RejectedRow] = []
+        do {
+            var mapping = settings.schema.positionalMapping
+            var headerText: ArraySlice<UInt8>?
+            var pendingFirst: CSVRecord?
+            guard let first = try reader.next() else {
+                let entry = ErrorEntry(code: "empty-file", line: 1, message: "\(name) has no records")
+                return Findings(.emptyFile, entry, message: entry.message)
             }
-            let mapping: HeaderMapping
-            switch header(of: headerRecord, dialect: dialect, name: name) {
-            case .success(let found): mapping = found
-            case .failure(let rejection): return .rejected(rejection)
+            if sniff.hasHeader {
+                let names = (0..<first.count).map { first.string(at: $0) ?? "" }  // the decoder validated UTF-8
+                do {
+                    mapping = try settings.schema.mapHeader(names)
+                } catch {
+                    return headerRejection(error, names: names, line: first.line, name: name)
+                }
+                headerText = text.utf8[first.byteOffset..<first.endOffset]
+            } else {
+                pendingFirst = first
             }
-            var validator = RowValidator(schema: schema, header: mapping, options: options)
+            var validator = RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
             var fields: [ArraySlice<UInt8>] = []
-            while let record = try reader.next() {
+            while true {
+                let next: CSVRecord?
+                if let first = pendingFirst {
+                    next = first
+                    pendingFirst = nil
+                } else {
+                    next = try reader.next()
+                }
+                guard let record = next else { break }
                 fields.removeAll(keepingCapacity: true)
                 for index in 0..<record.count { fields.append(record[index]) }
-                validator.addRow(line: record.line, fields: fields)
+                let location = RowLocation(line: record.line, record: record.number, byteOffset: record.byteOffset)
+                if validator.addRow(fields, at: location) == .rejected, collectRejected {
+                    rejected.append(RejectedRow(line: record.line, text: text.utf8[record.byteOffset..<record.endOffset]))
+                }
             }
-            return verdict(for: validator.finish(), dialect: dialect, name: name)
+            let outcome = validator.finish()
+            if outcome.rowsRead == 0 {
+                let entry = ErrorEntry(code: "no-data-rows", line: first.line, record: 1,
+                                       message: "\(name) has a header but no data rows",
+                                       hint: "deliver the file again once its rows have been written")
+                var findings = Findings(.noDataRows, entry, message: entry.message)
+                findings.header = headerReport(mapping, mismatch: nil)
+                return findings
+            }
+            var findings = decide(outcome, name: name)
+            findings.header = headerReport(mapping, mismatch: nil)
+            findings.headerText = headerText
+            if findings.reason == nil { findings.rejectedRows = rejected }
+            return findings
         } catch {
-            let entry = ErrorEntry(line: error.line, position: error.column, rule: error.code.description, message: error.message)
-            return .rejected(Rejection(
-                reason: .malformedCSV, message: error.description, dialect: dialect,
-                errors: [entry], countsByRule: [error.code.description: 1], totalErrors: 1))
+            var findings = Findings(RejectionReason(error.code), ErrorEntry(error), message: error.description)
+            findings.rows.read = max(0, reader.recordCount - (sniff.hasHeader ? 1 : 0))
+            findings.rows.rejected = findings.rows.read
+            return findings
         }
     }
 
-    /// Decodes and maps the header, or explains why it cannot be used.
-    private func header(of record: CSVRecord, dialect: CSVDialect, name: String) -> Result<HeaderMapping, Rejection> {
-        var names: [String] = []
-        for index in 0..<record.count {
-            guard let text = record.string(at: index) else {
-                let message = "\(name):\(record.line): header field \(index + 1) is not valid UTF-8; save the file as UTF-8"
-                let entry = ErrorEntry(line: record.line, rule: "encoding", message: message)
-                return .failure(Rejection(reason: .invalidEncoding, message: message, dialect: dialect,
-                                          errors: [entry], countsByRule: ["encoding": 1], totalErrors: 1))
-            }
-            names.append(text)
-        }
-        do {
-            return .success(try schema.mapHeader(names))
-        } catch {
-            return .failure(headerRejection(error, line: record.line, dialect: dialect, name: name))
-        }
-    }
-
-    /// The rejection for a header that does not match the schema: every problem counted,
-    /// the first ones listed (capped like value errors), a message that names a few of each.
-    private func headerRejection(_ mismatch: HeaderMismatch, line: Int, dialect: CSVDialect, name: String) -> Rejection {
+    /// The findings for a header that does not match the schema: every problem counted, the
+    /// first ones listed (capped like value errors), a message that names a few of each.
+    private func headerRejection(_ mismatch: HeaderMismatch, names: [String], line: Int, name: String) -> Findings {
         var entries: [ErrorEntry] = []
+        let schemaHint = "rename the column, add an alias to the schema (aliases: {name: column}), or change the schema"
         for column in mismatch.missing {
-            entries.append(ErrorEntry(line: line, column: column, rule: "header", message: "column '\(column)' is missing from the header"))
+            entries.append(ErrorEntry(code: "missing-label", line: line, record: 1, column: column,
+                                      message: "column '\(column)' is missing from the header", hint: schemaHint))
         }
-        for column in mismatch.unknown {
-            entries.append(ErrorEntry(line: line, value: column, rule: "header", message: "column '\(column)' is not in the schema"))
+        for label in mismatch.unknown {
+            entries.append(ErrorEntry(code: "extra-label", line: line, record: 1, value: label,
+                                      message: "column '\(label)' is not in the schema", hint: schemaHint))
         }
-        for column in mismatch.duplicates {
-            entries.append(ErrorEntry(line: line, value: column, rule: "header", message: "column '\(column)' appears more than once"))
+        for label in mismatch.duplicates {
+            entries.append(ErrorEntry(code: "duplicate-label", line: line, record: 1, column: label,
+                                      message: "column '\(label)' appears more than once", hint: "remove or rename the repeated column"))
         }
-        func few(_ names: [String]) -> String {
-            let shown = names.prefix(8).joined(separator: ", ")
-            return names.count > 8 ? "\(shown), … (\(names.count) in all)" : shown
+        for position in mismatch.blank {
+            entries.append(ErrorEntry(code: "blank-label", line: line, record: 1, field: position,
+                                      message: "header field \(position) has no name", hint: "name the column, or remove it"))
+        }
+        func few(_ items: [String]) -> String {
+            let shown = items.prefix(8).joined(separator: ", ")
+            return items.count > 8 ? "\(shown), … (\(items.count) in all)" : shown
         }
         var parts: [String] = []
         if !mismatch.missing.isEmpty { parts.append("missing columns: \(few(mismatch.missing))") }
         if !mismatch.unknown.isEmpty { parts.append("unknown columns: \(few(mismatch.unknown))") }
         if !mismatch.duplicates.isEmpty { parts.append("repeated columns: \(few(mismatch.duplicates))") }
-        return Rejection(
-            reason: .headerMismatch,
-            message: "\(name):\(line): the header does not match the schema: " + parts.joined(separator: "; "),
-            dialect: dialect,
-            header: .init(missing: mismatch.missing, unknown: Array(mismatch.unknown.prefix(options.maxReportedIssues)),
-                          duplicates: Array(mismatch.duplicates.prefix(options.maxReportedIssues))),
-            errors: Array(entries.prefix(options.maxReportedIssues)), countsByRule: ["header": entries.count],
-            totalErrors: entries.count)
+        if !mismatch.blank.isEmpty { parts.append("blank names at positions \(few(mismatch.blank.map(String.init)))") }
+        let cap = settings.policy.cleaning.maxReportedIssues
+        var findings = Findings(reason: .headerMismatch, message: "\(name):\(line): the header does not match the schema: "
+                                    + parts.joined(separator: "; "), hint: schemaHint)
+        findings.errors = Array(entries.prefix(cap))
+        findings.totalErrors = entries.count
+        for entry in entries {
+            findings.countsByCode[entry.code, default: 0] += 1
+            findings.countsByRule[entry.rule, default: 0] += 1
+        }
+        var report = headerReport(nil, mismatch: mismatch)
+        report.original = Array(names.prefix(cap))
+        report.normalized = Array(names.prefix(cap).map(HeaderNormalizer.normalize))
+        findings.header = report
+        return findings
     }
 
-    /// Accepts a file whose rows are all clean; otherwise rejects it whole, with every issue counted.
-    private func verdict(for outcome: ValidationOutcome, dialect: CSVDialect, name: String) -> Verdict {
-        guard outcome.totalIssues > 0 else { return .accepted(outcome, dialect: dialect) }
+    private func headerReport(_ mapping: HeaderMapping?, mismatch: HeaderMismatch?) -> ErrorReport.HeaderReport {
+        let cap = settings.policy.cleaning.maxReportedIssues
+        return ErrorReport.HeaderReport(
+            original: mapping?.originalNames ?? [], normalized: mapping?.normalizedNames ?? [], renamed: mapping?.renamed ?? [],
+            missing: mismatch?.missing ?? [], unknown: Array((mismatch?.unknown ?? []).prefix(cap)),
+            duplicates: mismatch?.duplicates ?? [], blank: mismatch?.blank ?? [])
+    }
+
+    /// Applies the schema's error policy to the validated rows.
+    private func decide(_ outcome: ValidationOutcome, name: String) -> Findings {
+        var findings = Findings(reason: nil, message: "")
+        findings.rows = RowCounts(read: outcome.rowsRead, loaded: outcome.rowsAccepted, droppedMissing: outcome.rowsDroppedMissing,
+                                  droppedDuplicate: outcome.rowsDroppedDuplicate, rejected: outcome.rowsInvalid)
+        findings.errors = outcome.issues.map(ErrorEntry.init)
+        findings.countsByCode = outcome.issueCountsByCode
+        findings.countsByRule = outcome.issueCountsByRule
+        findings.totalErrors = outcome.totalIssues
+        guard outcome.totalIssues > 0 else {
+            findings.outcome = outcome
+            return findings
+        }
         let first = outcome.issues.first.map { ": first at line \($0.line): \($0.message)" } ?? ""
         let problems = outcome.totalIssues == 1 ? "1 value breaks" : "\(outcome.totalIssues) values break"
-        return .rejected(Rejection(
-            reason: .invalidValues,
-            message: "\(name): \(problems) the schema's rules in \(outcome.rowsInvalid) of \(outcome.rowsRead) rows\(first)",
-            dialect: dialect, rowsRead: outcome.rowsRead, rowsInvalid: outcome.rowsInvalid,
-            rowsDroppedMissing: outcome.rowsDroppedMissing, rowsDroppedDuplicate: outcome.rowsDroppedDuplicate,
-            errors: outcome.issues.map(ErrorEntry.init), countsByRule: outcome.issueCountsByRule,
-            totalErrors: outcome.totalIssues))
+        let summary = "\(problems) the schema's rules in \(outcome.rowsInvalid) of \(outcome.rowsRead) rows\(first)"
+        let rate = outcome.rowsRead == 0 ? 0 : Double(outcome.rowsInvalid) / Double(outcome.rowsRead)
+        switch settings.policy.onError {
+        case .rejectRows where rate <= settings.policy.maxErrorRate:
+            findings.outcome = outcome
+            findings.message = "\(name): \(summary); the other rows were loaded"
+            findings.hint = "fix the rows in the .rejected.csv file and deliver it again (sluice retry)"
+        case .rejectRows:
+            findings.reason = .tooManyErrors
+            findings.message = "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"
+            findings.hint = "fix the file, or raise max_error_rate in the schema"
+        case .rejectFile:
+            findings.reason = .invalidValues
+            findings.message = "\(name): \(summary)"
+            findings.hint = outcome.issues.first.map { $0.hint.isEmpty ? nil : $0.hint } ?? nil
+        }
+        if findings.reason != nil {
+            findings.rows.rejected += findings.rows.loaded
+            findings.rows.loaded = 0
+        }
+        return findings
+    }
+
+    private func percent(_ share: Double) -> String {
+        let value = (share * 1000).rounded() / 10
+        return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 }
 
-extension CSVDialect {
-    /// The dialect as recorded in reason reports: delimiter, quote, line ending, BOM.
-    var reportFields: [String: String] {
-        [
-            "delimiter": String(UnicodeScalar(delimiter)), "delimiter_name": delimiterName,
-            "quote": String(UnicodeScalar(quote)), "line_ending": lineEnding.rawValue,
-            "bom": hasByteOrderMark ? "utf-8" : "none",
-        ]
+extension RejectionReason {
+    /// The file-level reason for a CSV reading error.
+    init(_ code: CSVError.Code) {
+        switch code {
+        case .binaryFile: self = .binaryFile
+        case .invalidEncoding: self = .invalidEncoding
+        case .dialectError: self = .dialectError
+        case .fieldTooLarge: self = .fieldTooLarge
+        case .recordTooLarge: self = .lineTooLarge
+        case .tooManyFields: self = .tooManyColumns
+        default: self = .malformedCSV
+        }
     }
 }

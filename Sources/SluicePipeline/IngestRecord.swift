@@ -10,16 +10,30 @@ public enum IngestStatus: String, Sendable, Hashable, Codable {
 
 /// Why a file was rejected; stable identifiers for scripts (`reason` in JSON).
 public enum RejectionReason: String, Sendable, Hashable, Codable {
-    /// The file holds no header line.
+    /// The file is empty or holds only whitespace.
     case emptyFile = "empty-file"
+    /// The file has a header but no data rows.
+    case noDataRows = "no-data-rows"
+    /// The file is not text (NUL bytes, or a gzip, zip, PDF… signature).
+    case binaryFile = "binary-file"
+    /// The bytes are not valid in the file's encoding.
+    case invalidEncoding = "invalid-encoding"
+    /// The delimiter, quote or header could not be told with confidence.
+    case dialectError = "dialect-error"
     /// The CSV syntax is broken (an unterminated quote, a stray quote, …).
     case malformedCSV = "malformed-csv"
+    /// A field is longer than the limit.
+    case fieldTooLarge = "field-too-large"
+    /// A record is longer than the limit.
+    case lineTooLarge = "line-too-large"
+    /// A record has more fields than the limit.
+    case tooManyColumns = "too-many-columns"
     /// The header's column names do not match the schema.
     case headerMismatch = "header-mismatch"
-    /// Some values break the schema's rules.
+    /// Some values break the schema's rules (`on_error: reject_file`).
     case invalidValues = "invalid-values"
-    /// The bytes are not valid UTF-8 where text was expected.
-    case invalidEncoding = "invalid-encoding"
+    /// More rows are bad than `max_error_rate` allows (`on_error: reject_rows`).
+    case tooManyErrors = "too-many-errors"
 }
 
 /// The outcome of ingesting one file, as printed by `sluice ingest --json` and kept in the ledger.
@@ -46,10 +60,16 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     public var rowsDroppedMissing: Int
     /// Rows dropped because an identical row came earlier in the same file.
     public var rowsDroppedDuplicate: Int
-    /// Rows with at least one rule violation.
-    public var rowsInvalid: Int
-    /// Path of `failed/<name>.errors.json`, for rejected files.
+    /// Rows refused: bad rows under `reject_rows`, or every row not dropped of a rejected file.
+    public var rowsRejected: Int
+    /// How the file was read, once it got that far.
+    public var dialect: DialectSummary?
+    /// What to do about a refusal.
+    public var hint: String?
+    /// Path of `failed/<name>.errors.json`, for rejected files and files with rejected rows.
     public var errorsReport: String?
+    /// Path of `failed/<name>.rejected.csv`, when some rows were refused and the rest loaded.
+    public var rejectedRowsFile: String?
     /// Where the input went afterwards (archive or quarantine copy), when it was moved or copied.
     public var storedAt: String?
     /// The ledger row id.
@@ -60,10 +80,14 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     /// Rows dropped for any reason: missing values plus in-file duplicates.
     public var rowsDropped: Int { rowsDroppedMissing + rowsDroppedDuplicate }
 
+    /// Every row read is loaded, dropped or rejected, exactly once.
+    public var balances: Bool { rowsRead == rowsLoaded + rowsDropped + rowsRejected }
+
     private enum CodingKeys: String, CodingKey {
         case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
-            rowsDroppedDuplicate = "rows_dropped_duplicate", rowsInvalid = "rows_invalid", sourcePath = "source_path",
+            rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
+            dialect, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance",
             storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
     }
 
@@ -80,7 +104,11 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         try container.encode(message, forKey: .message)
         try container.encode(rowsDroppedMissing, forKey: .rowsDroppedMissing)
         try container.encode(rowsDroppedDuplicate, forKey: .rowsDroppedDuplicate)
-        try container.encode(rowsInvalid, forKey: .rowsInvalid)
+        try container.encode(rowsRejected, forKey: .rowsRejected)
+        try container.encode(balances, forKey: .balances)
+        try container.encode(dialect, forKey: .dialect)
+        try container.encode(hint, forKey: .hint)
+        try container.encode(rejectedRowsFile, forKey: .rejectedRowsFile)
         try container.encode(sha256, forKey: .sha256)
         try container.encode(size, forKey: .size)
         try container.encode(sourcePath, forKey: .sourcePath)
@@ -106,6 +134,8 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
     public var rowsLoaded = 0
     /// Rows dropped (missing values, in-file duplicates).
     public var rowsDropped = 0
+    /// Rows refused.
+    public var rowsRejected = 0
 
     /// Sums `records`.
     public init(_ records: [IngestRecord]) {
@@ -119,11 +149,12 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
             rowsRead += record.rowsRead
             rowsLoaded += record.rowsLoaded
             rowsDropped += record.rowsDropped
+            rowsRejected += record.rowsRejected
         }
     }
 
     private enum CodingKeys: String, CodingKey {
         case files, loaded, rejected, duplicate, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
-            rowsDropped = "rows_dropped"
+            rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
     }
 }

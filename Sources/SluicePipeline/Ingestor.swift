@@ -64,7 +64,8 @@ public final class Ingestor {
 
     /// Ingests one file.
     ///
-    /// - Returns: How it ended. Data problems are a `rejected` record, not an error.
+    /// - Returns: How it ended. Data problems are a `rejected` record (or rejected rows in a
+    ///   `loaded` one), not an error.
     /// - Throws: ``PipelineError`` when the file cannot be read or the warehouse refuses the write;
     ///   in that case nothing was committed and the file was left where it was.
     public func ingest(fileAt url: URL, origin: IngestOrigin) throws -> IngestRecord {
@@ -73,7 +74,7 @@ public final class Ingestor {
         let sha256 = SHA256.hexDigest(bytes)
         var record = IngestRecord(
             source: name, sourcePath: url.path, status: .loaded, message: "", sha256: sha256, size: bytes.count,
-            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsInvalid: 0)
+            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
 
         if let earlier = try ledgerLookup(sha256: sha256) {
             record.status = .duplicate
@@ -82,25 +83,43 @@ public final class Ingestor {
             return try finishDuplicate(record, url: url, origin: origin)
         }
 
-        let check = FileCheck(schema: workspace.schema, options: workspace.config.cleaning)
-        switch check.check(bytes, name: name) {
-        case .accepted(let outcome, _):
-            return try load(outcome, record: record, url: url, origin: origin)
-        case .rejected(let rejection):
-            return try quarantine(rejection, record: record, url: url, origin: origin)
+        let settings = FileCheck.Settings(
+            schema: workspace.schema, policy: workspace.policy, encoding: workspace.config.encoding,
+            pins: workspace.config.pins, limits: workspace.config.limits)
+        let findings = FileCheck(settings: settings).check(bytes, name: name)
+        record.dialect = findings.dialect
+        record.rowsRead = findings.rows.read
+        record.rowsLoaded = findings.rows.loaded
+        record.rowsDroppedMissing = findings.rows.droppedMissing
+        record.rowsDroppedDuplicate = findings.rows.droppedDuplicate
+        record.rowsRejected = findings.rows.rejected
+        if let outcome = findings.outcome {
+            return try load(outcome, findings: findings, record: record, url: url, origin: origin)
         }
+        return try quarantine(findings, record: record, url: url, origin: origin)
     }
 
     // MARK: Outcomes
 
-    private func load(_ outcome: ValidationOutcome, record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
+    private func load(_ outcome: ValidationOutcome, findings: FileCheck.Findings, record: IngestRecord, url: URL,
+                      origin: IngestOrigin) throws -> IngestRecord {
         var record = record
-        record.rowsRead = outcome.rowsRead
-        record.rowsLoaded = outcome.rowsAccepted
-        record.rowsDroppedMissing = outcome.rowsDroppedMissing
-        record.rowsDroppedDuplicate = outcome.rowsDroppedDuplicate
-        record.message = "\(record.source): loaded \(outcome.rowsAccepted) of \(outcome.rowsRead) rows"
-            + (record.rowsDropped > 0 ? " (\(outcome.rowsDroppedMissing) with a missing value and \(outcome.rowsDroppedDuplicate) duplicates dropped)" : "")
+        var message = "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
+        var notes: [String] = []
+        if record.rowsDroppedMissing > 0 { notes.append("\(record.rowsDroppedMissing) with a missing value dropped") }
+        if record.rowsDroppedDuplicate > 0 { notes.append("\(record.rowsDroppedDuplicate) repeated rows dropped") }
+        if record.rowsRejected > 0 { notes.append("\(record.rowsRejected) bad rows rejected") }
+        if !notes.isEmpty { message += " (" + notes.joined(separator: ", ") + ")" }
+        record.message = message
+        if !findings.rejectedRows.isEmpty {
+            // The refused rows and their reasons are written before the good rows commit.
+            let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".rejected.csv", ".errors.json"])
+            let rowsURL = URL(fileURLWithPath: destination.path + ".rejected.csv")
+            try writeRejectedRows(findings, to: rowsURL)
+            record.rejectedRowsFile = rowsURL.path
+            record.hint = findings.hint
+            record.errorsReport = try writeReport(findings, record: record, status: "partially-loaded", next: destination).path
+        }
         let archived = origin == .inbox && workspace.config.afterLoad == .archive
             ? uniqueDestination(for: record.source, in: workspace.layout.archive) : nil
         record.storedAt = archived?.path
@@ -108,7 +127,7 @@ public final class Ingestor {
             try warehouse.withTransaction {
                 let id = try Ledger.append(record, table: table.name, in: warehouse)
                 record.ledgerID = id
-                try warehouse.insert(ValidatedRows(columns: outcome.columns, ingestID: id), into: table)
+                try warehouse.insert(ValidatedRows(columns: outcome.columns, validity: outcome.validity, ingestID: id), into: table)
             }
         } catch {
             throw PipelineError(code: .warehouse, message: "\(record.source): the warehouse refused the load, nothing was written: \(error)", cause: error)
@@ -125,38 +144,63 @@ public final class Ingestor {
         return record
     }
 
-    private func quarantine(_ rejection: FileCheck.Rejection, record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
+    private func quarantine(_ findings: FileCheck.Findings, record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
         var record = record
         record.status = .rejected
-        record.reason = rejection.reason
-        record.message = rejection.message
-        record.rowsRead = rejection.rowsRead
-        record.rowsInvalid = rejection.rowsInvalid
-        record.rowsDroppedMissing = rejection.rowsDroppedMissing
-        record.rowsDroppedDuplicate = rejection.rowsDroppedDuplicate
+        record.reason = findings.reason
+        record.message = findings.message
+        record.hint = findings.hint
 
-        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed)
-        let reportURL = destination.deletingLastPathComponent().appendingPathComponent(destination.lastPathComponent + ".errors.json")
-        let report = ErrorReport(
-            source: record.source, sha256: record.sha256, size: record.size, reason: rejection.reason,
-            message: rejection.message, dialect: rejection.dialect?.reportFields, header: rejection.header,
-            rowsRead: rejection.rowsRead, rowsInvalid: rejection.rowsInvalid, countsByRule: rejection.countsByRule,
-            totalErrors: rejection.totalErrors, errors: rejection.errors, createdAt: FileLogHandler.timestamp())
+        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"])
         // The reason first, then the file: a crash in between leaves the input where it was.
+        record.errorsReport = try writeReport(findings, record: record, status: "rejected", next: destination).path
+        switch origin {
+        case .inbox: try move(url, to: destination)
+        case .external: try copy(url, to: destination)
+        }
+        record.storedAt = destination.path
+        try recordInLedger(&record)
+        logger.warning("\(record.message)", metadata: ["report": "\(record.errorsReport ?? "")", "reason": "\(findings.reason?.rawValue ?? "")"])
+        return record
+    }
+
+    /// Writes `<destination>.errors.json` (atomically) and returns its URL.
+    private func writeReport(_ findings: FileCheck.Findings, record: IngestRecord, status: String, next destination: URL) throws -> URL {
+        let reportURL = URL(fileURLWithPath: destination.path + ".errors.json")
+        let report = ErrorReport(
+            source: record.source, sha256: record.sha256, size: record.size, status: status,
+            reason: findings.reason?.rawValue ?? "rejected-rows", message: findings.message, hint: findings.hint,
+            dialect: findings.dialect, header: findings.header,
+            rows: RowCounts(read: record.rowsRead, loaded: record.rowsLoaded, droppedMissing: record.rowsDroppedMissing,
+                            droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected),
+            countsByCode: findings.countsByCode, countsByRule: findings.countsByRule, totalErrors: findings.totalErrors,
+            errorsShown: findings.errors.count, errors: findings.errors, rejectedRows: record.rejectedRowsFile,
+            createdAt: FileLogHandler.timestamp())
         do {
             try report.jsonData().write(to: reportURL, options: .atomic)
         } catch {
             throw PipelineError(code: .io, message: "cannot write \(reportURL.path): \(error.localizedDescription)")
         }
-        switch origin {
-        case .inbox: try move(url, to: destination)
-        case .external: try copy(url, to: destination)
+        return reportURL
+    }
+
+    /// Writes the refused rows, each prefixed by its line number in a `_source_line` column, under
+    /// the original header: fixed, the file can be delivered again as it is (the column is ignored).
+    private func writeRejectedRows(_ findings: FileCheck.Findings, to url: URL) throws {
+        var output: [UInt8] = []
+        let delimiter = findings.delimiter
+        if let header = findings.headerText {
+            output += Array("_source_line".utf8) + [delimiter] + header + [0x0A]
         }
-        record.errorsReport = reportURL.path
-        record.storedAt = destination.path
-        try recordInLedger(&record)
-        logger.warning("\(record.message)", metadata: ["report": "\(reportURL.path)", "reason": "\(rejection.reason.rawValue)"])
-        return record
+        for row in findings.rejectedRows {
+            if findings.headerText != nil { output += Array(String(row.line).utf8) + [delimiter] }
+            output += row.text + [0x0A]
+        }
+        do {
+            try Data(output).write(to: url, options: .atomic)
+        } catch {
+            throw PipelineError(code: .io, message: "cannot write \(url.path): \(error.localizedDescription)")
+        }
     }
 
     private func finishDuplicate(_ record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
@@ -205,15 +249,14 @@ public final class Ingestor {
         return [UInt8](data)
     }
 
-    /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name is taken: nothing is overwritten.
-    private func uniqueDestination(for name: String, in folder: URL) -> URL {
+    /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name (or the name plus one of
+    /// `suffixes`) is taken: nothing is overwritten.
+    private func uniqueDestination(for name: String, in folder: URL, suffixes: [String] = []) -> URL {
         var candidate = folder.appendingPathComponent(name)
         let stem = (name as NSString).deletingPathExtension
         let ext = (name as NSString).pathExtension
         var counter = 2
-        while FileManager.default.fileExists(atPath: candidate.path)
-            || FileManager.default.fileExists(atPath: candidate.path + ".errors.json")
-        {
+        while ([""] + suffixes).contains(where: { FileManager.default.fileExists(atPath: candidate.path + $0) }) {
             candidate = folder.appendingPathComponent("\(stem)~\(counter)" + (ext.isEmpty ? "" : ".\(ext)"))
             counter += 1
         }
@@ -242,12 +285,14 @@ public final class Ingestor {
 /// Validated columns plus the ledger id, seen as rows for the warehouse's bulk insert.
 struct ValidatedRows: RowBatch {
     let columns: [TypedColumn]
+    let validity: [[Bool]?]
     let ingestID: Int64
 
     var rowCount: Int { columns.first?.count ?? 0 }
 
     func value(row: Int, column: Int) -> SQLiteValue {
         guard column < columns.count else { return .integer(ingestID) }
+        if let mask = validity[column], !mask[row] { return .null }
         switch columns[column] {
         case .integer(let values): return .integer(values[row])
         case .real(let values): return .real(values[row])

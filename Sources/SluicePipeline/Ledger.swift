@@ -31,8 +31,11 @@ struct Ledger {
                 rows_loaded INTEGER NOT NULL,
                 rows_dropped_missing INTEGER NOT NULL,
                 rows_dropped_duplicate INTEGER NOT NULL,
-                rows_invalid INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL,
+                dialect TEXT,
+                hint TEXT,
                 errors_report TEXT,
+                rejected_rows TEXT,
                 stored_at TEXT,
                 duplicate_of INTEGER REFERENCES \(tableName)(id)
             ) STRICT;
@@ -54,9 +57,9 @@ struct Ledger {
         let statement = try warehouse.connection.prepare(
             """
             INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
-                rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_invalid,
-                errors_report, stored_at, duplicate_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
+                dialect, hint, errors_report, rejected_rows, stored_at, duplicate_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let optionalText: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
         try statement.bind([
@@ -64,18 +67,12 @@ struct Ledger {
             .text(record.status.rawValue), optionalText(record.reason?.rawValue), .text(record.message), .text(table),
             .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
             .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
-            .integer(Int64(record.rowsInvalid)), optionalText(record.errorsReport), optionalText(record.storedAt),
+            .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map { String(ResultFormatter.json($0).dropLast()) }),
+            optionalText(record.hint), optionalText(record.errorsReport), optionalText(record.rejectedRowsFile),
+            optionalText(record.storedAt),
             record.duplicateOf.map(SQLiteValue.integer) ?? .null,
         ])
         try statement.step()
         return warehouse.connection.lastInsertRowID
-    }
-
-    /// Records where the file went once it was moved (archive or quarantine).
-    static func setStoredAt(_ path: String, forEntry id: Int64, in warehouse: Warehouse) throws {
-        let statement = try warehouse.connection.prepare("UPDATE \(tableName) SET stored_at = ? WHERE id = ?")
-        try statement.bind(path, at: 1)
-        try statement.bind(id, at: 2)
-        try statement.step()
     }
 }

@@ -97,11 +97,16 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// The warehouse table for the schema: one `STRICT` column per schema column plus `_ingest_id`,
-    /// the ledger entry each row came from.
+    /// The row policy in force: the schema's, with `sluice.yaml`'s `cleaning:` overrides applied.
+    public var policy: SchemaPolicy {
+        config.overrides.applied(to: schema.policy)
+    }
+
+    /// The warehouse table for the schema: one `STRICT` column per schema column (`NOT NULL`
+    /// when required) plus `_ingest_id`, the ledger entry each row came from.
     public var warehouseTable: WarehouseTable {
         var columns = schema.columns.map { column in
-            WarehouseColumn(name: column.name, type: column.type.warehouseType)
+            WarehouseColumn(name: column.name, type: column.type.warehouseType, isNotNull: column.isRequired)
         }
         columns.append(WarehouseColumn(name: Ledger.ingestIDColumn, type: .integer))
         return WarehouseTable(name: tableName, columns: columns)

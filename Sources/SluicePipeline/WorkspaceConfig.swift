@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCSV
 import SluiceSchema
 
 /// What happens to an inbox file once its rows are committed.
@@ -9,19 +10,42 @@ public enum AfterLoad: String, Sendable, Hashable {
     case delete
 }
 
-/// The settings in a workspace's `sluice.yaml`.
-///
-/// ```yaml
-/// schema: student.yaml          # a path (relative to this file), or an inline schema mapping
-/// table: student_data           # optional: overrides the schema's table name
-/// after_load: archive           # archive | delete
-/// max_file_bytes: 268435456     # larger inputs are refused before they are read
-/// cleaning:
-///   drop_rows_with_missing_values: true
-///   drop_duplicate_rows: true
-///   lowercase_text: true
-///   max_reported_errors: 100
-/// ```
+/// Changes to the schema's row policy made in `sluice.yaml` (`cleaning:`); `nil` keeps the schema's.
+public struct PolicyOverrides: Sendable, Hashable {
+    /// `on_error`.
+    public var onError: ErrorPolicy?
+    /// `max_error_rate`.
+    public var maxErrorRate: Double?
+    /// `null_tokens`.
+    public var nullTokens: [String]?
+    /// `on_missing` (or the older `drop_rows_with_missing_values`).
+    public var dropRowsWithMissingValues: Bool?
+    /// `drop_duplicate_rows`.
+    public var dropDuplicateRows: Bool?
+    /// `lowercase_text`.
+    public var lowercaseText: Bool?
+    /// `max_reported_errors`.
+    public var maxReportedErrors: Int?
+
+    /// No overrides.
+    public init() {}
+
+    /// `policy` with these overrides applied.
+    public func applied(to policy: SchemaPolicy) -> SchemaPolicy {
+        var result = policy
+        if let onError { result.onError = onError }
+        if let maxErrorRate { result.maxErrorRate = maxErrorRate }
+        if let nullTokens { result.cleaning.nullTokens = nullTokens }
+        if let dropRowsWithMissingValues { result.cleaning.dropRowsWithMissingValues = dropRowsWithMissingValues }
+        if let dropDuplicateRows { result.cleaning.dropDuplicateRows = dropDuplicateRows }
+        if let lowercaseText { result.cleaning.lowercaseText = lowercaseText }
+        if let maxReportedErrors { result.cleaning.maxReportedIssues = maxReportedErrors }
+        return result
+    }
+}
+
+/// The settings in a workspace's `sluice.yaml` (see ``template(schemaFile:table:)`` for the
+/// annotated file `sluice init` writes).
 public struct WorkspaceConfig: Sendable, Hashable {
     /// The schema file, relative to the workspace (nil when the schema is inline).
     public var schemaPath: String?
@@ -33,8 +57,14 @@ public struct WorkspaceConfig: Sendable, Hashable {
     public var afterLoad: AfterLoad = .archive
     /// Inputs larger than this are refused unread.
     public var maxFileBytes: Int = 256 * 1024 * 1024
-    /// Cleaning switches and the cap on reported errors.
-    public var cleaning = CleaningOptions()
+    /// Dialect settings pinned instead of detected.
+    public var pins = CSVDialectPins()
+    /// The configured encoding, or `nil` to read UTF-8 (or UTF-16 with a byte order mark).
+    public var encoding: CSVEncoding?
+    /// Size limits for fields, records and columns.
+    public var limits = CSVReaderLimits()
+    /// Changes to the schema's row policy.
+    public var overrides = PolicyOverrides()
 
     /// A configuration that points at a schema file.
     public init(schemaPath: String, table: String? = nil) {
@@ -65,10 +95,12 @@ public struct WorkspaceConfig: Sendable, Hashable {
                 guard let choice = AfterLoad(rawValue: text) else { throw value.error(file: file, expected: "archive or delete") }
                 afterLoad = choice
             case "max_file_bytes": maxFileBytes = try value.requireInteger(file: file, range: 1...(1 << 40))
+            case "dialect": try parseDialect(value, file: file)
+            case "limits": try parseLimits(value, file: file)
             case "cleaning": try parseCleaning(value, file: file)
             default:
                 throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
-                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes or cleaning")
+                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, dialect, limits or cleaning")
             }
         }
         guard schemaPath != nil || inlineSchema != nil else {
@@ -76,18 +108,61 @@ public struct WorkspaceConfig: Sendable, Hashable {
         }
     }
 
-    private mutating func parseCleaning(_ node: YAMLNode, file: String) throws(SchemaError) {
-        guard case .mapping(let pairs) = node.content else { throw node.error(file: file, expected: "a mapping of cleaning switches") }
-        for pair in pairs {
-            let value = pair.value
-            switch pair.key.settingText ?? "" {
-            case "drop_rows_with_missing_values": cleaning.dropRowsWithMissingValues = try value.requireBool(file: file)
-            case "drop_duplicate_rows": cleaning.dropDuplicateRows = try value.requireBool(file: file)
-            case "lowercase_text": cleaning.lowercaseText = try value.requireBool(file: file)
-            case "max_reported_errors": cleaning.maxReportedIssues = try value.requireInteger(file: file, range: 0...1_000_000)
+    private mutating func parseDialect(_ node: YAMLNode, file: String) throws(SchemaError) {
+        for (key, value) in try node.settings(file: file, allowed: ["delimiter", "quote", "header", "encoding"]) {
+            switch key {
+            case "delimiter": pins.delimiter = try value.requireSingleByte(file: file, what: "one delimiter character such as ';' or '\\t'")
+            case "quote": pins.quote = try value.requireSingleByte(file: file, what: "one quote character such as '\"'")
+            case "header": pins.hasHeader = try value.requireBool(file: file)
             default:
-                throw SchemaError(file: file, line: pair.key.line, column: pair.key.column, message:
-                    "unknown cleaning switch '\(pair.key.settingText ?? "")'; expected drop_rows_with_missing_values, drop_duplicate_rows, lowercase_text or max_reported_errors")
+                let name = try value.requireString(file: file, what: "an encoding")
+                guard let parsed = CSVEncoding(rawValue: name.lowercased()) ?? (name.lowercased() == "latin-1" ? .latin1 : nil) else {
+                    throw value.error(file: file, expected: "one of " + CSVEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                encoding = parsed
+            }
+        }
+    }
+
+    private mutating func parseLimits(_ node: YAMLNode, file: String) throws(SchemaError) {
+        for (key, value) in try node.settings(file: file, allowed: ["max_field_bytes", "max_record_bytes", "max_columns"]) {
+            let number = try value.requireInteger(file: file, range: 1...(1 << 34))
+            switch key {
+            case "max_field_bytes": limits.maxFieldBytes = number
+            case "max_record_bytes": limits.maxRecordBytes = number
+            default: limits.maxFields = number
+            }
+        }
+    }
+
+    private mutating func parseCleaning(_ node: YAMLNode, file: String) throws(SchemaError) {
+        let allowed = ["on_error", "max_error_rate", "null_tokens", "on_missing", "drop_rows_with_missing_values",
+                       "drop_duplicate_rows", "lowercase_text", "max_reported_errors"]
+        for (key, value) in try node.settings(file: file, allowed: allowed) {
+            switch key {
+            case "on_error":
+                let text = try value.requireString(file: file, what: "reject_file or reject_rows")
+                guard let policy = ErrorPolicy(rawValue: text) else { throw value.error(file: file, expected: "reject_file or reject_rows") }
+                overrides.onError = policy
+            case "max_error_rate":
+                guard let rate = value.settingText.flatMap(Double.init), (0...1).contains(rate) else {
+                    throw value.error(file: file, expected: "a share from 0 to 1 (0.05 is 5%)")
+                }
+                overrides.maxErrorRate = rate
+            case "null_tokens":
+                guard case .sequence(let items) = value.content else { throw value.error(file: file, expected: "a list of strings") }
+                overrides.nullTokens = items.map { item in
+                    if case .scalar(let text, _) = item.content { return item.isNull && text == "~" ? "" : text }
+                    return ""
+                }
+            case "on_missing":
+                let text = try value.requireString(file: file, what: "drop_row or reject_row")
+                guard let policy = MissingValuePolicy(rawValue: text) else { throw value.error(file: file, expected: "drop_row or reject_row") }
+                overrides.dropRowsWithMissingValues = policy == .dropRow
+            case "drop_rows_with_missing_values": overrides.dropRowsWithMissingValues = try value.requireBool(file: file)
+            case "drop_duplicate_rows": overrides.dropDuplicateRows = try value.requireBool(file: file)
+            case "lowercase_text": overrides.lowercaseText = try value.requireBool(file: file)
+            default: overrides.maxReportedErrors = try value.requireInteger(file: file, range: 0...1_000_000)
             }
         }
     }
@@ -113,11 +188,29 @@ public struct WorkspaceConfig: Sendable, Hashable {
         # Files larger than this many bytes are refused before they are read.
         max_file_bytes: 268435456
 
+        # How files are read. Everything is detected unless pinned here; a file whose
+        # delimiter or header cannot be told with confidence is refused (dialect-error).
+        # dialect:
+        #   delimiter: ";"        # ; , tab ("\t") or |
+        #   quote: '"'
+        #   header: true          # false: columns are mapped by position, in schema order
+        #   encoding: utf-8       # utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1
+
+        # Hostile-input limits: larger fields or records, or more columns, refuse the file.
+        limits:
+          max_field_bytes: 1048576
+          max_record_bytes: 4194304
+          max_columns: 4096
+
+        # Row policy. The schema sets it; anything given here overrides the schema.
         cleaning:
-          drop_rows_with_missing_values: true   # the old pipeline's dropna(), counted
-          drop_duplicate_rows: true             # identical rows within one file, counted
-          lowercase_text: true                  # 'GP' -> 'gp', as the saved reports expect
           max_reported_errors: 100              # errors listed in full per file; totals stay exact
+          # on_error: reject_file               # reject_file | reject_rows (load good rows, quarantine bad ones)
+          # max_error_rate: 0.05                # with reject_rows: refuse the file above this share of bad rows
+          # null_tokens: ["", NA, "null"]       # values that mean "missing"
+          # on_missing: drop_row                # drop_row (the old pipeline's dropna, counted) | reject_row
+          # drop_duplicate_rows: true           # identical rows within one file, counted
+          # lowercase_text: true                # 'GP' -> 'gp', as the saved reports expect
 
         """
     }
@@ -145,6 +238,30 @@ extension YAMLNode {
         case "false", "no", "off": return false
         default: throw error(file: file, expected: "true or false")
         }
+    }
+
+    func requireSingleByte(file: String, what: String) throws(SchemaError) -> UInt8 {
+        guard case .scalar(let text, _) = content else { throw error(file: file, expected: what) }
+        let resolved = text == "\\t" || text == "tab" ? "\t" : text
+        guard resolved.utf8.count == 1, let byte = resolved.utf8.first, byte != 0x0A, byte != 0x0D else {
+            throw error(file: file, expected: what)
+        }
+        return byte
+    }
+
+    /// The entries of a settings mapping, keys checked against `allowed`.
+    func settings(file: String, allowed: [String]) throws(SchemaError) -> [(String, YAMLNode)] {
+        guard case .mapping(let pairs) = content else { throw error(file: file, expected: "a mapping of settings") }
+        var result: [(String, YAMLNode)] = []
+        for pair in pairs {
+            let key = pair.key.settingText ?? ""
+            guard allowed.contains(key) else {
+                throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
+                                  message: "unknown setting '\(key)'; expected " + allowed.joined(separator: ", "))
+            }
+            result.append((key, pair.value))
+        }
+        return result
     }
 
     func requireInteger(file: String, range: ClosedRange<Int>) throws(SchemaError) -> Int {

@@ -48,7 +48,9 @@ struct IngestorTests {
             let report = try readJSON(workspace.layout.failed.appendingPathComponent("bad.csv.errors.json"))
             #expect(report["reason"] as? String == "invalid-values")
             #expect(report["total_errors"] as? Int == 2)
-            #expect(report["rows_read"] as? Int == 2)
+            #expect((report["rows"] as? [String: Int])?["read"] == 2)
+            #expect((report["rows"] as? [String: Int])?["rejected"] == 2)
+            #expect(report["counts_by_code"] as? [String: Int] == ["constraint-error": 1, "type-error": 1])
             #expect(report["counts_by_rule"] as? [String: Int] == ["maximum": 1, "type": 1])
             #expect((report["sha256"] as? String)?.count == 64)
             let errors = try #require(report["errors"] as? [[String: Any]])
@@ -102,8 +104,8 @@ struct IngestorTests {
             let report = try readJSON(try #require(record.errorsReport.map(URL.init(fileURLWithPath:))))
             let error = try #require((report["errors"] as? [[String: Any]])?.first)
             #expect(error["line"] as? Int == 3)
-            #expect(error["rule"] as? String == "text-after-quote")
-            #expect(error["position"] as? Int == 48)  // the "e" after the closing quote
+            #expect(error["code"] as? String == "text-after-quote")
+            #expect(error["field"] as? Int == 48)  // the byte column of the "e" after the closing quote
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceTestSupport
 import Testing
+import SluiceCSV
 import SluiceSchema
 @testable import SluicePipeline
 
@@ -14,7 +15,8 @@ struct WorkspaceTests {
             #expect(workspace.tableName == "student_data")
             #expect(workspace.schema.columns.count == 33)
             #expect(workspace.config.afterLoad == .archive)
-            #expect(workspace.config.cleaning.dropRowsWithMissingValues)
+            #expect(workspace.policy.cleaning.dropRowsWithMissingValues)
+            #expect(workspace.policy.onError == .rejectFile)
         }
     }
 
@@ -65,8 +67,20 @@ struct WorkspaceConfigTests {
             table: t
             after_load: delete
             max_file_bytes: 1000
+            dialect:
+              delimiter: "\\t"
+              quote: "'"
+              header: false
+              encoding: windows-1252
+            limits:
+              max_field_bytes: 10
+              max_record_bytes: 20
+              max_columns: 30
             cleaning:
-              drop_rows_with_missing_values: false
+              on_error: reject_rows
+              max_error_rate: 0.2
+              null_tokens: ["", NA]
+              on_missing: reject_row
               drop_duplicate_rows: no
               lowercase_text: false
               max_reported_errors: 7
@@ -75,12 +89,20 @@ struct WorkspaceConfigTests {
         #expect(config.table == "t")
         #expect(config.afterLoad == .delete)
         #expect(config.maxFileBytes == 1000)
-        #expect(config.cleaning == CleaningOptions(dropRowsWithMissingValues: false, dropDuplicateRows: false, lowercaseText: false, maxReportedIssues: 7))
+        #expect(config.pins == CSVDialectPins(delimiter: 0x09, quote: UInt8(ascii: "'"), hasHeader: false))
+        #expect(config.encoding == .windows1252)
+        #expect(config.limits == CSVReaderLimits(maxFieldBytes: 10, maxRecordBytes: 20, maxFields: 30))
+        let policy = config.overrides.applied(to: SchemaPolicy())
+        #expect(policy == SchemaPolicy(onError: .rejectRows, maxErrorRate: 0.2, cleaning: CleaningOptions(
+            dropRowsWithMissingValues: false, dropDuplicateRows: false, lowercaseText: false, maxReportedIssues: 7,
+            nullTokens: ["", "NA"])))
     }
 
     @Test func templateParsesToTheDefaults() throws {
         let config = try WorkspaceConfig(yaml: WorkspaceConfig.template(schemaFile: "student.yaml", table: nil), file: "sluice.yaml")
-        #expect(config == WorkspaceConfig(schemaPath: "student.yaml"))
+        var expected = WorkspaceConfig(schemaPath: "student.yaml")
+        expected.overrides.maxReportedErrors = 100
+        #expect(config == expected)
     }
 
     @Test(arguments: [
