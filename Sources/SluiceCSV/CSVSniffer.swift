@@ -152,12 +152,21 @@ public enum CSVSniffer {
             } catch {
                 // A record cut by the sample's end is not evidence against this candidate.
                 if truncated, error.code == .unterminatedQuote || error.code == .textAfterClosingQuote { break }
-                failed = true
+                if error.code == .tooManyFields {
+                    // This delimiter splits the file more than any sane table: it is the one to
+                    // read with, so that reading reports too-many-columns where it happens.
+                    return Candidate(delimiter: delimiter, quote: quote, columnCount: limits.maxFields + 1, consistency: 1,
+                                     records: records, failed: false)
+                }
+                // A size limit is no evidence about the dialect; a syntax error is.
+                failed = error.code != .fieldTooLarge && error.code != .recordTooLarge
                 break
             }
         }
         if truncated, records.count > 1 { records.removeLast() }  // the last record may be cut short
-        guard let first = records.first else { return nil }
+        guard let first = records.first else {
+            return failed ? nil : Candidate(delimiter: delimiter, quote: quote, columnCount: 1, consistency: 0, records: [], failed: false)
+        }
         let body = records.dropFirst()
         let matching = body.filter { $0.count == first.count }.count
         let consistency = body.isEmpty ? 1 : Double(matching) / Double(body.count)

@@ -170,7 +170,7 @@ struct FileCheck {
                                       message: "header field \(position) has no name", hint: "name the column, or remove it"))
         }
         func few(_ items: [String]) -> String {
-            let shown = items.prefix(8).joined(separator: ", ")
+            let shown = items.prefix(8).map { $0.count > 40 ? $0.prefix(40) + "…" : $0 }.joined(separator: ", ")
             return items.count > 8 ? "\(shown), … (\(items.count) in all)" : shown
         }
         var parts: [String] = []
