@@ -57,11 +57,36 @@ struct IngestCommand: ParsableCommand {
             return
         }
         for record in records {
-            print("\(record.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.message)")
-            if let report = record.errorsReport { print("          reasons: \(report)") }
+            print(IngestSummary.lines(for: record).joined(separator: "\n"))
         }
         let totals = IngestTotals(records)
         print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate; "
-            + "\(totals.rowsLoaded) rows loaded, \(totals.rowsDropped) dropped")
+            + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected")
+    }
+}
+
+/// The short human summary of one ingested file: its outcome, and for refusals the counts per
+/// error code and the first problems with their hints, read back from the reason report.
+enum IngestSummary {
+    static func lines(for record: IngestRecord) -> [String] {
+        var lines = ["\(record.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.message)"]
+        guard let path = record.errorsReport,
+              let data = FileManager.default.contents(atPath: path),
+              let report = try? JSONDecoder().decode(ErrorReport.self, from: data)
+        else { return lines }
+        let indent = String(repeating: " ", count: 10)
+        let counts = report.countsByCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        if !counts.isEmpty { lines.append(indent + counts) }
+        for error in report.errors.prefix(3) {
+            var where_ = "line \(error.line)"
+            if let column = error.column { where_ += ", column \(column)" }
+            lines.append(indent + "\(where_): \(error.message)")
+            if let hint = error.hint { lines.append(indent + "  → \(hint)") }
+        }
+        if report.totalErrors > 3 { lines.append(indent + "… \(report.totalErrors - 3) more in the report") }
+        if let rejected = record.rejectedRowsFile { lines.append(indent + "rejected rows: \(rejected)") }
+        lines.append(indent + "reasons: \(path)")
+        return lines
     }
 }
