@@ -71,7 +71,11 @@ let package = Package(
         .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),
         .testTarget(
             name: "SluicePipelineTests",
-            dependencies: ["SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
     ]

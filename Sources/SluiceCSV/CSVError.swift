@@ -123,20 +123,21 @@ extension CSVError {
     ) -> CSVError {
         let quote = Self.printable(dialect.quote)
         let delimiter = Self.printable(dialect.delimiter)
+        let doubled = String(repeating: String(UnicodeScalar(dialect.quote)), count: 2)
         let message: String
+        let hint: String
         switch code {
         case .unterminatedQuote:
-            message = "quoted field opened here is never closed (\(code)); add the closing \(quote), "
-                + "and write any \(quote) inside the field twice (\(quote)\(quote))"
+            hint = "add the closing \(quote), and write any \(quote) inside the field twice (\(doubled))"
+            message = "quoted field opened here is never closed (\(code)); " + hint
         case .unexpectedQuote:
-            message = "\(quote) inside a field that does not start with \(quote) (\(code)); "
-                + "quote the whole field and write the inner \(quote) twice (\(quote)\(quote))"
+            hint = "quote the whole field and write the inner \(quote) twice (\(doubled))"
+            message = "\(quote) inside a field that does not start with \(quote) (\(code)); " + hint
         default:
-            message = "unexpected text after the closing \(quote) of a quoted field (\(code)); "
-                + "only \(delimiter) or a line end may follow it; write a \(quote) that is part of "
-                + "the data twice (\(quote)\(quote))"
+            hint = "only \(delimiter) or a line end may follow it; write a \(quote) that is part of the data twice (\(doubled))"
+            message = "unexpected text after the closing \(quote) of a quoted field (\(code)); " + hint
         }
-        return CSVError(code: code, file: file, line: line, column: column, byteOffset: byteOffset, message: message)
+        return CSVError(code: code, file: file, line: line, column: column, byteOffset: byteOffset, message: message, hint: hint)
     }
 
     /// A byte shown for messages: the ASCII character in single quotes, or its hex value.

@@ -122,7 +122,8 @@ public struct CSVReader: Sendable {
                 // Refuse before copying: a hostile field must not grow memory.
                 throw CSVError(
                     code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
-                    message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large); the file is probably not CSV, or raise the limit")
+                    message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
+                    hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
             }
             storage.append(contentsOf: bytes[position..<end])
             quotedFlags.append(false)
@@ -154,18 +155,21 @@ public struct CSVReader: Sendable {
         if fieldCount > limits.maxFields {
             throw CSVError(
                 code: .tooManyFields, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
-                message: "record has more than \(limits.maxFields) fields (too-many-columns); check the delimiter, or raise the limit")
+                message: "record has more than \(limits.maxFields) fields (too-many-columns)",
+                hint: "check the delimiter; if the table really is this wide, raise limits.max_columns in sluice.yaml")
         }
         let lastFieldStart = fieldEnds.count >= 2 ? fieldEnds[fieldEnds.count - 2] : 0
         if let lastFieldEnd = fieldEnds.last, lastFieldEnd - lastFieldStart > limits.maxFieldBytes {
             throw CSVError(
                 code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
-                message: "field is longer than \(limits.maxFieldBytes) bytes (field-too-large); the file is probably not CSV, or raise the limit")
+                message: "field is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
+                hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
         }
         if position - recordOffset > limits.maxRecordBytes {
             throw CSVError(
                 code: .recordTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
-                message: "record is longer than \(limits.maxRecordBytes) bytes (line-too-large); check for a missing line end, or raise the limit")
+                message: "record is longer than \(limits.maxRecordBytes) bytes (line-too-large)",
+                hint: "check for missing line ends; if the rows really are this long, raise limits.max_record_bytes in sluice.yaml")
         }
     }
 
@@ -181,8 +185,8 @@ public struct CSVReader: Sendable {
             if storage.count - fieldStart + (stop - position) > limits.maxFieldBytes {
                 throw CSVError(
                     code: .fieldTooLarge, file: file, line: openingLine, column: openingColumn, byteOffset: openingOffset,
-                    message: "quoted field opened here runs past \(limits.maxFieldBytes) bytes (field-too-large); "
-                        + "probably an unbalanced \"; close it, or raise the limit")
+                    message: "quoted field opened here runs past \(limits.maxFieldBytes) bytes (field-too-large)",
+                    hint: "probably an unbalanced quote: close it, and write quotes inside a value twice")
             }
             storage.append(contentsOf: bytes[position..<stop])
             position = stop

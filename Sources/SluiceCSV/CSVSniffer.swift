@@ -101,6 +101,10 @@ public enum CSVSniffer {
         // all fail, the best one is still chosen so that reading reports the error where it is.
         let clean = candidates.filter { !$0.failed }
         candidates = clean.isEmpty ? candidates : clean
+        // A delimiter that never occurs proves nothing: a one-column reading only counts when no
+        // candidate splits anything.
+        let splitting = candidates.filter { $0.records.contains { $0.count > 1 } }
+        candidates = splitting.isEmpty ? candidates : splitting
         let consistent = candidates.filter { $0.consistency >= 0.9 }
         let ranked = (consistent.isEmpty ? candidates : consistent).sorted {
             ($0.columnCount, $0.consistency) > ($1.columnCount, $1.consistency)

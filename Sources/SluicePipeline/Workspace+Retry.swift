@@ -67,6 +67,6 @@ extension Workspace {
     /// `20261126T223847Z`: sorts by time, safe in file names.
     private static func retryStamp() -> String {
         Date().formatted(Date.ISO8601FormatStyle().year().month().day().dateSeparator(.omitted)
-            .time(includingFractionalSeconds: false).timeSeparator(.omitted).timeZoneSeparator(.omitted))
+            .time(includingFractionalSeconds: false).timeSeparator(.omitted)) + "Z"
     }
 }
