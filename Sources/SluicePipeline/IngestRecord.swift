@@ -10,6 +10,8 @@ public enum IngestStatus: String, Sendable, Hashable, Codable {
 
 /// Why a file was rejected; stable identifiers for scripts (`reason` in JSON).
 public enum RejectionReason: String, Sendable, Hashable, Codable {
+    /// The file is larger than `max_file_bytes`; it was quarantined without being read.
+    case fileTooLarge = "file-too-large"
     /// The file is empty or holds only whitespace.
     case emptyFile = "empty-file"
     /// The file has a header but no data rows.

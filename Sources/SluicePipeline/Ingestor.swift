@@ -70,6 +70,10 @@ public final class Ingestor {
     ///   in that case nothing was committed and the file was left where it was.
     public func ingest(fileAt url: URL, origin: IngestOrigin) throws -> IngestRecord {
         let name = url.lastPathComponent
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
+        if size > workspace.config.maxFileBytes {
+            return try quarantineUnread(url, size: size, origin: origin)
+        }
         let bytes = try readBytes(of: url)
         let sha256 = SHA256.hexDigest(bytes)
         var record = IngestRecord(
@@ -164,6 +168,19 @@ public final class Ingestor {
         return record
     }
 
+    /// Quarantines a file over `max_file_bytes` without reading it (so no hash is known).
+    private func quarantineUnread(_ url: URL, size: Int, origin: IngestOrigin) throws -> IngestRecord {
+        let limit = workspace.config.maxFileBytes
+        let message = "\(url.lastPathComponent) is \(size) bytes, over the limit of \(limit) bytes; it was not read"
+        let entry = ErrorEntry(code: "file-too-large", line: 0, message: message,
+                               hint: "split the file, or raise max_file_bytes in sluice.yaml")
+        let findings = FileCheck.Findings(.fileTooLarge, entry, message: message)
+        let record = IngestRecord(
+            source: url.lastPathComponent, sourcePath: url.path, status: .rejected, message: message, sha256: "", size: size,
+            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
+        return try quarantine(findings, record: record, url: url, origin: origin)
+    }
+
     /// Writes `<destination>.errors.json` (atomically) and returns its URL.
     private func writeReport(_ findings: FileCheck.Findings, record: IngestRecord, status: String, next destination: URL) throws -> URL {
         let reportURL = URL(fileURLWithPath: destination.path + ".errors.json")
@@ -237,16 +254,31 @@ public final class Ingestor {
         }
     }
 
+    /// Reads the whole file in 1 MiB chunks into one buffer (peak memory: the file plus one
+    /// chunk), refusing it as soon as it passes `max_file_bytes`, even if it grows while read.
     private func readBytes(of url: URL) throws -> [UInt8] {
         let limit = workspace.config.maxFileBytes
+        let tooLarge = { (size: Int) in
+            PipelineError(code: .io, message: "\(url.path): \(size) bytes is over the limit of \(limit) bytes (max_file_bytes in sluice.yaml)")
+        }
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        if let size = attributes?[.size] as? Int, size > limit {
-            throw PipelineError(code: .io, message: "\(url.path): \(size) bytes is over the limit of \(limit) bytes (max_file_bytes in sluice.yaml)")
+        let expected = attributes?[.size] as? Int ?? 0
+        if expected > limit { throw tooLarge(expected) }
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(expected)
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                bytes.append(contentsOf: chunk)
+                if bytes.count > limit { throw tooLarge(bytes.count) }
+            }
+            return bytes
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError(code: .io, message: "cannot read \(url.path): \(error.localizedDescription)")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PipelineError(code: .io, message: "cannot read \(url.path): no such file or no permission")
-        }
-        return [UInt8](data)
     }
 
     /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name (or the name plus one of

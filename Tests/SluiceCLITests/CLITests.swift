@@ -118,6 +118,38 @@ struct CLITests {
         }
     }
 
+    @Test func rejectedFilesAreSummarisedAndCanBeRetriedAfterAFix() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["init", "ws"], in: dir)
+            let inbox = dir.appendingPathComponent("ws/inbox")
+            let broken = try studentSample(lines: 3).replacingOccurrences(of: #""F";17;"#, with: #""F";71;"#)
+            try Data(broken.utf8).write(to: inbox.appendingPathComponent("late.csv"))
+            let first = try sluice(["ingest", "-w", "ws"], in: dir)
+            #expect(first.status == 3)
+            #expect(first.stdout.contains("constraint-error ×1"))
+            #expect(first.stdout.contains("line 3, column age: value 71 is above the maximum 22"))
+            #expect(first.stdout.contains("→ the schema allows 15–22"))
+            #expect(first.stdout.contains("3 rows read = 0 loaded + 0 dropped + 3 rejected"))
+
+            let listed = try sluice(["retry", "-w", "ws", "--list"], in: dir)
+            #expect(listed.stdout == "late.csv\n")
+            let failed = dir.appendingPathComponent("ws/failed/late.csv")
+            try Data(broken.replacingOccurrences(of: #";71;"#, with: #";17;"#).utf8).write(to: failed)
+            let retried = try sluice(["retry", "late.csv", "-w", "ws", "--ingest", "--json"], in: dir)
+            #expect(retried.status == 0, "\(retried.stderr)")
+            let lines = retried.stdout.split(separator: "\n")
+            #expect(lines.count == 2)  // the retry object, then the ingest object
+            let ingest = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+            let files = ingest?["files"] as? [[String: Any]]
+            #expect(files?.first?["status"] as? String == "loaded")
+            #expect(files?.first?["rows_loaded"] as? Int == 3)
+            let kept = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("ws/failed").path)
+            #expect(kept.count == 1)
+            #expect(kept[0].hasPrefix("late.csv.errors.") && kept[0].hasSuffix("Z.json"))
+            #expect(try sluice(["retry", "nothing.csv", "-w", "ws"], in: dir).status == 2)
+        }
+    }
+
     /// Every saved report runs unchanged in the `sqlite3` shell and gives the rows Sluice gives.
     @Test(.enabled(if: which("sqlite3") != nil, "needs the sqlite3 shell"))
     func savedReportsGiveTheSameRowsInTheSQLiteShell() throws {

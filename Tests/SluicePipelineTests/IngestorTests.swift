@@ -94,6 +94,22 @@ struct IngestorTests {
         }
     }
 
+    @Test func aFileOverTheSizeLimitIsQuarantinedUnread() throws {
+        try withTemporaryDirectory { dir in
+            let created = try makeWorkspace(in: dir)
+            let config = try String(contentsOf: created.layout.configFile, encoding: .utf8)
+                .replacingOccurrences(of: "max_file_bytes: 268435456", with: "max_file_bytes: 1000")
+            try write(config, to: created.layout.configFile)
+            let workspace = try Workspace.open(at: created.layout.root)
+            try FileManager.default.copyItem(at: studentCSV, to: workspace.layout.inbox.appendingPathComponent("big.csv"))
+            let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
+            #expect(records.map(\.reason) == [.fileTooLarge])
+            #expect(records[0].message.contains("over the limit of 1000 bytes"))
+            #expect(contents(of: workspace.layout.inbox).isEmpty, "quarantined, not left to be retried forever")
+            #expect(contents(of: workspace.layout.failed) == ["big.csv", "big.csv.errors.json"])
+        }
+    }
+
     @Test func brokenQuotingIsRejectedWithLineAndPosition() throws {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
