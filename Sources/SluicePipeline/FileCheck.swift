@@ -8,14 +8,23 @@ import SluiceSchema
 /// Steps: refuse empty input → decode to UTF-8 (refusing binary and invalid bytes) → sniff the
 /// dialect (refusing ambiguity) → map the header → clean and validate every row → apply the
 /// schema's error policy.
-struct FileCheck {
+package struct FileCheck {
     /// What a check needs besides the bytes.
-    struct Settings {
-        var schema: Schema
-        var policy: SchemaPolicy
-        var encoding: CSVEncoding?
-        var pins: CSVDialectPins
-        var limits: CSVReaderLimits
+    package struct Settings {
+        package var schema: Schema
+        package var policy: SchemaPolicy
+        package var encoding: CSVEncoding?
+        package var pins: CSVDialectPins
+        package var limits: CSVReaderLimits
+
+        package init(schema: Schema, policy: SchemaPolicy, encoding: CSVEncoding? = nil, pins: CSVDialectPins = .init(),
+                     limits: CSVReaderLimits = .init()) {
+            self.schema = schema
+            self.policy = policy
+            self.encoding = encoding
+            self.pins = pins
+            self.limits = limits
+        }
     }
 
     /// A row refused under `reject_rows`: its line and original text.
@@ -25,17 +34,17 @@ struct FileCheck {
     }
 
     /// Everything learned about one file, whatever its outcome.
-    struct Findings {
+    package struct Findings {
         /// Why the whole file is refused; `nil` when its good rows load.
-        var reason: RejectionReason?
-        var message: String
+        package var reason: RejectionReason?
+        package var message: String
         var hint: String?
         var dialect: DialectSummary?
         var header: ErrorReport.HeaderReport?
         /// The rows to load (only when ``reason`` is `nil`).
-        var outcome: ValidationOutcome?
-        var rows = RowCounts()
-        var errors: [ErrorEntry] = []
+        package var outcome: ValidationOutcome?
+        package var rows = RowCounts()
+        package var errors: [ErrorEntry] = []
         var countsByCode: [String: Int] = [:]
         var countsByRule: [String: Int] = [:]
         var totalErrors = 0
@@ -63,8 +72,12 @@ struct FileCheck {
 
     let settings: Settings
 
+    package init(settings: Settings) {
+        self.settings = settings
+    }
+
     /// Checks a whole file. `name` is used in messages.
-    func check(_ bytes: [UInt8], name: String) -> Findings {
+    package func check(_ bytes: [UInt8], name: String) -> Findings {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             let what = bytes.isEmpty ? "is empty (0 bytes)" : "holds only whitespace"
             let entry = ErrorEntry(code: "empty-file", line: 1, message: "\(name) \(what)", hint: "deliver the file again once it has been written")

@@ -66,6 +66,8 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     public var rowsRejected: Int
     /// How the file was read, once it got that far.
     public var dialect: DialectSummary?
+    /// The header as read, normalised and mapped (renames by alias included), once read.
+    public var header: ErrorReport.HeaderReport?
     /// What to do about a refusal.
     public var hint: String?
     /// Path of `failed/<name>.errors.json`, for rejected files and files with rejected rows.
@@ -89,7 +91,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
             rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
-            dialect, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance",
+            dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance",
             storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
     }
 
@@ -109,6 +111,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         try container.encode(rowsRejected, forKey: .rowsRejected)
         try container.encode(balances, forKey: .balances)
         try container.encode(dialect, forKey: .dialect)
+        try container.encode(header, forKey: .header)
         try container.encode(hint, forKey: .hint)
         try container.encode(rejectedRowsFile, forKey: .rejectedRowsFile)
         try container.encode(sha256, forKey: .sha256)

@@ -92,6 +92,7 @@ public final class Ingestor {
             pins: workspace.config.pins, limits: workspace.config.limits)
         let findings = FileCheck(settings: settings).check(bytes, name: name)
         record.dialect = findings.dialect
+        record.header = findings.header
         record.rowsRead = findings.rows.read
         record.rowsLoaded = findings.rows.loaded
         record.rowsDroppedMissing = findings.rows.droppedMissing

@@ -33,6 +33,7 @@ struct Ledger {
                 rows_dropped_duplicate INTEGER NOT NULL,
                 rows_rejected INTEGER NOT NULL,
                 dialect TEXT,
+                header TEXT,
                 hint TEXT,
                 errors_report TEXT,
                 rejected_rows TEXT,
@@ -58,8 +59,8 @@ struct Ledger {
             """
             INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
-                dialect, hint, errors_report, rejected_rows, stored_at, duplicate_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                dialect, header, hint, errors_report, rejected_rows, stored_at, duplicate_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let optionalText: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
         try statement.bind([
@@ -68,6 +69,7 @@ struct Ledger {
             .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
             .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
             .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map { String(ResultFormatter.json($0).dropLast()) }),
+            optionalText(record.header.map { String(ResultFormatter.json($0).dropLast()) }),
             optionalText(record.hint), optionalText(record.errorsReport), optionalText(record.rejectedRowsFile),
             optionalText(record.storedAt),
             record.duplicateOf.map(SQLiteValue.integer) ?? .null,

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceTestSupport
+import SluiceSchema
 import SluiceWarehouse
 import Testing
 @testable import SluicePipeline
@@ -108,6 +109,10 @@ struct RowPolicyTests {
             let record = try ingest([header, studentRow1].joined(separator: "\n"), named: "renamed.csv", into: workspace, dir: dir)
             #expect(record.status == .loaded, "\(record.message)")
             #expect(record.rowsLoaded == 1)
+            #expect(record.header?.renamed == [HeaderRename(from: "Mother Job", to: "mjob"), HeaderRename(from: "Father's Job", to: "fjob")])
+            #expect(record.header?.normalized.contains("mother_job") == true)
+            let ledger = try rows("SELECT json_extract(header, '$.renamed[0].from') FROM sluice_ingests", in: workspace)
+            #expect(ledger == [[.text("Mother Job")]])
         }
     }
 
