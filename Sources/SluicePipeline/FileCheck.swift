@@ -8,9 +8,9 @@ import SluiceSchema
 /// Steps: refuse empty input → decode to UTF-8 (refusing binary and invalid bytes) → sniff the
 /// dialect (refusing ambiguity) → map the header → clean and validate every row → apply the
 /// schema's error policy.
-package struct FileCheck {
+package struct FileCheck: Sendable {
     /// What a check needs besides the bytes.
-    package struct Settings {
+    package struct Settings: Sendable {
         package var schema: Schema
         package var policy: SchemaPolicy
         package var encoding: CSVEncoding?
@@ -28,13 +28,13 @@ package struct FileCheck {
     }
 
     /// A row refused under `reject_rows`: its line and original text.
-    struct RejectedRow {
+    struct RejectedRow: Sendable {
         var line: Int
         var text: ArraySlice<UInt8>
     }
 
     /// Everything learned about one file, whatever its outcome.
-    package struct Findings {
+    package struct Findings: Sendable {
         /// Why the whole file is refused; `nil` when its good rows load.
         package var reason: RejectionReason?
         package var message: String

@@ -4,9 +4,9 @@ import SluiceSchema
 import SluiceWarehouse
 
 /// Where a file to ingest comes from, which decides what may happen to it afterwards.
-public enum IngestOrigin: Sendable {
-    /// A file in the workspace's `inbox/`: moved to `archive/` (or deleted) once its rows are
-    /// committed, or moved to `failed/` when rejected.
+public enum IngestOrigin: Sendable, Hashable {
+    /// A file Sluice owns: claimed from `inbox/` into the work area, then moved to `archive/`
+    /// (or deleted) once its rows are committed, or to `failed/` when rejected.
     case inbox
     /// A file named by the user: never modified, moved or deleted; a rejected file is copied to `failed/`.
     case external
@@ -14,15 +14,29 @@ public enum IngestOrigin: Sendable {
 
 /// Loads CSV files into a workspace: check, then quarantine or commit, then record.
 ///
-/// One file at a time: read bytes → SHA-256 → already loaded? → parse, clean, validate →
-/// either `failed/<name>` + `failed/<name>.errors.json`, or one transaction holding the
-/// rows and their ledger entry. Every file ends in exactly one ledger row.
+/// Two stages. The **prepare** stage (``FilePreparer``) reads, hashes, sniffs, parses, cleans
+/// and validates a file; it is a pure value and runs on many files at once
+/// (``ingestConcurrently(_:workers:onRecord:)``). The **commit** stage is this class: one
+/// writer that records refusals, then loads a group of files in **one transaction** — each file
+/// in its own savepoint, its rows and its ledger entry together — and only after the commit
+/// moves the sources out of the work area. A crash at any point leaves each file either
+/// committed (its ledger entry names where it was going; ``recover()`` finishes the move) or
+/// not (it is still in the work area and is processed again). Every file ends in exactly one
+/// ledger row.
+///
+/// Not thread-safe: one owner (it holds the warehouse connection).
 public final class Ingestor {
     /// The workspace being loaded.
     public let workspace: Workspace
-    private let warehouse: Warehouse
-    private let table: WarehouseTable
-    private let logger: Logger
+    /// Most files committed in one transaction.
+    public var filesPerTransaction = 64
+    /// Rows after which a transaction is committed early, to keep memory flat.
+    public var rowsPerTransaction = 200_000
+
+    let warehouse: Warehouse
+    let table: WarehouseTable
+    let logger: Logger
+    let preparer: FilePreparer
 
     /// Opens the workspace's warehouse, creating the ledger and the data table if needed.
     ///
@@ -32,6 +46,8 @@ public final class Ingestor {
         self.workspace = workspace
         self.logger = logger
         table = workspace.warehouseTable
+        preparer = FilePreparer(workspace: workspace)
+        try workspace.layout.createFolders()
         do {
             warehouse = try Warehouse(path: workspace.layout.warehouse.path)
             try Ledger.create(in: warehouse)
@@ -43,25 +59,6 @@ public final class Ingestor {
         }
     }
 
-    /// Ingests every file waiting in `inbox/`, in name order. Hidden files (`.name`) are skipped:
-    /// they are still being written (write-then-rename).
-    public func ingestInbox() throws -> [IngestRecord] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path)
-        } catch {
-            throw PipelineError(code: .io, message: "cannot list \(workspace.layout.inbox.path): \(error.localizedDescription)")
-        }
-        var records: [IngestRecord] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let url = workspace.layout.inbox.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            records.append(try ingest(fileAt: url, origin: .inbox))
-        }
-        return records
-    }
-
     /// Ingests one file.
     ///
     /// - Returns: How it ended. Data problems are a `rejected` record (or rejected rows in a
@@ -69,249 +66,93 @@ public final class Ingestor {
     /// - Throws: ``PipelineError`` when the file cannot be read or the warehouse refuses the write;
     ///   in that case nothing was committed and the file was left where it was.
     public func ingest(fileAt url: URL, origin: IngestOrigin) throws -> IngestRecord {
-        let name = url.lastPathComponent
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
-        if size > workspace.config.maxFileBytes {
-            return try quarantineUnread(url, size: size, origin: origin)
-        }
-        let bytes = try readBytes(of: url)
-        let sha256 = SHA256.hexDigest(bytes)
-        var record = IngestRecord(
-            source: name, sourcePath: url.path, status: .loaded, message: "", sha256: sha256, size: bytes.count,
-            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
-
-        if let earlier = try ledgerLookup(sha256: sha256) {
-            record.status = .duplicate
-            record.duplicateOf = earlier
-            record.message = "\(name): the same bytes were loaded before (ledger entry \(earlier)); nothing loaded again"
-            return try finishDuplicate(record, url: url, origin: origin)
-        }
-
-        let settings = FileCheck.Settings(
-            schema: workspace.schema, policy: workspace.policy, encoding: workspace.config.encoding,
-            pins: workspace.config.pins, limits: workspace.config.limits)
-        let findings = FileCheck(settings: settings).check(bytes, name: name)
-        record.dialect = findings.dialect
-        record.header = findings.header
-        record.rowsRead = findings.rows.read
-        record.rowsLoaded = findings.rows.loaded
-        record.rowsDroppedMissing = findings.rows.droppedMissing
-        record.rowsDroppedDuplicate = findings.rows.droppedDuplicate
-        record.rowsRejected = findings.rows.rejected
-        if let outcome = findings.outcome {
-            return try load(outcome, findings: findings, record: record, url: url, origin: origin)
-        }
-        return try quarantine(findings, record: record, url: url, origin: origin)
+        try ingest(IngestJob(url: url, origin: origin))
     }
 
-    // MARK: Outcomes
+    /// Ingests one job (see ``ingest(fileAt:origin:)``).
+    public func ingest(_ job: IngestJob) throws -> IngestRecord {
+        try commit([preparer.prepare(job)])[0]
+    }
 
-    private func load(_ outcome: ValidationOutcome, findings: FileCheck.Findings, record: IngestRecord, url: URL,
-                      origin: IngestOrigin) throws -> IngestRecord {
-        var record = record
-        var message = "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
-        var notes: [String] = []
-        if record.rowsDroppedMissing > 0 { notes.append("\(record.rowsDroppedMissing) with a missing value dropped") }
-        if record.rowsDroppedDuplicate > 0 { notes.append("\(record.rowsDroppedDuplicate) repeated rows dropped") }
-        if record.rowsRejected > 0 { notes.append("\(record.rowsRejected) bad rows rejected") }
-        if !notes.isEmpty { message += " (" + notes.joined(separator: ", ") + ")" }
-        record.message = message
-        if !findings.rejectedRows.isEmpty {
-            // The refused rows and their reasons are written before the good rows commit.
-            let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".rejected.csv", ".errors.json"])
-            let rowsURL = URL(fileURLWithPath: destination.path + ".rejected.csv")
-            try writeRejectedRows(findings, to: rowsURL)
-            record.rejectedRowsFile = rowsURL.path
-            record.hint = findings.hint
-            record.errorsReport = try writeReport(findings, record: record, status: "partially-loaded", next: destination).path
+    /// Finishes what an interrupted run left in the work area, then claims and ingests every
+    /// file waiting in `inbox/`, one file after another.
+    public func ingestInbox() throws -> [IngestRecord] {
+        var records = try recover()
+        let jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
+        var start = 0
+        while start < jobs.count {
+            let group = jobs[start..<min(start + filesPerTransaction, jobs.count)]
+            records += try commit(group.map(preparer.prepare))
+            start += group.count
         }
-        let archived = origin == .inbox && workspace.config.afterLoad == .archive
-            ? uniqueDestination(for: record.source, in: workspace.layout.archive) : nil
-        record.storedAt = archived?.path
-        do {
-            try warehouse.withTransaction {
-                let id = try Ledger.append(record, table: table.name, in: warehouse)
-                record.ledgerID = id
-                try warehouse.insert(ValidatedRows(columns: outcome.columns, validity: outcome.validity, ingestID: id), into: table)
+        return records
+    }
+
+    /// Ingests `jobs` with the prepare stage on up to `workers` files at once and this writer
+    /// committing groups of prepared files as they arrive (in completion order).
+    ///
+    /// Memory stays flat: at most `workers` files are being prepared and at most one
+    /// transaction's worth (``filesPerTransaction`` / ``rowsPerTransaction``) waits to commit.
+    /// - Parameter onRecord: Called for each file as soon as its outcome is committed.
+    /// - Returns: Every file's record, in the order the jobs were given.
+    public func ingestConcurrently(
+        _ jobs: [IngestJob], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        onRecord: (IngestRecord) -> Void = { _ in }
+    ) async throws -> [IngestRecord] {
+        let preparer = self.preparer
+        let order = Dictionary(jobs.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
+        var records: [IngestRecord] = []
+        try await withThrowingTaskGroup(of: PreparedFile.self) { group in
+            var remaining = jobs.makeIterator()
+            for _ in 0..<max(1, workers) {
+                guard let job = remaining.next() else { break }
+                group.addTask { preparer.prepare(job) }
             }
-        } catch {
-            throw PipelineError(code: .warehouse, message: "\(record.source): the warehouse refused the load, nothing was written: \(error)", cause: error)
-        }
-        // The rows are durable; only now may the source leave the inbox.
-        if origin == .inbox {
-            if let archived {
-                try move(url, to: archived)
-            } else {
-                try remove(url)
+            var pending: [PreparedFile] = []
+            var pendingRows = 0
+            while let prepared = try await group.next() {
+                if let job = remaining.next() { group.addTask { preparer.prepare(job) } }
+                pending.append(prepared)
+                pendingRows += prepared.findings?.outcome?.rowsAccepted ?? 0
+                if pending.count >= filesPerTransaction || pendingRows >= rowsPerTransaction || group.isEmpty {
+                    for record in try commit(pending) {
+                        onRecord(record)
+                        records.append(record)
+                    }
+                    pending.removeAll(keepingCapacity: true)
+                    pendingRows = 0
+                }
             }
         }
-        logger.info("\(record.message)", metadata: ["sha256": "\(record.sha256)", "ledger": "\(record.ledgerID ?? 0)"])
-        return record
+        return records.sorted { (order[URL(fileURLWithPath: $0.sourcePath)] ?? 0) < (order[URL(fileURLWithPath: $1.sourcePath)] ?? 0) }
     }
 
-    private func quarantine(_ findings: FileCheck.Findings, record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
-        var record = record
-        record.status = .rejected
-        record.reason = findings.reason
-        record.message = findings.message
-        record.hint = findings.hint
-
-        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"])
-        // The reason first, then the file: a crash in between leaves the input where it was.
-        record.errorsReport = try writeReport(findings, record: record, status: "rejected", next: destination).path
-        switch origin {
-        case .inbox: try move(url, to: destination)
-        case .external: try copy(url, to: destination)
+    /// Finishes the work an interrupted run left in the work area: a file whose rows were
+    /// committed is moved to where its ledger entry says it was going; anything else is
+    /// processed again from the start.
+    /// - Returns: Records for the files processed again (moves of committed files return none).
+    public func recover() throws -> [IngestRecord] {
+        var again: [PreparedFile] = []
+        for job in try workspace.claimedFiles() {
+            let prepared = preparer.prepare(job)
+            if let sha = prepared.sha256, try completeCommittedMove(of: job, sha256: sha) { continue }
+            again.append(prepared)
         }
-        record.storedAt = destination.path
-        try recordInLedger(&record)
-        logger.warning("\(record.message)", metadata: ["report": "\(record.errorsReport ?? "")", "reason": "\(findings.reason?.rawValue ?? "")"])
-        return record
+        return again.isEmpty ? [] : try commit(again)
     }
 
-    /// Quarantines a file over `max_file_bytes` without reading it (so no hash is known).
-    private func quarantineUnread(_ url: URL, size: Int, origin: IngestOrigin) throws -> IngestRecord {
-        let limit = workspace.config.maxFileBytes
-        let message = "\(url.lastPathComponent) is \(size) bytes, over the limit of \(limit) bytes; it was not read"
-        let entry = ErrorEntry(code: "file-too-large", line: 0, message: message,
-                               hint: "split the file, or raise max_file_bytes in sluice.yaml")
-        let findings = FileCheck.Findings(.fileTooLarge, entry, message: message)
-        let record = IngestRecord(
-            source: url.lastPathComponent, sourcePath: url.path, status: .rejected, message: message, sha256: "", size: size,
-            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
-        return try quarantine(findings, record: record, url: url, origin: origin)
-    }
-
-    /// Writes `<destination>.errors.json` (atomically) and returns its URL.
-    private func writeReport(_ findings: FileCheck.Findings, record: IngestRecord, status: String, next destination: URL) throws -> URL {
-        let reportURL = URL(fileURLWithPath: destination.path + ".errors.json")
-        let report = ErrorReport(
-            source: record.source, sha256: record.sha256, size: record.size, status: status,
-            reason: findings.reason?.rawValue ?? "rejected-rows", message: findings.message, hint: findings.hint,
-            dialect: findings.dialect, header: findings.header,
-            rows: RowCounts(read: record.rowsRead, loaded: record.rowsLoaded, droppedMissing: record.rowsDroppedMissing,
-                            droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected),
-            countsByCode: findings.countsByCode, countsByRule: findings.countsByRule, totalErrors: findings.totalErrors,
-            errorsShown: findings.errors.count, errors: findings.errors, rejectedRows: record.rejectedRowsFile,
-            createdAt: FileLogHandler.timestamp())
-        do {
-            try report.jsonData().write(to: reportURL, options: .atomic)
-        } catch {
-            throw PipelineError(code: .io, message: "cannot write \(reportURL.path): \(error.localizedDescription)")
+    /// If the ledger already holds this delivery (committed, not yet moved), finish the move.
+    private func completeCommittedMove(of job: IngestJob, sha256: String) throws -> Bool {
+        guard let entry = try Ledger.pendingMove(sha256: sha256, source: job.source, table: table.name, in: warehouse) else {
+            return false
         }
-        return reportURL
-    }
-
-    /// Writes the refused rows, each prefixed by its line number in a `_source_line` column, under
-    /// the original header: fixed, the file can be delivered again as it is (the column is ignored).
-    private func writeRejectedRows(_ findings: FileCheck.Findings, to url: URL) throws {
-        var output: [UInt8] = []
-        let delimiter = findings.delimiter
-        if let header = findings.headerText {
-            output += Array("_source_line".utf8) + [delimiter] + header + [0x0A]
+        if let destination = entry.storedAt {
+            try move(job.url, to: URL(fileURLWithPath: destination))
+        } else {
+            try remove(job.url)
         }
-        for row in findings.rejectedRows {
-            if findings.headerText != nil { output += Array(String(row.line).utf8) + [delimiter] }
-            output += row.text + [0x0A]
-        }
-        do {
-            try Data(output).write(to: url, options: .atomic)
-        } catch {
-            throw PipelineError(code: .io, message: "cannot write \(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    private func finishDuplicate(_ record: IngestRecord, url: URL, origin: IngestOrigin) throws -> IngestRecord {
-        var record = record
-        if origin == .inbox {
-            if workspace.config.afterLoad == .archive {
-                let destination = uniqueDestination(for: record.source, in: workspace.layout.archive)
-                try move(url, to: destination)
-                record.storedAt = destination.path
-            } else {
-                try remove(url)
-            }
-        }
-        try recordInLedger(&record)
-        logger.notice("\(record.message)", metadata: ["sha256": "\(record.sha256)"])
-        return record
-    }
-
-    // MARK: Helpers
-
-    private func recordInLedger(_ record: inout IngestRecord) throws {
-        do {
-            record.ledgerID = try Ledger.append(record, table: table.name, in: warehouse)
-        } catch {
-            throw PipelineError(code: .warehouse, message: "\(record.source): cannot record the outcome in the ledger: \(error)", cause: error)
-        }
-    }
-
-    private func ledgerLookup(sha256: String) throws -> Int64? {
-        do {
-            return try Ledger.loadedEntry(sha256: sha256, table: table.name, in: warehouse)
-        } catch {
-            throw PipelineError(code: .warehouse, message: "cannot read the ledger: \(error)", cause: error)
-        }
-    }
-
-    /// Reads the whole file in 1 MiB chunks into one buffer (peak memory: the file plus one
-    /// chunk), refusing it as soon as it passes `max_file_bytes`, even if it grows while read.
-    private func readBytes(of url: URL) throws -> [UInt8] {
-        let limit = workspace.config.maxFileBytes
-        let tooLarge = { (size: Int) in
-            PipelineError(code: .io, message: "\(url.path): \(size) bytes is over the limit of \(limit) bytes (max_file_bytes in sluice.yaml)")
-        }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        let expected = attributes?[.size] as? Int ?? 0
-        if expected > limit { throw tooLarge(expected) }
-        do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(expected)
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                bytes.append(contentsOf: chunk)
-                if bytes.count > limit { throw tooLarge(bytes.count) }
-            }
-            return bytes
-        } catch let error as PipelineError {
-            throw error
-        } catch {
-            throw PipelineError(code: .io, message: "cannot read \(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name (or the name plus one of
-    /// `suffixes`) is taken: nothing is overwritten.
-    private func uniqueDestination(for name: String, in folder: URL, suffixes: [String] = []) -> URL {
-        var candidate = folder.appendingPathComponent(name)
-        let stem = (name as NSString).deletingPathExtension
-        let ext = (name as NSString).pathExtension
-        var counter = 2
-        while ([""] + suffixes).contains(where: { FileManager.default.fileExists(atPath: candidate.path + $0) }) {
-            candidate = folder.appendingPathComponent("\(stem)~\(counter)" + (ext.isEmpty ? "" : ".\(ext)"))
-            counter += 1
-        }
-        return candidate
-    }
-
-    private func move(_ source: URL, to destination: URL) throws {
-        do { try FileManager.default.moveItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot move \(source.path) to \(destination.path): \(error.localizedDescription)")
-        }
-    }
-
-    private func copy(_ source: URL, to destination: URL) throws {
-        do { try FileManager.default.copyItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
-        }
-    }
-
-    private func remove(_ url: URL) throws {
-        do { try FileManager.default.removeItem(at: url) } catch {
-            throw PipelineError(code: .io, message: "cannot delete \(url.path): \(error.localizedDescription)")
-        }
+        logger.notice("\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(entry.id)"])
+        return true
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceWarehouse
 
 /// The ingest ledger: one row per input file in the warehouse table `sluice_ingests`.
@@ -76,5 +77,26 @@ struct Ledger {
         ])
         try statement.step()
         return warehouse.connection.lastInsertRowID
+    }
+
+    /// A committed delivery whose source had not yet been moved when the process stopped: the
+    /// newest `loaded` or `duplicate` entry with this hash and name whose destination is still
+    /// free (or that was to be deleted).
+    static func pendingMove(sha256: String, source: String, table: String, in warehouse: Warehouse) throws -> (id: Int64, storedAt: String?)? {
+        let statement = try warehouse.connection.prepare(
+            """
+            SELECT id, stored_at FROM \(tableName)
+            WHERE sha256 = ? AND source = ? AND target_table = ? AND status IN ('loaded', 'duplicate')
+            ORDER BY id DESC
+            """)
+        try statement.bind(sha256, at: 1)
+        try statement.bind(source, at: 2)
+        try statement.bind(table, at: 3)
+        while try statement.step() {
+            let id = statement.int64(at: 0)
+            guard case .text(let path) = statement.value(at: 1) else { return (id, nil) }
+            if !FileManager.default.fileExists(atPath: path) { return (id, path) }
+        }
+        return nil
     }
 }

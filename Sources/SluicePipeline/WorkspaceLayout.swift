@@ -8,6 +8,7 @@ import Foundation
 /// failed/            quarantined files + <name>.errors.json
 /// columnar/          one .scol file per accepted input (a later stage)
 /// archive/           processed originals
+/// .work/             files claimed from the inbox and being processed
 /// queries/           saved reports, q1_….sql …
 /// warehouse.sqlite   the SQLite warehouse, with the ingest ledger
 /// sluice.log         one line per event
@@ -25,6 +26,9 @@ public struct WorkspaceLayout: Sendable, Hashable {
     public var columnar: URL
     /// Where inbox files go once loaded.
     public var archive: URL
+    /// The work area: inbox files are claimed by renaming them in here, so that a file is
+    /// processed by one process only and a restart knows what was in flight.
+    public var work: URL
     /// Saved SQL reports.
     public var queries: URL
     /// The SQLite warehouse file.
@@ -43,13 +47,14 @@ public struct WorkspaceLayout: Sendable, Hashable {
         failed = root.appendingPathComponent("failed", isDirectory: true)
         columnar = root.appendingPathComponent("columnar", isDirectory: true)
         archive = root.appendingPathComponent("archive", isDirectory: true)
+        work = root.appendingPathComponent(".work", isDirectory: true)
         queries = root.appendingPathComponent("queries", isDirectory: true)
         warehouse = root.appendingPathComponent("warehouse.sqlite")
         log = root.appendingPathComponent("sluice.log")
     }
 
     /// The folders a workspace needs, in creation order.
-    public var folders: [URL] { [inbox, failed, columnar, archive, queries] }
+    public var folders: [URL] { [inbox, failed, columnar, archive, queries, work] }
 
     /// Creates every missing folder.
     public func createFolders() throws {

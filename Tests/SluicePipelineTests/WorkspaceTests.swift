@@ -10,7 +10,7 @@ struct WorkspaceTests {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
             let root = workspace.layout.root
-            #expect(contents(of: root) == ["archive", "columnar", "failed", "inbox", "queries", "sluice.yaml", "student.yaml"])
+            #expect(contents(of: root) == [".work", "archive", "columnar", "failed", "inbox", "queries", "sluice.yaml", "student.yaml"])
             #expect(contents(of: workspace.layout.queries).count == 5)
             #expect(workspace.tableName == "student_data")
             #expect(workspace.schema.columns.count == 33)
