@@ -12,6 +12,8 @@ public enum IngestStatus: String, Sendable, Hashable, Codable {
 public enum RejectionReason: String, Sendable, Hashable, Codable {
     /// The file is larger than `max_file_bytes`; it was quarantined without being read.
     case fileTooLarge = "file-too-large"
+    /// The file could not be read (permissions, I/O error); it was quarantined unread.
+    case unreadable
     /// The file is empty or holds only whitespace.
     case emptyFile = "empty-file"
     /// The file has a header but no data rows.

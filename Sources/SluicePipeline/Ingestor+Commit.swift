@@ -20,7 +20,8 @@ extension Ingestor {
     /// - Throws: ``PipelineError`` when a file could not be read or the warehouse refused the
     ///   transaction; then no load of the group was committed and every source is where it was.
     func commit(_ group: [PreparedFile]) throws -> [IngestRecord] {
-        if let unreadable = group.first(where: { $0.readError != nil }), let error = unreadable.readError {
+        // A path the user named must be readable; a claimed inbox file that is not is quarantined.
+        if let unreadable = group.first(where: { $0.readError != nil && $0.job.origin == .external }), let error = unreadable.readError {
             throw error
         }
         var records: [IngestRecord?] = Array(repeating: nil, count: group.count)
@@ -30,6 +31,12 @@ extension Ingestor {
                 source: prepared.job.source, sourcePath: prepared.job.url.path, status: .loaded, message: "",
                 sha256: prepared.sha256 ?? "", size: prepared.size,
                 rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
+            if let error = prepared.readError {
+                let entry = ErrorEntry(code: "unreadable", line: 0, message: error.message,
+                                       hint: "check the file's permissions, then `sluice retry` it")
+                records[index] = try quarantine(FileCheck.Findings(.unreadable, entry, message: error.message), record: record, job: prepared.job)
+                continue
+            }
             guard let findings = prepared.findings else {
                 records[index] = try quarantineUnread(prepared, record: record)
                 continue
@@ -149,17 +156,18 @@ extension Ingestor {
         record.hint = findings.hint
         record.rowsLoaded = 0
         let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"])
-        // The reason first, then the file: a crash in between leaves the input where it was.
+        // The reason, then the ledger entry naming where the file goes, then the file: a crash
+        // before the move leaves the input in the work area, and the restart finishes the move.
         record.errorsReport = try writeReport(findings, record: record, status: "rejected", next: destination).path
-        switch job.origin {
-        case .inbox: try move(job.url, to: destination)
-        case .external: try copy(job.url, to: destination)
-        }
         record.storedAt = destination.path
         do {
             record.ledgerID = try Ledger.append(record, table: table.name, in: warehouse)
         } catch {
             throw PipelineError(code: .warehouse, message: "\(record.source): cannot record the outcome in the ledger: \(error)", cause: error)
+        }
+        switch job.origin {
+        case .inbox: try move(job.url, to: destination)
+        case .external: try copy(job.url, to: destination)
         }
         logger.warning("\(record.message)", metadata: ["report": "\(record.errorsReport ?? "")", "reason": "\(findings.reason?.rawValue ?? "")"])
         return record

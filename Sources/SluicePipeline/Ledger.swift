@@ -79,14 +79,14 @@ struct Ledger {
         return warehouse.connection.lastInsertRowID
     }
 
-    /// A committed delivery whose source had not yet been moved when the process stopped: the
-    /// newest `loaded` or `duplicate` entry with this hash and name whose destination is still
-    /// free (or that was to be deleted).
+    /// A recorded delivery whose source had not yet been moved when the process stopped: the
+    /// newest entry with this hash and name whose destination is still free (or that was to be
+    /// deleted).
     static func pendingMove(sha256: String, source: String, table: String, in warehouse: Warehouse) throws -> (id: Int64, storedAt: String?)? {
         let statement = try warehouse.connection.prepare(
             """
-            SELECT id, stored_at FROM \(tableName)
-            WHERE sha256 = ? AND source = ? AND target_table = ? AND status IN ('loaded', 'duplicate')
+            SELECT id, stored_at, status, errors_report FROM \(tableName)
+            WHERE sha256 = ? AND source = ? AND target_table = ?
             ORDER BY id DESC
             """)
         try statement.bind(sha256, at: 1)
@@ -95,6 +95,9 @@ struct Ledger {
         while try statement.step() {
             let id = statement.int64(at: 0)
             guard case .text(let path) = statement.value(at: 1) else { return (id, nil) }
+            // A rejected file moved back by `sluice retry` had its report renamed: not pending.
+            if statement.text(at: 2) == IngestStatus.rejected.rawValue,
+               !FileManager.default.fileExists(atPath: statement.text(at: 3)) { continue }
             if !FileManager.default.fileExists(atPath: path) { return (id, path) }
         }
         return nil

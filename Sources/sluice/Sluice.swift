@@ -3,7 +3,7 @@ import Foundation
 
 /// The `sluice` command: CSV files in, a validated SQLite warehouse and saved reports out.
 @main
-struct Sluice: ParsableCommand {
+struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Load CSV files into a validated SQLite warehouse and run saved reports over it.",
@@ -20,15 +20,19 @@ struct Sluice: ParsableCommand {
             Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was rejected.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, IngestCommand.self, ReportCommand.self, QueryCommand.self, RetryCommand.self, DemoCommand.self]
+        subcommands: [InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, RetryCommand.self, DemoCommand.self]
     )
 
     /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented
     /// exit code 2, so scripts see one code for every usage or configuration error.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))

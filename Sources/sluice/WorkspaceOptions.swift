@@ -64,6 +64,15 @@ func withExitCodes(_ body: () throws -> Void) throws {
     }
 }
 
+/// ``withExitCodes(_:)`` for async commands.
+func withExitCodesAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        try withExitCodes { throw error }
+    }
+}
+
 /// A CLI-level failure with its exit code.
 struct CLIError: Error {
     var message: String

@@ -1,0 +1,93 @@
+import Foundation
+
+/// One line of `sluice watch --json`: something that happened to one file.
+public struct WatchNotice: Sendable, Encodable {
+    /// `claimed`, `loaded`, `rejected`, `duplicate` or `error`.
+    public var event: String
+    /// The file name as dropped.
+    public var source: String
+    /// When it happened (ISO 8601, UTC).
+    public var time: String
+    /// The outcome, for `loaded`, `rejected` and `duplicate`.
+    public var record: IngestRecord?
+    /// What went wrong, for `error`.
+    public var message: String?
+
+    private enum CodingKeys: String, CodingKey { case event, source, time, message }
+
+    /// The notice for a committed outcome.
+    public init(record: IngestRecord) {
+        event = record.status.rawValue
+        source = record.source
+        time = FileLogHandler.timestamp()
+        self.record = record
+    }
+
+    /// A notice without an outcome (`claimed`, `error`).
+    public init(event: String, source: String, message: String? = nil) {
+        self.event = event
+        self.source = source
+        time = FileLogHandler.timestamp()
+        self.message = message
+    }
+
+    /// `{"event", "source", "time", …}`: the record's fields (counts, paths) flattened in.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if let record {
+            try record.encode(to: encoder)  // includes "source"
+        } else {
+            try container.encode(source, forKey: .source)
+        }
+        try container.encode(event, forKey: .event)
+        try container.encode(time, forKey: .time)
+        try container.encodeIfPresent(message, forKey: .message)
+    }
+}
+
+extension Ingestor {
+    /// Names that are never claimed: hidden files and the usual temporary names of a file still
+    /// being written (write-then-rename).
+    public static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
+            || name.hasSuffix(".partial") || name.hasSuffix(".crdownload") || name.hasSuffix(".swp")
+    }
+
+    /// Runs until `watcher` ends: first finishes what an interrupted run left in the work area,
+    /// then claims and ingests every complete file the watcher reports (and, on a rescan,
+    /// every file waiting), preparing files in parallel and committing in groups.
+    ///
+    /// A failure with one group is reported as an `error` notice and the loop goes on; the
+    /// group's files stay in the work area and are finished on the next start.
+    public func watch(_ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                      notify: (WatchNotice) -> Void) async throws {
+        do {
+            for record in try recover() { notify(WatchNotice(record: record)) }
+        } catch let error as PipelineError {
+            notify(WatchNotice(event: "error", source: "", message: error.message))
+        }
+        for try await event in watcher.events {
+            let names: [String]
+            switch event {
+            case .rescan: names = try workspace.waitingFiles().map(\.lastPathComponent)
+            case .ready(let ready): names = ready
+            }
+            var jobs: [IngestJob] = []
+            for name in names where !Self.isTemporaryName(name) {
+                do {
+                    guard let job = try workspace.claim(workspace.layout.inbox.appendingPathComponent(name)) else { continue }
+                    notify(WatchNotice(event: "claimed", source: job.source))
+                    jobs.append(job)
+                } catch let error as PipelineError {
+                    notify(WatchNotice(event: "error", source: name, message: error.message))
+                }
+            }
+            guard !jobs.isEmpty else { continue }
+            do {
+                _ = try await ingestConcurrently(jobs, workers: workers) { notify(WatchNotice(record: $0)) }
+            } catch let error as PipelineError {
+                notify(WatchNotice(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
+            }
+        }
+    }
+}
