@@ -100,7 +100,7 @@ public final class Ingestor {
         onRecord: (IngestRecord) -> Void = { _ in }
     ) async throws -> [IngestRecord] {
         let preparer = self.preparer
-        let order = Dictionary(jobs.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
+        let order = Dictionary(jobs.enumerated().map { ($1.url.path, $0) }, uniquingKeysWith: { first, _ in first })
         var records: [IngestRecord] = []
         try await withThrowingTaskGroup(of: PreparedFile.self) { group in
             var remaining = jobs.makeIterator()
@@ -124,7 +124,7 @@ public final class Ingestor {
                 }
             }
         }
-        return records.sorted { (order[URL(fileURLWithPath: $0.sourcePath)] ?? 0) < (order[URL(fileURLWithPath: $1.sourcePath)] ?? 0) }
+        return records.sorted { (order[$0.sourcePath] ?? 0) < (order[$1.sourcePath] ?? 0) }
     }
 
     /// Finishes the work an interrupted run left in the work area: a file whose rows were

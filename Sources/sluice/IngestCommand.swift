@@ -4,12 +4,13 @@ import SluicePipeline
 import SluiceWarehouse
 
 /// `sluice ingest [PATH...]`: loads files into the warehouse.
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load CSV files into the warehouse; quarantine the ones that fail with a reason report.",
         discussion: """
-            With no PATH, loads every file waiting in inbox/: a loaded file moves to archive/ (or is
+            With no PATH, first finishes what an interrupted run left in the work area, then claims
+            and loads every file waiting in inbox/: a loaded file moves to archive/ (or is
             deleted with `after_load: delete`), a rejected one moves to failed/ beside
             failed/<name>.errors.json. A file given by PATH is never modified, moved or deleted;
             a rejected one is copied to failed/. The same bytes are never loaded twice.
@@ -26,21 +27,29 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("CSV files to load instead of the inbox.", valueName: "path"))
     var paths: [String] = []
 
-    func run() throws {
-        try withExitCodes {
+    @Option(help: "Files prepared in parallel (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        try await withExitCodesAsync {
             let workspace = try options.open()
             for path in paths where !FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path): no such file", exitCode: 2)
             }
             let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace))
             var records: [IngestRecord] = []
+            let jobs: [IngestJob]
             if paths.isEmpty {
-                records = try ingestor.ingestInbox()
+                records = try ingestor.recover()
+                jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
             } else {
-                for path in paths {
-                    records.append(try ingestor.ingest(fileAt: URL(fileURLWithPath: path), origin: .external))
-                }
+                jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
             }
+            records += try await ingestor.ingestConcurrently(jobs, workers: workers)
             if json {
                 struct Output: Encodable { let files: [IngestRecord]; let totals: IngestTotals }
                 print(ResultFormatter.json(Output(files: records, totals: IngestTotals(records))), terminator: "")

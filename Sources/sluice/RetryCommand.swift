@@ -4,7 +4,7 @@ import SluicePipeline
 import SluiceWarehouse
 
 /// `sluice retry [NAME...]`: moves quarantined files back to the inbox.
-struct RetryCommand: ParsableCommand {
+struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Move quarantined files from failed/ back to inbox/ after fixing them or the schema.",
@@ -33,8 +33,8 @@ struct RetryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("File names in failed/ (default: all).", valueName: "name"))
     var names: [String] = []
 
-    func run() throws {
-        try withExitCodes {
+    func run() async throws {
+        try await withExitCodesAsync {
             let workspace = try options.open()
             if list {
                 let files = workspace.quarantinedFiles()
@@ -59,7 +59,7 @@ struct RetryCommand: ParsableCommand {
             }
             if ingest {
                 let command = try IngestCommand.parse(["--workspace", workspace.layout.root.path] + (json ? ["--json"] : []))
-                try command.run()
+                try await command.run()
             }
         }
     }
