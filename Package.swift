@@ -14,9 +14,12 @@ let package = Package(
     products: [
         .library(
             name: "Sluice",
-            targets: ["SluiceCSV", "SluiceSchema", "SluiceWarehouse", "SluicePipeline"]
+            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse", "SluicePipeline"]
         ),
+        .library(name: "SluiceColumnar", targets: ["SluiceColumnar"]),
         .executable(name: "sluice", targets: ["sluice"]),
+        .executable(name: "sluice-fuzz", targets: ["sluice-fuzz"]),
+        .executable(name: "sluice-bench", targets: ["sluice-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,11 +46,12 @@ let package = Package(
         // MARK: Engine modules.
         .target(name: "SluiceCSV", swiftSettings: strictSettings),
         .target(name: "SluiceSchema", dependencies: ["CSluiceYAML"], swiftSettings: strictSettings),
+        .target(name: "SluiceColumnar", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
         .target(name: "SluiceWarehouse", dependencies: ["CSluiceSQLite"], swiftSettings: strictSettings),
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
+                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -64,6 +68,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Fuzzing and benchmarks (never part of `swift test`).
+        .executableTarget(
+            name: "sluice-fuzz", dependencies: ["SluiceColumnar", "SluicePipeline", "SluiceSchema", "SluiceCSV"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: ["SluiceColumnar", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["parquet_baseline.py"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests.
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
@@ -76,6 +92,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SluiceColumnarTests", dependencies: ["SluiceColumnar", "SluiceTestSupport"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
     ]

@@ -55,9 +55,9 @@ public struct CSVSniffRunnerUp: Sendable, Hashable {
 /// every column whose sampled values are numbers, it holds a number too.
 public enum CSVSniffer {
     /// How many bytes are sampled.
-    public static let sampleBytes = 256 * 1024
+    public static let sampleBytes = 64 * 1024
     /// How many records are sampled.
-    public static let sampleRecords = 200
+    public static let sampleRecords = 64
 
     private struct Candidate {
         var delimiter: UInt8

@@ -1,0 +1,179 @@
+extension ChunkEncoder {
+    /// Encodes string values: constant, plain, dictionary or run-length.
+    ///
+    /// Strings are keyed by their UTF-8 bytes (``UTF8Key``), never by `String` equality, which
+    /// is canonical equivalence and would merge different byte sequences.
+    static func encodeString(_ values: ArraySlice<String>, into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+        let count = values.count
+        guard count > 0 else {
+            return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))
+        }
+        var builder = StringDictionaryBuilder(capacity: maxDictionaryEntries)
+        var codes: [UInt32] = []
+        codes.reserveCapacity(count)
+        var totalBytes = 0, longestString = 0
+        var runs = 0, longestRun = 0, currentRun = 0
+        var runBytes = 0, longestRunString = 0
+        var previous = UTF8Key("")
+        var previousValue = ""
+        var first = true
+        for value in values {
+            let key = UTF8Key(value)
+            totalBytes += key.length
+            longestString = max(longestString, key.length)
+            if !first, key == previous, !key.isHashed || UTF8Key.sameBytes(value, previousValue) {
+                currentRun += 1
+                if builder.isComplete { codes.append(codes[codes.count - 1]) }
+                continue
+            }
+            longestRun = max(longestRun, currentRun)
+            runs += 1
+            currentRun = 1
+            runBytes += key.length
+            longestRunString = max(longestRunString, key.length)
+            previous = key
+            previousValue = value
+            first = false
+            if builder.isComplete, let code = builder.code(for: key, value: value) { codes.append(code) }
+        }
+        longestRun = max(longestRun, currentRun)
+
+        // Sort the dictionary by bytes and renumber the codes.
+        var dictionary: [String] = []
+        var renumber: [UInt32] = []
+        if builder.isComplete {
+            let order = builder.entries.indices.sorted { UTF8Order.compare(builder.entries[$0], builder.entries[$1]) < 0 }
+            renumber = [UInt32](repeating: 0, count: order.count)
+            for (newCode, oldCode) in order.enumerated() { renumber[oldCode] = UInt32(newCode) }
+            dictionary = order.map { builder.entries[$0] }
+        }
+        let distinct = builder.isComplete ? dictionary.count : nil
+        let plainSize = { (values: Int, bytes: Int, longest: Int) in
+            1 + packed(values, BitPacking.width(of: UInt64(longest))) + bytes
+        }
+        let codeWidth = BitPacking.width(of: UInt64(max(dictionary.count, 1) - 1))
+        let runWidth = BitPacking.width(of: UInt64(longestRun - 1))
+        let dictionaryBytes = dictionary.reduce(0) { $0 + $1.utf8.count }
+        let dictionaryLongest = dictionary.reduce(0) { max($0, $1.utf8.count) }
+        let encoding = cheapest([
+            (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
+            (.dictionary, distinct.map {
+                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1 + packed(count, codeWidth)
+            }),
+            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth) + plainSize(runs, runBytes, longestRunString)),
+            (.plain, plainSize(count, totalBytes, longestString)),
+        ])
+        switch encoding {
+        case .constant:
+            writer.writeString(values[values.startIndex])
+        case .dictionary:
+            writer.writeVarint(dictionary.count)
+            writePlainStrings(dictionary, longest: dictionaryLongest, into: &writer)
+            writer.writeByte(UInt8(codeWidth))
+            BitPacking.pack(codes, width: codeWidth, into: &writer.bytes) { UInt64(renumber[Int($0)]) }
+        case .runLength:
+            let (lengths, runKeys) = RunSplitter.split(values.lazy.map { RunString($0) })
+            writer.writeVarint(runs)
+            writer.writeByte(UInt8(runWidth))
+            BitPacking.pack(lengths, width: runWidth, into: &writer.bytes) { UInt64($0 - 1) }
+            writePlainStrings(runKeys.map(\.value), longest: longestRunString, into: &writer)
+        case .plain, .frameOfReference:
+            writePlainStrings(values, longest: longestString, into: &writer)
+        }
+        let (minimum, maximum) = builder.isComplete
+            ? (dictionary[0], dictionary[dictionary.count - 1])
+            : values.dropFirst().reduce((values.first!, values.first!)) { bounds, value in
+                (UTF8Order.compare(value, bounds.0) < 0 ? value : bounds.0, UTF8Order.compare(value, bounds.1) > 0 ? value : bounds.1)
+            }
+        let lower = truncated(minimum), upper = truncated(maximum)
+        let statistics = ColumnStatistics(
+            nullCount: 0, distinctCount: distinct, min: .string(lower), max: .string(upper),
+            boundsExact: lower.utf8.count == minimum.utf8.count && upper.utf8.count == maximum.utf8.count
+        )
+        return (encoding, statistics)
+    }
+
+    /// Writes a plain string section: length width, packed lengths, then the bytes.
+    static func writePlainStrings<C: RandomAccessCollection>(_ strings: C, longest: Int, into writer: inout ByteWriter)
+    where C.Element == String, C.Index == Int {
+        let width = BitPacking.width(of: UInt64(longest))
+        writer.writeByte(UInt8(width))
+        BitPacking.pack(strings, width: width, into: &writer.bytes) { UInt64($0.utf8.count) }
+        for string in strings { writer.bytes.append(contentsOf: string.utf8) }
+    }
+
+    /// `string` cut to at most ``maxStatisticBytes`` bytes at a scalar boundary.
+    static func truncated(_ string: String) -> String {
+        guard string.utf8.count > maxStatisticBytes else { return string }
+        var result = ""
+        for scalar in string.unicodeScalars {
+            if result.utf8.count + String(scalar).utf8.count > maxStatisticBytes { break }
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+}
+
+/// A string compared by its UTF-8 bytes, for splitting runs.
+private struct RunString: Equatable {
+    let value: String
+    let key: UTF8Key
+    init(_ value: String) {
+        self.value = value
+        key = UTF8Key(value)
+    }
+    static func == (a: RunString, b: RunString) -> Bool {
+        a.key == b.key && (!a.key.isHashed || UTF8Key.sameBytes(a.value, b.value))
+    }
+}
+
+/// Builds a dictionary of distinct strings by UTF-8 bytes with an open-addressing table, and
+/// gives up once it would exceed its capacity.
+struct StringDictionaryBuilder {
+    /// The distinct strings, in first-seen order (their codes).
+    private(set) var entries: [String] = []
+    private var keys: [UTF8Key] = []
+    private var slots: [Int32]
+    private let capacity: Int
+    /// False once more than `capacity` distinct values were seen.
+    private(set) var isComplete = true
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        slots = [Int32](repeating: -1, count: 16)
+    }
+
+    /// The code of `value` (whose key is `key`), adding it if new; `nil` once the builder gave up.
+    mutating func code(for key: UTF8Key, value: String) -> UInt32? {
+        guard isComplete else { return nil }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: key.mixed) & mask
+        while true {
+            let index = slots[slot]
+            if index < 0 { break }
+            if keys[Int(index)] == key, !key.isHashed || UTF8Key.sameBytes(entries[Int(index)], value) {
+                return UInt32(index)
+            }
+            slot = (slot + 1) & mask
+        }
+        guard entries.count < capacity else {
+            isComplete = false
+            return nil
+        }
+        slots[slot] = Int32(entries.count)
+        entries.append(value)
+        keys.append(key)
+        if entries.count * 2 > slots.count { grow() }
+        return UInt32(entries.count - 1)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: key.mixed) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+}
