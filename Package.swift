@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "SluicePipelineTests",
             dependencies: [
-                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceTestSupport",
+                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

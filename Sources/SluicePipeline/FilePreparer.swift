@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCSV
+import SluiceColumnar
 import SluiceSchema
 
 /// One file to ingest: where to read it now, what it was called when delivered, and whether
@@ -31,6 +32,10 @@ struct PreparedFile: Sendable {
     var findings: FileCheck.Findings?
     /// Why the file could not be read at all (it stays where it is).
     var readError: PipelineError?
+    /// The `.scol` file written for the accepted rows, if any.
+    var columnar: ColumnarFileSummary?
+    /// Why the `.scol` file could not be written (the file is then not loaded).
+    var columnarError: PipelineError?
     /// Whether the file was over `max_file_bytes` and so quarantined unread.
     var tooLarge: Bool { sha256 == nil && readError == nil }
 }
@@ -40,8 +45,13 @@ struct PreparedFile: Sendable {
 struct FilePreparer: Sendable {
     let settings: FileCheck.Settings
     let maxFileBytes: Int
+    /// Where `.scol` files go; `nil` writes none.
+    let columnarFolder: URL?
+    let table: String
 
     init(workspace: Workspace) {
+        columnarFolder = workspace.config.writeColumnar ? workspace.layout.columnar : nil
+        table = workspace.tableName
         settings = FileCheck.Settings(
             schema: workspace.schema, policy: workspace.policy, encoding: workspace.config.encoding,
             pins: workspace.config.pins, limits: workspace.config.limits)
@@ -62,7 +72,19 @@ struct FilePreparer: Sendable {
             return PreparedFile(job: job, size: size, readError: PipelineError(code: .io, message: "\(error)"))
         }
         let findings = FileCheck(settings: settings).check(bytes, name: job.source)
-        return PreparedFile(job: job, size: bytes.count, sha256: SHA256.hexDigest(bytes), findings: findings)
+        let sha256 = SHA256.hexDigest(bytes)
+        var prepared = PreparedFile(job: job, size: bytes.count, sha256: sha256, findings: findings)
+        if let outcome = findings.outcome, let folder = columnarFolder {
+            let url = ColumnarExport.path(for: job.source, sha256: sha256, in: folder)
+            do {
+                prepared.columnar = try ColumnarExport.write(outcome, schema: settings.schema, to: url, metadata: [
+                    "source": job.source, "sha256": sha256, "table": table, "writer": "sluice",
+                ])
+            } catch {
+                prepared.columnarError = PipelineError(code: .io, message: "\(job.source): cannot write \(url.path): \(error)", cause: error)
+            }
+        }
+        return prepared
     }
 
     /// Reads the whole file in 1 MiB chunks into one buffer (peak memory: the file plus one

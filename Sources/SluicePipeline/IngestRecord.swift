@@ -76,6 +76,8 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     public var errorsReport: String?
     /// Path of `failed/<name>.rejected.csv`, when some rows were refused and the rest loaded.
     public var rejectedRowsFile: String?
+    /// Path of `columnar/<name>-<sha8>.scol` holding the loaded rows, when written.
+    public var columnarFile: String?
     /// Where the input went afterwards (archive or quarantine copy), when it was moved or copied.
     public var storedAt: String?
     /// The ledger row id.
@@ -93,7 +95,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
             rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
-            dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance",
+            dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance", columnarFile = "columnar",
             storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
     }
 
@@ -116,6 +118,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         try container.encode(header, forKey: .header)
         try container.encode(hint, forKey: .hint)
         try container.encode(rejectedRowsFile, forKey: .rejectedRowsFile)
+        try container.encode(columnarFile, forKey: .columnarFile)
         try container.encode(sha256, forKey: .sha256)
         try container.encode(size, forKey: .size)
         try container.encode(sourcePath, forKey: .sourcePath)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceColumnar
 import SluiceSchema
 import SluiceWarehouse
 
@@ -13,6 +14,7 @@ extension Ingestor {
         var outcome: ValidationOutcome
         var findings: FileCheck.Findings
         var job: IngestJob
+        var columnar: ColumnarFileSummary?
     }
 
     /// Commits a group of prepared files and returns their records, in the group's order.
@@ -49,7 +51,9 @@ extension Ingestor {
             record.rowsDroppedDuplicate = findings.rows.droppedDuplicate
             record.rowsRejected = findings.rows.rejected
             if let outcome = findings.outcome {
-                loads.append(PendingLoad(index: index, record: record, outcome: outcome, findings: findings, job: prepared.job))
+                if let error = prepared.columnarError { throw error }
+                loads.append(PendingLoad(index: index, record: record, outcome: outcome, findings: findings, job: prepared.job,
+                                         columnar: prepared.columnar))
             } else {
                 records[index] = try quarantine(findings, record: record, job: prepared.job)
             }
@@ -66,7 +70,12 @@ extension Ingestor {
         guard !loads.isEmpty else { return [] }
         var reserved = Set<String>()
         var done: [(Int, IngestRecord, IngestJob)] = []
-        var written: [URL] = []
+        var written: [URL] = loads.compactMap { $0.columnar.map { URL(fileURLWithPath: $0.path) } }
+        if !written.isEmpty {
+            // The .scol files were written without a flush each: one flush for the whole group,
+            // before any row that points at them commits.
+            sync()
+        }
         do {
             try warehouse.withTransaction {
                 for load in loads {
@@ -74,7 +83,11 @@ extension Ingestor {
                     try warehouse.connection.withSavepoint(named: "file") {
                         if let earlier = try Ledger.loadedEntry(sha256: record.sha256, table: table.name, in: warehouse) {
                             record = duplicateRecord(record, of: earlier)
+                            if let columnar = load.columnar, try Ledger.columnarPath(ofEntry: earlier, in: warehouse) != columnar.path {
+                                try? FileManager.default.removeItem(atPath: columnar.path)
+                            }
                         } else {
+                            record.columnarFile = load.columnar?.path
                             written += try prepareLoad(&record, load: load)
                         }
                         if load.job.origin == .inbox, workspace.config.afterLoad == .archive {
@@ -94,7 +107,11 @@ extension Ingestor {
                 }
             }
         } catch {
-            for file in written { try? FileManager.default.removeItem(at: file) }
+            // Nothing of the group committed: remove what it wrote, but never a .scol file that an
+            // earlier, committed delivery of the same bytes and name points at.
+            for file in written where (try? Ledger.isReferenced(columnarPath: file.path, in: warehouse)) != true {
+                try? FileManager.default.removeItem(at: file)
+            }
             throw PipelineError(code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error)
         }
         // The rows are durable; only now may the sources leave the work area.

@@ -38,6 +38,7 @@ struct Ledger {
                 hint TEXT,
                 errors_report TEXT,
                 rejected_rows TEXT,
+                columnar TEXT,
                 stored_at TEXT,
                 duplicate_of INTEGER REFERENCES \(tableName)(id)
             ) STRICT;
@@ -60,8 +61,8 @@ struct Ledger {
             """
             INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
-                dialect, header, hint, errors_report, rejected_rows, stored_at, duplicate_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let optionalText: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
         try statement.bind([
@@ -72,6 +73,7 @@ struct Ledger {
             .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map { String(ResultFormatter.json($0).dropLast()) }),
             optionalText(record.header.map { String(ResultFormatter.json($0).dropLast()) }),
             optionalText(record.hint), optionalText(record.errorsReport), optionalText(record.rejectedRowsFile),
+            optionalText(record.columnarFile),
             optionalText(record.storedAt),
             record.duplicateOf.map(SQLiteValue.integer) ?? .null,
         ])
@@ -101,5 +103,20 @@ struct Ledger {
             if !FileManager.default.fileExists(atPath: path) { return (id, path) }
         }
         return nil
+    }
+
+    /// The `.scol` file an entry names, if any.
+    static func columnarPath(ofEntry id: Int64, in warehouse: Warehouse) throws -> String? {
+        let statement = try warehouse.connection.prepare("SELECT columnar FROM \(tableName) WHERE id = ?")
+        try statement.bind(id, at: 1)
+        guard try statement.step(), case .text(let path) = statement.value(at: 0) else { return nil }
+        return path
+    }
+
+    /// Whether any entry names this `.scol` file.
+    static func isReferenced(columnarPath path: String, in warehouse: Warehouse) throws -> Bool {
+        let statement = try warehouse.connection.prepare("SELECT 1 FROM \(tableName) WHERE columnar = ? LIMIT 1")
+        try statement.bind(path, at: 1)
+        return try statement.step()
     }
 }

@@ -65,6 +65,8 @@ public struct WorkspaceConfig: Sendable, Hashable {
     public var limits = CSVReaderLimits()
     /// Changes to the schema's row policy.
     public var overrides = PolicyOverrides()
+    /// Whether each accepted file is also written as `columnar/<name>-<sha8>.scol`.
+    public var writeColumnar = true
 
     /// A configuration that points at a schema file.
     public init(schemaPath: String, table: String? = nil) {
@@ -95,12 +97,13 @@ public struct WorkspaceConfig: Sendable, Hashable {
                 guard let choice = AfterLoad(rawValue: text) else { throw value.error(file: file, expected: "archive or delete") }
                 afterLoad = choice
             case "max_file_bytes": maxFileBytes = try value.requireInteger(file: file, range: 1...(1 << 40))
+            case "columnar": writeColumnar = try value.requireBool(file: file)
             case "dialect": try parseDialect(value, file: file)
             case "limits": try parseLimits(value, file: file)
             case "cleaning": try parseCleaning(value, file: file)
             default:
                 throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
-                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, dialect, limits or cleaning")
+                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, dialect, limits or cleaning")
             }
         }
         guard schemaPath != nil || inlineSchema != nil else {
@@ -187,6 +190,10 @@ public struct WorkspaceConfig: Sendable, Hashable {
 
         # Files larger than this many bytes are refused before they are read.
         max_file_bytes: 268435456
+
+        # Also write each accepted file's rows as columnar/<name>-<sha8>.scol (Sluice's
+        # zstd-compressed columnar format; see `sluice inspect` and `sluice cat`).
+        columnar: true
 
         # How files are read. Everything is detected unless pinned here; a file whose
         # delimiter or header cannot be told with confidence is refused (dialect-error).

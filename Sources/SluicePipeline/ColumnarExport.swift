@@ -1,0 +1,43 @@
+import Foundation
+import SluiceColumnar
+import SluiceSchema
+
+/// Writes the rows of one accepted file as `columnar/<name>-<sha8>.scol`: exactly the rows that
+/// go into the warehouse, same values, same types, same order.
+enum ColumnarExport {
+    /// The `.scol` path for a delivery: its name without extension, and the start of its hash,
+    /// so the same delivery always maps to the same file (a retry overwrites, never piles up).
+    static func path(for source: String, sha256: String, in folder: URL) -> URL {
+        let stem = (source as NSString).deletingPathExtension
+        return folder.appendingPathComponent("\(stem)-\(sha256.prefix(8)).scol")
+    }
+
+    /// The columnar schema for a table schema: required columns are not nullable.
+    static func schema(for schema: Schema) -> ColumnarSchema {
+        ColumnarSchema(fields: schema.columns.map { column in
+            let type: ColumnarType = switch column.type {
+            case .integer: .int64
+            case .real: .double
+            case .text: .string
+            }
+            return ColumnarField(name: column.name, type: type, isNullable: !column.isRequired)
+        })
+    }
+
+    /// Writes the file through a temporary name and a rename. It is not fsynced here: the
+    /// writer stage flushes once for a whole group of files before their rows commit.
+    static func write(_ outcome: ValidationOutcome, schema: Schema, to url: URL, metadata: [String: String]) throws -> ColumnarFileSummary {
+        let writer = try ColumnarWriter(path: url.path, schema: Self.schema(for: schema), metadata: metadata,
+                                        options: ColumnarWriterOptions(durable: false))
+        let columns = zip(outcome.columns, outcome.validity).map { column, validity in
+            let values: ColumnValues = switch column {
+            case .integer(let numbers): .int64(numbers)
+            case .real(let numbers): .double(numbers)
+            case .text(let texts): .string(texts)
+            }
+            return ColumnarColumn(values: values, validity: validity.map(ValidityBitmap.init))
+        }
+        try writer.append(columns: columns)
+        return try writer.finish()
+    }
+}
