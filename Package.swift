@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluicePipeline",
+                "SluicePipeline", "SluiceColumnar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

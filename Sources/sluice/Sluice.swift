@@ -20,7 +20,10 @@ struct Sluice: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was rejected.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, RetryCommand.self, DemoCommand.self]
+        subcommands: [
+            InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, RetryCommand.self,
+            InspectCommand.self, CatCommand.self, VerifyCommand.self, DemoCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented
