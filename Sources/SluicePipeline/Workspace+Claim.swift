@@ -24,7 +24,8 @@ extension Workspace {
 
     /// The files in the work area: claimed by an earlier run that did not finish them.
     public func claimedFiles() throws -> [IngestJob] {
-        try regularFiles(in: layout.work).map { url in
+        guard FileManager.default.fileExists(atPath: layout.work.path) else { return [] }
+        return try regularFiles(in: layout.work).map { url in
             IngestJob(url: url, source: Self.deliveredName(ofWorkName: url.lastPathComponent), origin: .inbox)
         }
     }

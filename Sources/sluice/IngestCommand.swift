@@ -49,15 +49,39 @@ struct IngestCommand: AsyncParsableCommand {
             } else {
                 jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
             }
-            records += try await ingestor.ingestConcurrently(jobs, workers: workers)
+            let sizes = jobs.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path))?[.size] as? Int ?? 0 }
+            let progress = ProgressLine(total: jobs.count, totalBytes: sizes.reduce(0, +))
+            let warehouseBefore = Self.fileSize(workspace.layout.warehouse.path)
+            records += try await ingestor.ingestConcurrently(jobs, workers: workers) { record in
+                progress.advance(rows: record.rowsRead, bytes: record.size)
+            }
+            progress.finish()
             if json {
                 struct Output: Encodable { let files: [IngestRecord]; let totals: IngestTotals }
                 print(ResultFormatter.json(Output(files: records, totals: IngestTotals(records))), terminator: "")
             } else {
                 printSummary(records, workspace: workspace)
+                if records.count > 1 {
+                    let seconds = max(progress.elapsed, 0.001)
+                    let bytes = records.reduce(0) { $0 + $1.size }
+                    let rows = records.reduce(0) { $0 + $1.rowsRead }
+                    let columnar = records.compactMap(\.columnarFile).reduce(0) { $0 + Self.fileSize($1) }
+                    let warehouseGrowth = Self.fileSize(workspace.layout.warehouse.path) + Self.fileSize(workspace.layout.warehouse.path + "-wal") - warehouseBefore
+                    print(String(format: "%.2f s: %.1f MB/s, %.0f rows/s, %.0f files/s; written: warehouse +%@, columnar %@",
+                                 seconds, Double(bytes) / seconds / 1e6, Double(rows) / seconds, Double(records.count) / seconds,
+                                 Self.human(warehouseGrowth), Self.human(columnar)))
+                }
             }
             if records.contains(where: { $0.status == .rejected }) { throw ExitCode(3) }
         }
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+    }
+
+    static func human(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f KB", Double(bytes) / 1e3)
     }
 
     private func printSummary(_ records: [IngestRecord], workspace: Workspace) {
@@ -65,7 +89,9 @@ struct IngestCommand: AsyncParsableCommand {
             print("Nothing to ingest: \(workspace.layout.inbox.path) is empty.")
             return
         }
-        for record in records {
+        // Past 20 files, loaded ones are only counted: the lines worth reading are the refusals.
+        let quiet = records.count > 20
+        for record in records where !(quiet && record.status == .loaded && record.rowsRejected == 0) {
             print(IngestSummary.lines(for: record).joined(separator: "\n"))
         }
         let totals = IngestTotals(records)
