@@ -8,7 +8,8 @@ enum CleanValue: Hashable, Sendable {
 }
 
 /// A schema column prepared for fast validation: rules resolved, allowed values in a set.
-struct ColumnPlan: Sendable {
+/// A class, so handing a plan to the per-value code costs one reference, not one per field.
+final class ColumnPlan: Sendable {
     let name: String
     let type: ColumnType
     let minimum: Double?
@@ -104,5 +105,34 @@ struct RowStorage: Sendable {
         case .real: .real(reals[slot])
         case .text: .text(texts[slot])
         }
+    }
+}
+
+/// A text value of at most 24 bytes packed into three words: a hashable key that costs no
+/// allocation, for the per-column cache of already-cleaned text values.
+struct ShortText: Hashable, Sendable {
+    private var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var count: UInt8
+
+    /// `nil` when `bytes` is longer than 24 bytes.
+    init?(_ bytes: ArraySlice<UInt8>) {
+        guard bytes.count <= 24 else { return nil }
+        count = UInt8(bytes.count)
+        var packed: [UInt64] = [0, 0, 0]
+        for (offset, byte) in bytes.enumerated() {
+            packed[offset >> 3] |= UInt64(byte) << (UInt64(offset & 7) * 8)
+        }
+        words = (packed[0], packed[1], packed[2])
+    }
+
+    static func == (lhs: ShortText, rhs: ShortText) -> Bool {
+        lhs.count == rhs.count && lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(count)
     }
 }

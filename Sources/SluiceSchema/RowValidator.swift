@@ -28,6 +28,11 @@ public struct RowValidator: Sendable {
     private var validity: [[Bool]?]
     /// Where the row being validated sits, for issues.
     private var location = RowLocation(line: 0, record: 0, byteOffset: 0)
+    /// Per column: raw text (trimmed, ≤ 24 bytes) already cleaned and found valid → its cleaned
+    /// value. Categorical columns repeat a handful of values; this skips decoding, lower-casing
+    /// and the rule checks for all but the first of each. Capped, so hostile input cannot grow it.
+    private var textCache: [[ShortText: String]]
+    private static let textCacheLimit = 1_024
     /// The issues the current row reported so far, so a dropped row can take them back.
     private var rowIssues: [(rule: String, code: String, kept: Bool)] = []
     /// Row hash → index of the first accepted row with that hash.
@@ -49,6 +54,7 @@ public struct RowValidator: Sendable {
         pending = Array(repeating: .integer(0), count: schema.columns.count)
         nullTokens = options.nullTokens.map { Array($0.utf8) }
         validity = Array(repeating: nil, count: schema.columns.count)
+        textCache = Array(repeating: [:], count: schema.columns.count)
     }
 
     /// One data row: its fields' raw bytes (already unquoted by the CSV reader) and its 1-based line.
@@ -93,7 +99,7 @@ public struct RowValidator: Sendable {
                 }
                 continue
             }
-            if let value = clean(raw, plan: plans[index], field: position + 1) {
+            if let value = clean(raw, plan: plans[index], column: index, field: position + 1) {
                 pending[index] = value
             } else {
                 valid = false
@@ -159,8 +165,12 @@ public struct RowValidator: Sendable {
     // MARK: Values
 
     /// The cleaned value, or `nil` after reporting why the raw value is not acceptable.
-    private mutating func clean(_ raw: ArraySlice<UInt8>, plan: ColumnPlan, field: Int) -> CleanValue? {
+    private mutating func clean(_ raw: ArraySlice<UInt8>, plan: ColumnPlan, column: Int, field: Int) -> CleanValue? {
         let bytes = FieldParser.trim(raw)
+        let cacheKey = plan.type == .text ? ShortText(bytes) : nil
+        if let cacheKey, let cleaned = textCache[column][cacheKey] {
+            return .text(cleaned)
+        }
         func fail(_ rule: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String) -> CleanValue? {
             report(column: plan.name, field: field, raw: raw, rule: rule, message: message(), hint: hint())
             return nil
@@ -209,6 +219,9 @@ public struct RowValidator: Sendable {
             if let allowed = plan.allowed, !allowed.contains(text) {
                 return fail("allowed", "value '\(shown())' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
                             hint: "use one of: \(plan.allowedList)")
+            }
+            if let cacheKey, textCache[column].count < Self.textCacheLimit {
+                textCache[column][cacheKey] = text
             }
             return .text(text)
         }
