@@ -24,6 +24,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Already a Hummingbird dependency; named so the dashboard can end open event streams on shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // MARK: C libraries, linked from the system (thin module maps, no vendored code).
@@ -57,11 +61,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: The dashboard (the only library that depends on Hummingbird and Mustache).
+        .target(
+            name: "SluiceDashboard",
+            dependencies: [
+                "SluicePipeline", "SluiceWarehouse",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The command-line tool.
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluicePipeline", "SluiceColumnar",
+                "SluicePipeline", "SluiceColumnar", "SluiceDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,5 +114,13 @@ let package = Package(
             name: "SluiceColumnarTests", dependencies: ["SluiceColumnar", "SluiceTestSupport"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
+        .testTarget(
+            name: "SluiceDashboardTests",
+            dependencies: [
+                "SluiceDashboard", "SluicePipeline", "SluiceWarehouse", "SluiceTestSupport", "sluice",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -1,9 +1,18 @@
 import ArgumentParser
 import Foundation
+import SluiceDashboard
 import SluicePipeline
 import SluiceWarehouse
 
 extension ResultFormat: ExpressibleByArgument {}
+
+/// What `sluice report` can print: the result formats, plus one self-contained HTML page.
+enum ReportOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv, markdown, html
+
+    /// The matching result format, or `nil` for HTML.
+    var resultFormat: ResultFormat? { ResultFormat(rawValue: rawValue) }
+}
 
 /// Opens the workspace's warehouse read-only, or explains that nothing was loaded yet.
 func openWarehouseReadOnly(_ workspace: Workspace) throws -> Warehouse {
@@ -25,12 +34,22 @@ struct ReportCommand: ParsableCommand {
             gives the same rows.
 
             JSON: {"reports":[{"name","title","description","columns","rows"}]}, numbers as JSON numbers.
+
+            HTML: one self-contained page (inline CSS and SVG charts, no script, no external
+            request): every report as a chart and a table with its SQL folded, when the data was
+            last loaded, the ingest totals and the rejected files with their first reason. A
+            report's chart comes from its `-- chart:` header line, e.g.
+            `-- chart: bar x=fjob y=count group=pstatus` (bar, grouped bar) or `-- chart: table`.
+              sluice report --format html --output report.html
             """)
 
     @OptionGroup var options: WorkspaceOptions
 
-    @Option(help: "Output format: table, json, csv or markdown.")
-    var format: ResultFormat = .table
+    @Option(help: "Output format: table, json, csv, markdown or html.")
+    var format: ReportOutputFormat = .table
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
 
     @Argument(help: ArgumentHelp("Reports to run (default: all).", valueName: "name"))
     var names: [String] = []
@@ -39,9 +58,36 @@ struct ReportCommand: ParsableCommand {
         try withExitCodes {
             let workspace = try options.open()
             let reports = try workspace.reports().select(names)
-            let warehouse = try openWarehouseReadOnly(workspace)
-            let results = try reports.map { ReportResult(report: $0, result: try warehouse.run($0)) }
-            print(ResultFormatter.render(results, as: format), terminator: "")
+            let text: String
+            if let resultFormat = format.resultFormat {
+                let warehouse = try openWarehouseReadOnly(workspace)
+                let results = try reports.map { ReportResult(report: $0, result: try warehouse.run($0)) }
+                text = ResultFormatter.render(results, as: resultFormat)
+            } else {
+                text = try htmlReport(workspace: workspace, reports: reports)
+            }
+            guard let output else {
+                print(text, terminator: "")
+                return
+            }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                throw CLIError(message: "cannot write \(output): \(error.localizedDescription)")
+            }
+            print("Wrote \(URL(fileURLWithPath: output).path) (\(reports.count) report\(reports.count == 1 ? "" : "s"), \(format.rawValue))")
+        }
+    }
+
+    /// The self-contained HTML page: reports through the dashboard's guarded read-only connection.
+    private func htmlReport(workspace: Workspace, reports: [SavedReport]) throws -> String {
+        _ = try openWarehouseReadOnly(workspace)  // the same "nothing loaded yet" error (exit 2) as the other formats
+        do {
+            let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path)
+            let snapshot = DashboardSnapshot.load(workspace: workspace, reports: reports, warehouse: warehouse)
+            return PageRenderer().render(snapshot, mode: .report)
+        } catch let error as DashboardError {
+            throw CLIError(message: error.message)
         }
     }
 }

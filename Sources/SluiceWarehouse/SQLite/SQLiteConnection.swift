@@ -19,6 +19,10 @@ public final class SQLiteConnection {
     public let path: String
     /// Whether the connection was opened read-only.
     public let isReadOnly: Bool
+    /// The Swift closures behind the authorizer and progress callbacks (see
+    /// `SQLiteConnection+Guards.swift`); SQLite holds an unretained pointer to it, so it lives
+    /// exactly as long as the connection.
+    let callbacks = SQLiteCallbacks()
 
     /// Opens (or creates) a database. Wraps `sqlite3_open_v2`.
     ///

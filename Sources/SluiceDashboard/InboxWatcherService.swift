@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SluicePipeline
+
+/// `sluice serve --watch`: the event-driven inbox pipeline (``FolderWatcher`` and
+/// ``Ingestor/watch(_:workers:notify:)``) running inside the server process, so the dashboard
+/// updates as files land. The ingestor is not thread-safe, so it is created and used on this
+/// service's task only; the dashboard reads meanwhile (WAL mode).
+public struct InboxWatcherService: Service {
+    let workspace: Workspace
+    let logger: Logger
+
+    /// Creates the service; `logger` receives the pipeline's events (the CLI passes the workspace log).
+    public init(workspace: Workspace, logger: Logger) {
+        self.workspace = workspace
+        self.logger = logger
+    }
+
+    /// Watches until graceful shutdown, then finishes the files in hand.
+    ///
+    /// - Throws: ``PipelineError`` when the warehouse cannot be prepared or the inbox not watched.
+    public func run() async throws {
+        let ingestor = try Ingestor(workspace: workspace, logger: logger)
+        let watcher = try FolderWatcher(folder: workspace.layout.inbox)
+        let logger = self.logger
+        try await withGracefulShutdownHandler {
+            try await ingestor.watch(watcher) { notice in
+                if notice.event == "error" { logger.error("\(notice.message ?? "")") }
+            }
+        } onGracefulShutdown: {
+            watcher.stop()
+        }
+    }
+}

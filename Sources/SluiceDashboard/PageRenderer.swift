@@ -1,0 +1,149 @@
+import Foundation
+import Mustache
+import SluiceWarehouse
+
+/// Renders a ``DashboardSnapshot`` as one HTML page with Mustache: each report as a chart and
+/// a table with its SQL folded, the ingest totals, the rejected files with their first reason,
+/// and the ingest history. All CSS and SVG are inline; nothing is fetched from anywhere.
+///
+/// Two flavours share one template: ``Mode/report`` is the static file of
+/// `sluice report --format html` (no script at all); ``Mode/live`` is the `sluice serve`
+/// dashboard, which adds a SQL box, an upload box and a small inline script that listens to
+/// `/events` and swaps in fresh sections when the warehouse changes.
+public struct PageRenderer: Sendable {
+    /// Which page to render.
+    public enum Mode: Sendable {
+        /// A self-contained file: no script, no links.
+        case report
+        /// The served dashboard, updating itself over Server-Sent Events.
+        case live(uploads: Bool)
+    }
+
+    private let library: MustacheLibrary
+
+    /// Compiles the templates (they are Swift string constants in ``PageTemplates``).
+    public init() {
+        do {
+            library = try MustacheLibrary(templates: [
+                "page": MustacheTemplate(string: PageTemplates.page),
+                "table": MustacheTemplate(string: PageTemplates.table),
+            ])
+        } catch {
+            // The templates are constants compiled into the binary and covered by tests.
+            preconditionFailure("a built-in Mustache template does not parse: \(error)")
+        }
+    }
+
+    /// The page for `snapshot`.
+    public func render(_ snapshot: DashboardSnapshot, mode: Mode) -> String {
+        library.render(PageView(snapshot, mode: mode), withTemplate: "page") ?? ""
+    }
+}
+
+/// What the page template reads (through Mustache's reflection of stored properties).
+struct PageView {
+    struct Cell { var text: String; var numeric: Bool; var null: Bool }
+    struct Row { var cells: [Cell] }
+    struct Column { var name: String; var numeric: Bool }
+    struct Table { var columns: [Column]; var rows: [Row]; var empty: Bool; var truncated: Bool; var compact: Bool }
+    struct Card {
+        var anchor: String, name: String, title: String, description: String?, sql: String
+        var chart: String?, chartNote: String?, chartKind: String, rowCount: String
+        var error: String?, table: Table?, showTable: Bool
+    }
+    struct Ingest {
+        var id: Int64, source: String, status: String, reason: String?, message: String, hint: String?
+        var firstError: String?, rowsRead: String, rowsLoaded: String, rowsRejected: String, ingestedAt: String
+        var errorsReport: String?, storedAt: String?
+    }
+    struct Stat { var label: String; var value: String; var tone: String }
+
+    var title: String, workspaceName: String, workspacePath: String, generatedAt: String, lastLoaded: String
+    var live: Bool, uploads: Bool, css: String, script: String, notice: String?
+    var stats: [Stat], cards: [Card], rejected: [Ingest], ingests: [Ingest], hasRejected: Bool, hasIngests: Bool
+
+    init(_ snapshot: DashboardSnapshot, mode: PageRenderer.Mode) {
+        title = "Sluice — \(snapshot.workspaceName)"
+        workspaceName = snapshot.workspaceName
+        workspacePath = snapshot.workspacePath
+        generatedAt = Self.timestamp(snapshot.takenAt)
+        let totals = snapshot.history.totals
+        lastLoaded = totals.lastLoadedAt.map(Self.readableTimestamp) ?? "never"
+        switch mode {
+        case .report: (live, uploads) = (false, false)
+        case .live(let allowUploads): (live, uploads) = (true, allowUploads)
+        }
+        css = PageTemplates.css
+        script = PageTemplates.script
+        notice = snapshot.notice
+        stats = [
+            Stat(label: "files", value: ChartFormat.grouped(totals.files), tone: ""),
+            Stat(label: "loaded", value: ChartFormat.grouped(totals.loaded), tone: "good"),
+            Stat(label: "rejected", value: ChartFormat.grouped(totals.rejected), tone: totals.rejected > 0 ? "bad" : ""),
+            Stat(label: "duplicates", value: ChartFormat.grouped(totals.duplicate), tone: ""),
+            Stat(label: "rows loaded", value: ChartFormat.grouped(totals.rowsLoaded), tone: ""),
+            Stat(label: "rows dropped", value: ChartFormat.grouped(totals.rowsDropped), tone: ""),
+            Stat(label: "rows rejected", value: ChartFormat.grouped(totals.rowsRejected), tone: totals.rowsRejected > 0 ? "bad" : ""),
+        ]
+        cards = snapshot.reports.map(Self.card)
+        rejected = snapshot.history.rejected.map(Self.ingest)
+        ingests = snapshot.history.ingests.map(Self.ingest)
+        hasRejected = !rejected.isEmpty
+        hasIngests = !ingests.isEmpty
+    }
+
+    private static func card(_ item: DashboardSnapshot.Report) -> Card {
+        let spec = item.chart
+        var card = Card(
+            anchor: "report-" + item.report.name, name: item.report.name, title: item.report.title,
+            description: item.report.description.isEmpty ? nil : item.report.description, sql: item.report.sql.trimmingCharacters(in: .whitespacesAndNewlines),
+            chart: nil, chartNote: nil, chartKind: spec.headerText, rowCount: "", error: item.error, table: nil, showTable: false)
+        guard let result = item.result else { return card }
+        let count = result.rows.count
+        card.rowCount = "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
+        let caption = [spec.y, spec.x.map { "by \($0)" }, spec.group.map { "and \($0)" }].compactMap { $0 }.joined(separator: " ")
+        card.chart = SVGChart.render(result, spec: spec, title: caption.isEmpty ? item.report.title : caption)
+        card.chartNote = SVGChart.note(for: result, spec: spec)
+        card.table = table(result, compact: card.chart == nil)
+        card.showTable = true
+        return card
+    }
+
+    private static func table(_ result: QueryResult, compact: Bool) -> Table {
+        let rows = result.rows.map { row in
+            Row(cells: row.map { value in
+                switch value {
+                case .integer, .real:
+                    return Cell(text: BarChartData.number(value).map(ChartFormat.value) ?? value.displayText, numeric: true, null: false)
+                case .null: return Cell(text: "NULL", numeric: false, null: true)
+                default: return Cell(text: value.displayText, numeric: false, null: false)
+                }
+            })
+        }
+        let columns = result.columns.indices.map { index in
+            Column(name: result.columns[index], numeric: ChartSpec.isNumericColumn(index, in: result))
+        }
+        return Table(columns: columns, rows: rows, empty: rows.isEmpty, truncated: result.isTruncated, compact: compact)
+    }
+
+    private static func ingest(_ entry: IngestEntry) -> Ingest {
+        Ingest(
+            id: entry.id, source: entry.source, status: entry.status, reason: entry.reason, message: entry.message,
+            hint: entry.hint, firstError: entry.firstError, rowsRead: ChartFormat.grouped(entry.rowsRead),
+            rowsLoaded: ChartFormat.grouped(entry.rowsLoaded), rowsRejected: ChartFormat.grouped(entry.rowsRejected),
+            ingestedAt: readableTimestamp(entry.ingestedAt), errorsReport: entry.errorsReport, storedAt: entry.storedAt)
+    }
+
+    /// `2026-11-26 22:24:22 UTC`.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return formatter.string(from: date) + " UTC"
+    }
+
+    /// The ledger's `2026-11-26T22:24:22.362Z` as `2026-11-26 22:24:22 UTC`.
+    static func readableTimestamp(_ iso: String) -> String {
+        guard iso.count >= 19 else { return iso }
+        return iso.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+}

@@ -1,0 +1,223 @@
+/// The page's Mustache templates, CSS and inline script, as Swift string constants.
+///
+/// Constants rather than resource files: the `sluice` binary stays one self-sufficient file
+/// (it is commonly copied to `/usr/local/bin`, where a SwiftPM resource bundle would not
+/// follow it), and nothing is read from disk at run time.
+enum PageTemplates {
+    /// The whole page. `live` adds the SQL box, the upload box and the script; the static
+    /// report has neither a script nor a link.
+    static let page = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}}</title>
+        <style>{{{css}}}</style>
+        </head>
+        <body{{#live}} data-live="1"{{/live}}>
+        <header class="top">
+          <h1>Sluice <span class="ws">{{workspaceName}}</span></h1>
+          <p class="meta" id="meta">Data last loaded <strong>{{lastLoaded}}</strong> · page generated {{generatedAt}}{{#live}} · <span id="live-status" class="live">live</span>{{/live}}<br><span class="path">{{workspacePath}}</span></p>
+        </header>
+        <main>
+        <section id="summary" class="stats" aria-label="Ingest summary">
+        {{#stats}}<div class="stat {{tone}}"><span class="value">{{value}}</span><span class="label">{{label}}</span></div>{{/stats}}
+        </section>
+        {{#notice}}<p class="notice">{{.}}</p>{{/notice}}
+        <section id="reports" class="reports">
+        {{#cards}}
+        <article class="card" id="{{anchor}}">
+          <header><h2>{{title}}</h2><span class="rows">{{rowCount}}</span></header>
+          {{#description}}<p class="desc">{{.}}</p>{{/description}}
+          {{#error}}<p class="error">{{.}}</p>{{/error}}
+          {{#chart}}<figure class="chart-box">{{{.}}}</figure>{{/chart}}
+          {{#chartNote}}<p class="note">{{.}}</p>{{/chartNote}}
+          {{#showTable}}{{#table}}{{> table}}{{/table}}{{/showTable}}
+          <details class="sql"><summary>SQL <code>{{name}}.sql</code></summary><pre><code>{{sql}}</code></pre></details>
+        </article>
+        {{/cards}}
+        </section>
+        <section id="failed" class="panel">
+          <h2>Rejected files</h2>
+          {{#hasRejected}}
+          <table class="data">
+            <thead><tr><th>file</th><th>reason</th><th>first problem</th><th>what to do</th><th>when</th></tr></thead>
+            <tbody>
+            {{#rejected}}<tr><td class="file">{{source}}{{#storedAt}}<div class="sub">{{.}}</div>{{/storedAt}}</td><td><span class="badge rejected">{{reason}}</span></td><td>{{#firstError}}{{.}}{{/firstError}}{{^firstError}}{{message}}{{/firstError}}</td><td>{{hint}}</td><td class="when">{{ingestedAt}}</td></tr>
+            {{/rejected}}
+            </tbody>
+          </table>
+          {{/hasRejected}}
+          {{^hasRejected}}<p class="empty">No file was rejected.</p>{{/hasRejected}}
+        </section>
+        <section id="history" class="panel">
+          <h2>Ingest history</h2>
+          {{#hasIngests}}
+          <table class="data">
+            <thead><tr><th>#</th><th>file</th><th>status</th><th class="num">read</th><th class="num">loaded</th><th class="num">rejected</th><th>message</th><th>when</th></tr></thead>
+            <tbody>
+            {{#ingests}}<tr><td class="num">{{id}}</td><td class="file">{{source}}</td><td><span class="badge {{status}}">{{status}}</span></td><td class="num">{{rowsRead}}</td><td class="num">{{rowsLoaded}}</td><td class="num">{{rowsRejected}}</td><td>{{message}}</td><td class="when">{{ingestedAt}}</td></tr>
+            {{/ingests}}
+            </tbody>
+          </table>
+          {{/hasIngests}}
+          {{^hasIngests}}<p class="empty">No file was ingested yet.</p>{{/hasIngests}}
+        </section>
+        {{#live}}
+        <section id="query" class="panel">
+          <h2>Query</h2>
+          <form id="query-form" action="/api/query" method="get">
+            <textarea name="sql" id="query-sql" rows="4" spellcheck="false" aria-label="SQL">SELECT school, sex, COUNT(*) AS students, ROUND(AVG(g3), 2) AS mean_g3 FROM student_data GROUP BY school, sex ORDER BY school, sex</textarea>
+            <div class="actions"><button type="submit">Run</button><span class="hint">Read-only: SELECT and WITH only; time-limited, at most 1,000 rows.</span></div>
+          </form>
+          <div id="query-result"></div>
+        </section>
+        {{#uploads}}
+        <section id="upload" class="panel">
+          <h2>Upload a CSV file</h2>
+          <form id="upload-form"><input type="file" id="upload-file" accept=".csv,text/csv" multiple> <button type="submit">Upload to inbox</button> <span id="upload-status" class="hint"></span></form>
+        </section>
+        {{/uploads}}
+        {{/live}}
+        </main>
+        <footer>Sluice · {{#live}}live dashboard (read-only){{/live}}{{^live}}self-contained report: no network needed{{/live}}</footer>
+        {{#live}}<script>{{{script}}}</script>{{/live}}
+        </body>
+        </html>
+
+        """
+
+    /// A result table; `compact` for reports shown as a table rather than a chart.
+    static let table = """
+        <div class="table-wrap{{#compact}} compact{{/compact}}"><table class="data">
+        <thead><tr>{{#columns}}<th{{#numeric}} class="num"{{/numeric}}>{{name}}</th>{{/columns}}</tr></thead>
+        <tbody>
+        {{#rows}}<tr>{{#cells}}<td{{#numeric}} class="num"{{/numeric}}{{#null}} class="null"{{/null}}>{{text}}</td>{{/cells}}</tr>
+        {{/rows}}
+        {{#empty}}<tr><td class="empty" colspan="99">No rows.</td></tr>{{/empty}}
+        </tbody></table>{{#truncated}}<p class="note">More rows not shown.</p>{{/truncated}}</div>
+        """
+
+    /// The page's style sheet: system fonts only, readable contrast, a responsive grid of cards.
+    static let css = """
+        :root{--bg:#f4f5f7;--card:#fff;--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--accent:#0072B2;--bad:#b42318;--good:#067647}
+        *{box-sizing:border-box}
+        body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+        header.top{background:#111827;color:#f9fafb;padding:18px 28px}
+        header.top h1{margin:0;font-size:22px;font-weight:650}
+        header.top .ws{font-weight:400;color:#9ca3af;margin-left:6px}
+        header.top .meta{margin:6px 0 0;color:#d1d5db;font-size:13px}
+        header.top .meta strong{color:#fff}
+        header.top .path{color:#9ca3af;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+        .live{display:inline-block;padding:0 8px;border-radius:9px;background:#065f46;color:#d1fae5;font-size:12px}
+        .live.off{background:#7c2d12;color:#ffedd5}
+        main{max-width:1320px;margin:0 auto;padding:20px 24px 8px}
+        .stats{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:18px}
+        .stat{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:118px}
+        .stat .value{display:block;font-size:22px;font-weight:650;font-variant-numeric:tabular-nums}
+        .stat .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+        .stat.bad .value{color:var(--bad)} .stat.good .value{color:var(--good)}
+        .notice{background:#fffbeb;border:1px solid #fcd34d;border-radius:8px;padding:10px 14px}
+        .reports{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:18px;align-items:start}
+        .card,.panel{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;box-shadow:0 1px 2px rgba(0,0,0,.04)}
+        .card header{display:flex;justify-content:space-between;align-items:baseline;gap:12px}
+        .card h2,.panel h2{margin:0 0 4px;font-size:16px}
+        .card .rows{color:var(--muted);font-size:12px;white-space:nowrap}
+        .desc{margin:0 0 8px;color:#4b5563;font-size:13px}
+        .error{color:var(--bad);background:#fef3f2;border-radius:6px;padding:8px 10px}
+        .note{color:var(--muted);font-size:12px;margin:4px 0}
+        figure.chart-box{margin:6px 0 10px}
+        svg.chart{width:100%;height:auto;display:block}
+        .table-wrap{max-height:300px;overflow:auto;border:1px solid var(--line);border-radius:6px}
+        .table-wrap.compact{max-height:none}
+        table.data{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
+        table.data th{position:sticky;top:0;background:#f9fafb;text-align:left;font-weight:600;color:#374151;border-bottom:1px solid var(--line);padding:5px 10px}
+        table.data td{padding:4px 10px;border-bottom:1px solid #f1f2f4;vertical-align:top}
+        table.data tr:nth-child(even) td{background:#fbfbfc}
+        .num,table.data th.num{text-align:right}
+        td.null{color:#9ca3af;font-style:italic}
+        td.empty,p.empty{color:var(--muted);font-style:italic}
+        td.file{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;min-width:12em;overflow-wrap:anywhere}
+        td.when{white-space:nowrap;color:var(--muted);font-size:12px}
+        .sub{color:var(--muted);font-size:11px}
+        .badge{display:inline-block;padding:1px 8px;border-radius:9px;font-size:12px;background:#eef2f6;color:#344054;white-space:nowrap}
+        .badge.loaded{background:#dcfae6;color:var(--good)} .badge.rejected{background:#fee4e2;color:var(--bad)}
+        details.sql{margin-top:10px} details.sql summary{cursor:pointer;color:var(--accent);font-size:13px}
+        details.sql pre{background:#f3f4f6;border-radius:6px;padding:10px;overflow:auto;font-size:12px;line-height:1.4}
+        .panel{margin-top:18px}
+        #query textarea{width:100%;font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border:1px solid #d0d5dd;border-radius:6px;padding:8px}
+        .actions{display:flex;gap:12px;align-items:center;margin:8px 0}
+        button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:6px 14px;font-size:13px;cursor:pointer}
+        .hint{color:var(--muted);font-size:12px}
+        footer{max-width:1320px;margin:0 auto;padding:14px 24px 28px;color:var(--muted);font-size:12px}
+        @media (max-width:640px){.reports{grid-template-columns:1fr}main{padding:12px}}
+        """
+
+    /// The dashboard's only script, inline: live refresh over `/events`, the SQL box and uploads.
+    /// It talks to this server alone and builds every table with `textContent`.
+    static let script = """
+        (function () {
+          var status = document.getElementById('live-status');
+          function refresh() {
+            var open = {};
+            document.querySelectorAll('details[open]').forEach(function (d) { var c = d.closest('article'); if (c) open[c.id] = true; });
+            fetch(location.pathname, {cache: 'no-store'}).then(function (r) { return r.text(); }).then(function (html) {
+              var doc = new DOMParser().parseFromString(html, 'text/html');
+              ['meta', 'summary', 'reports', 'failed', 'history'].forEach(function (id) {
+                var now = document.getElementById(id), next = doc.getElementById(id);
+                if (now && next) now.replaceWith(document.importNode(next, true));
+              });
+              Object.keys(open).forEach(function (id) { var d = document.querySelector('#' + CSS.escape(id) + ' details'); if (d) d.open = true; });
+              status = document.getElementById('live-status');
+              if (status) { status.textContent = 'live · updated'; status.className = 'live'; }
+            }).catch(function () {});
+          }
+          if (window.EventSource) {
+            var events = new EventSource('/events');
+            events.addEventListener('change', refresh);
+            events.onopen = function () { if (status) { status.textContent = 'live'; status.className = 'live'; } };
+            events.onerror = function () { if (status) { status.textContent = 'reconnecting…'; status.className = 'live off'; } };
+          }
+          function table(json) {
+            var t = document.createElement('table'); t.className = 'data';
+            var head = t.createTHead().insertRow();
+            json.columns.forEach(function (c) { var th = document.createElement('th'); th.textContent = c; head.appendChild(th); });
+            var body = t.createTBody();
+            json.rows.forEach(function (row) {
+              var tr = body.insertRow();
+              row.forEach(function (v) { var td = tr.insertCell(); td.textContent = v === null ? 'NULL' : String(v); if (typeof v === 'number') td.className = 'num'; });
+            });
+            var wrap = document.createElement('div'); wrap.className = 'table-wrap'; wrap.appendChild(t);
+            return wrap;
+          }
+          var form = document.getElementById('query-form');
+          if (form) form.addEventListener('submit', function (e) {
+            e.preventDefault();
+            var out = document.getElementById('query-result');
+            var sql = document.getElementById('query-sql').value;
+            fetch('/api/query?sql=' + encodeURIComponent(sql)).then(function (r) { return r.json(); }).then(function (json) {
+              out.textContent = '';
+              if (json.error) { var p = document.createElement('p'); p.className = 'error'; p.textContent = json.error.code + ': ' + json.error.message; out.appendChild(p); return; }
+              out.appendChild(table(json));
+              var n = document.createElement('p'); n.className = 'note';
+              n.textContent = json.rows.length + ' row(s)' + (json.truncated ? ', more not shown' : '');
+              out.appendChild(n);
+            });
+          });
+          var upload = document.getElementById('upload-form');
+          if (upload) upload.addEventListener('submit', function (e) {
+            e.preventDefault();
+            var files = Array.prototype.slice.call(document.getElementById('upload-file').files);
+            var note = document.getElementById('upload-status');
+            files.reduce(function (done, file) {
+              return done.then(function () {
+                return fetch('/api/upload?name=' + encodeURIComponent(file.name), {method: 'POST', body: file})
+                  .then(function (r) { return r.json(); })
+                  .then(function (json) { note.textContent = json.error ? file.name + ': ' + json.error.message : file.name + ' is in the inbox'; });
+              });
+            }, Promise.resolve());
+          });
+        })();
+        """
+}

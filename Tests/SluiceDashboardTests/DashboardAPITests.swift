@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SluiceDashboard
+import SluicePipeline
+import SluiceWarehouse
+import Testing
+
+/// The HTTP API against a real server on a random loopback port (`.live`).
+struct DashboardAPITests {
+    private func server(_ workspace: Workspace, _ configuration: DashboardServer.Configuration = .init(port: 0))
+        -> some ApplicationProtocol
+    {
+        DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+    }
+
+    private func object(_ body: ByteBuffer) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any])
+    }
+
+    @Test func servesTheDashboardPage() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let page = try await client.execute(uri: "/", method: .get)
+                #expect(page.status == .ok)
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: page.body)
+                #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+                #expect(html.contains("Ingest history") && html.contains("Rejected files") && html.contains("query-form"))
+                let report = try await client.execute(uri: "/report.html", method: .get)
+                #expect(!String(buffer: report.body).contains("<script"))
+            }
+        }
+    }
+
+    @Test func reportsAreTheSameJSONAsTheCommand() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let command = try runSluice(["report", "--format", "json", "-w", workspace.layout.root.path])
+            #expect(command.status == 0)
+            try await server(workspace).test(.live) { client in
+                let all = try await client.execute(uri: "/api/reports", method: .get)
+                #expect(all.status == .ok)
+                #expect(all.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(String(buffer: all.body) == command.stdout)
+
+                let one = try await client.execute(uri: "/api/reports/q3", method: .get)
+                #expect(one.status == .ok)
+                let q3 = try object(one.body)
+                #expect(q3["name"] as? String == "q3_top_father_jobs_by_cohabitation")
+                #expect(q3["columns"] as? [String] == ["pstatus", "fjob", "count"])
+                #expect((q3["rows"] as? [[Any]])?.first?.last as? Int == 23)
+
+                let missing = try await client.execute(uri: "/api/reports/q9", method: .get)
+                #expect(missing.status == .notFound)
+                #expect((try object(missing.body)["error"] as? [String: Any])?["code"] as? String == "not-found")
+            }
+        }
+    }
+
+    @Test func listsTheIngestLedger() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let response = try await client.execute(uri: "/api/ingests", method: .get)
+                #expect(response.status == .ok)
+                let json = try object(response.body)
+                let totals = try #require(json["totals"] as? [String: Any])
+                #expect(totals["files"] as? Int == 2 && totals["loaded"] as? Int == 1 && totals["rejected"] as? Int == 1)
+                #expect(totals["rows_loaded"] as? Int == 395)
+                #expect(totals["last_loaded_at"] is String)
+                let ingests = try #require(json["ingests"] as? [[String: Any]])
+                #expect(ingests.map { $0["source"] as? String } == ["bad-age.csv", "student-mat.csv"])
+                #expect(ingests[0]["reason"] as? String == "invalid-values")
+                #expect((ingests[0]["first_error"] as? String)?.hasPrefix("line 2, column age:") == true)
+                let bad = try await client.execute(uri: "/api/ingests?limit=many", method: .get)
+                #expect(bad.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func runsReadOnlyQueries() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let sql = "SELECT sex, COUNT(*) AS n FROM student_data GROUP BY sex ORDER BY sex"
+                let escaped = sql.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let response = try await client.execute(uri: "/api/query?sql=\(escaped)", method: .get)
+                #expect(response.status == .ok)
+                let json = try object(response.body)
+                #expect(json["columns"] as? [String] == ["sex", "n"])
+                #expect((json["rows"] as? [[Any]])?.count == 2)
+                #expect(json["truncated"] as? Bool == false)
+                #expect(json["max_rows"] as? Int == 1_000)
+
+                let capped = try await client.execute(uri: "/api/query?max_rows=3&sql=SELECT%20age%20FROM%20student_data", method: .get)
+                #expect((try object(capped.body)["rows"] as? [[Any]])?.count == 3)
+                #expect(try object(capped.body)["truncated"] as? Bool == true)
+
+                #expect(try await client.execute(uri: "/api/query", method: .get).status == .badRequest)
+                let broken = try await client.execute(uri: "/api/query?sql=SELEKT%201", method: .get)
+                #expect(broken.status == .badRequest)
+                #expect((try object(broken.body)["error"] as? [String: Any])?["code"] as? String == "sql-error")
+            }
+        }
+    }
+
+    @Test func refusesEveryWriteOverHTTP() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let before = try DashboardFixture.fingerprint(workspace)
+            try await server(workspace).test(.live) { client in
+                for sql in DashboardFixture.writeAttempts + ["SELECT 1; DROP TABLE student_data"] {
+                    let escaped = sql.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                    let response = try await client.execute(uri: "/api/query?sql=\(escaped)", method: .get)
+                    let error = try object(response.body)["error"] as? [String: Any]
+                    #expect((400..<500).contains(response.status.code), "\(sql) → \(response.status)")
+                    #expect(error?["message"] is String, "\(sql)")
+                    if !sql.hasPrefix("SELECT 1;") {
+                        #expect(response.status == .forbidden, "\(sql) → \(response.status)")
+                        #expect(error?["code"] as? String == "write-refused", "\(sql)")
+                    }
+                }
+            }
+            #expect(try DashboardFixture.fingerprint(workspace) == before)
+        }
+    }
+
+    @Test func uploadsLandInTheInbox() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let csv = try DashboardFixture.sample(rows: 5, offset: 10)
+            let configuration = DashboardServer.Configuration(port: 0, maxUploadBytes: 4_096)
+            try await server(workspace, configuration).test(.live) { client in
+                let created = try await client.execute(uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
+                #expect(created.status == .created)
+                #expect(try object(created.body)["size"] as? Int == csv.utf8.count)
+                let landed = workspace.layout.inbox.appendingPathComponent("delivery.csv")
+                #expect(try String(contentsOf: landed, encoding: .utf8) == csv)
+
+                let again = try await client.execute(uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
+                #expect(again.status == .conflict)
+                for name in ["../escape.csv", "a%2Fb.csv", "..%2F..%2Fetc.csv", ".hidden.csv", "notes.txt", ""] {
+                    let refused = try await client.execute(uri: "/api/upload?name=\(name)", method: .post, body: ByteBuffer(string: csv))
+                    #expect(refused.status == .badRequest, "\(name) → \(refused.status)")
+                }
+                let big = String(repeating: "x", count: 5_000)
+                let tooLarge = try await client.execute(uri: "/api/upload?name=big.csv", method: .post, body: ByteBuffer(string: big))
+                #expect(tooLarge.status == .contentTooLarge)
+                let crossSite = try await client.execute(
+                    uri: "/api/upload?name=evil.csv", method: .post, headers: [.origin: "http://evil.example"], body: ByteBuffer(string: csv))
+                #expect(crossSite.status == .forbidden)
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path)
+            #expect(names == ["delivery.csv"])  // no temporary file left behind, nothing else landed
+        }
+    }
+
+    @Test func uploadsCanBeTurnedOff() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace, .init(port: 0, allowUploads: false)).test(.live) { client in
+                let response = try await client.execute(uri: "/api/upload?name=a.csv", method: .post, body: ByteBuffer(string: "x"))
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+}
