@@ -92,7 +92,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceColumnar", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SluiceColumnar", "SluicePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["parquet_baseline.py"],
             swiftSettings: strictSettings
         ),
