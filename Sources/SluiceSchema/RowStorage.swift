@@ -118,11 +118,18 @@ struct ShortText: Hashable, Sendable {
     init?(_ bytes: ArraySlice<UInt8>) {
         guard bytes.count <= 24 else { return nil }
         count = UInt8(bytes.count)
-        var packed: [UInt64] = [0, 0, 0]
-        for (offset, byte) in bytes.enumerated() {
-            packed[offset >> 3] |= UInt64(byte) << (UInt64(offset & 7) * 8)
+        var first: UInt64 = 0, second: UInt64 = 0, third: UInt64 = 0
+        var offset = 0
+        for byte in bytes {
+            let shifted = UInt64(byte) << (UInt64(offset & 7) * 8)
+            switch offset >> 3 {
+            case 0: first |= shifted
+            case 1: second |= shifted
+            default: third |= shifted
+            }
+            offset += 1
         }
-        words = (packed[0], packed[1], packed[2])
+        words = (first, second, third)
     }
 
     static func == (lhs: ShortText, rhs: ShortText) -> Bool {
