@@ -23,7 +23,7 @@ struct Ledger {
                 source TEXT NOT NULL,
                 source_path TEXT NOT NULL,
                 size INTEGER NOT NULL,
-                status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate')),
+                status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate', 'forgotten')),
                 reason TEXT,
                 message TEXT NOT NULL,
                 target_table TEXT NOT NULL,

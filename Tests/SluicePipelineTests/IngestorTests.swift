@@ -192,3 +192,25 @@ struct IngestorTests {
         }
     }
 }
+
+struct ForgetTests {
+    @Test func forgettingADeliveryRemovesExactlyItsRowsAndAllowsALaterReload() throws {
+        try withTemporaryDirectory { dir in
+            let workspace = try makeWorkspace(in: dir)
+            let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
+            let first = try ingestor.ingest(fileAt: studentCSV, origin: .external)
+            let other = try write([studentHeader, studentRow1].joined(separator: "\n"), to: dir.appendingPathComponent("one.csv"))
+            _ = try ingestor.ingest(fileAt: other, origin: .external)
+            let forgotten = try ingestor.forget(String(first.sha256.prefix(10)))
+            #expect(forgotten.ledgerID == first.ledgerID)
+            #expect(forgotten.rowsDeleted == 395)
+            #expect(!FileManager.default.fileExists(atPath: try #require(first.columnarFile)))
+            let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
+            #expect(try warehouse.query("SELECT count(*) FROM student_data").rows == [[.integer(1)]])
+            #expect(try warehouse.query("SELECT status FROM sluice_ingests ORDER BY id").rows == [[.text("forgotten")], [.text("loaded")]])
+            #expect(throws: PipelineError.self) { try ingestor.forget("no-such.csv") }
+            let again = try ingestor.ingest(fileAt: studentCSV, origin: .external)
+            #expect(again.status == .loaded, "the same bytes load again once forgotten")
+        }
+    }
+}
