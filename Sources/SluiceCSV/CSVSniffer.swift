@@ -79,7 +79,9 @@ public enum CSVSniffer {
         let sample = Array(utf8.prefix(sampleBytes))
         let truncated = utf8.count > sample.count
         let delimiters = pins.delimiter.map { [$0] } ?? CSVDialect.candidateDelimiters
-        let quotes = pins.quote.map { [$0] } ?? [UInt8(ascii: "\""), UInt8(ascii: "'")]
+        // `'` is a candidate only when the sample holds one at all (most files hold none).
+        let quotes = pins.quote.map { [$0] }
+            ?? (sample.contains(UInt8(ascii: "'")) ? [UInt8(ascii: "\""), UInt8(ascii: "'")] : [UInt8(ascii: "\"")])
         var candidates: [Candidate] = []
         for delimiter in delimiters {
             for (rank, quote) in quotes.enumerated() {

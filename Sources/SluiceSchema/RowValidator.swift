@@ -24,6 +24,8 @@ public struct RowValidator: Sendable {
     private var totalIssues = 0
     /// Null tokens as bytes, compared to trimmed values.
     private let nullTokens: [[UInt8]]
+    /// The common case, the empty value only: a blank check, no comparison.
+    private let nullTokensAreOnlyEmpty: Bool
     /// Per column: which accepted rows are valid (`nil` until the column's first `NULL`).
     private var validity: [[Bool]?]
     /// Where the row being validated sits, for issues.
@@ -53,6 +55,7 @@ public struct RowValidator: Sendable {
         self.storage = storage
         pending = Array(repeating: .integer(0), count: schema.columns.count)
         nullTokens = options.nullTokens.map { Array($0.utf8) }
+        nullTokensAreOnlyEmpty = !options.nullTokens.isEmpty && options.nullTokens.allSatisfy { $0.isEmpty }
         validity = Array(repeating: nil, count: schema.columns.count)
         textCache = Array(repeating: [:], count: schema.columns.count)
     }
@@ -135,6 +138,7 @@ public struct RowValidator: Sendable {
 
     /// Whether a field is a null token once trimmed.
     private func isNull(_ raw: ArraySlice<UInt8>) -> Bool {
+        if nullTokensAreOnlyEmpty { return FieldParser.isBlank(raw) }
         let trimmed = FieldParser.trim(raw)
         return nullTokens.contains { $0.elementsEqual(trimmed) }
     }
@@ -228,23 +232,26 @@ public struct RowValidator: Sendable {
     }
 
     /// Checks bounds and allowed values of a parsed number; reports and returns false on failure.
-    private mutating func checkNumber(_ value: Double, text: String, raw: ArraySlice<UInt8>, plan: ColumnPlan, field: Int) -> Bool {
-        let range = "\(plan.minimum.map(formatNumber) ?? "…")–\(plan.maximum.map(formatNumber) ?? "…")"
+    /// - Complexity: no allocation unless the value fails a rule or the column has an `allowed` list:
+    ///   the value's text and the messages are only built then.
+    private mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: ArraySlice<UInt8>,
+                                      plan: ColumnPlan, field: Int) -> Bool {
+        func range() -> String { "\(plan.minimum.map(formatNumber) ?? "…")–\(plan.maximum.map(formatNumber) ?? "…")" }
         if let minimum = plan.minimum, value < minimum {
             report(column: plan.name, field: field, raw: raw, rule: "minimum",
-                   message: "value \(text) is below the minimum \(formatNumber(minimum)) for column '\(plan.name)'",
-                   hint: "the schema allows \(range)")
+                   message: "value \(text()) is below the minimum \(formatNumber(minimum)) for column '\(plan.name)'",
+                   hint: "the schema allows \(range())")
             return false
         }
         if let maximum = plan.maximum, value > maximum {
             report(column: plan.name, field: field, raw: raw, rule: "maximum",
-                   message: "value \(text) is above the maximum \(formatNumber(maximum)) for column '\(plan.name)'",
-                   hint: "the schema allows \(range)")
+                   message: "value \(text()) is above the maximum \(formatNumber(maximum)) for column '\(plan.name)'",
+                   hint: "the schema allows \(range())")
             return false
         }
-        if let allowed = plan.allowed, !allowed.contains(text) {
+        if let allowed = plan.allowed, case let shown = text(), !allowed.contains(shown) {
             report(column: plan.name, field: field, raw: raw, rule: "allowed",
-                   message: "value \(text) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                   message: "value \(shown) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
                    hint: "use one of: \(plan.allowedList)")
             return false
         }

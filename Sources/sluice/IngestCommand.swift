@@ -27,12 +27,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("CSV files to load instead of the inbox.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: "Files prepared in parallel (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-    }
+    @OptionGroup var parallelism: ParallelismOptions
 
     func run() async throws {
         try await withExitCodesAsync {
@@ -52,7 +47,7 @@ struct IngestCommand: AsyncParsableCommand {
             let sizes = jobs.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path))?[.size] as? Int ?? 0 }
             let progress = ProgressLine(total: jobs.count, totalBytes: sizes.reduce(0, +))
             let warehouseBefore = Self.fileSize(workspace.layout.warehouse.path)
-            records += try await ingestor.ingestConcurrently(jobs, workers: workers) { record in
+            records += try await ingestor.ingestConcurrently(jobs, workers: parallelism.workers) { record in
                 progress.advance(rows: record.rowsRead, bytes: record.size)
             }
             progress.finish()

@@ -25,12 +25,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per event, one per line.")
     var json = false
 
-    @Option(help: "Files prepared in parallel (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-    }
+    @OptionGroup var parallelism: ParallelismOptions
 
     func run() async throws {
         try await withExitCodesAsync {
@@ -41,7 +36,7 @@ struct WatchCommand: AsyncParsableCommand {
             defer { withExtendedLifetime(signals) {} }
             if !json { FileHandle.standardOutput.write(Data("Watching \(workspace.layout.inbox.path) (Ctrl-C to stop)\n".utf8)) }
             let json = self.json
-            try await ingestor.watch(watcher, workers: workers) { notice in
+            try await ingestor.watch(watcher, workers: parallelism.workers) { notice in
                 // Written straight to the descriptor, unbuffered, so a script sees each event at once.
                 if json {
                     FileHandle.standardOutput.write(Data(ResultFormatter.json(notice).utf8))

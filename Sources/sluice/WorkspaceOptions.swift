@@ -24,6 +24,16 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
+/// The `--workers` option of the commands that ingest.
+struct ParallelismOptions: ParsableArguments {
+    @Option(help: "Files prepared in parallel (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+}
+
 /// A logger that appends to the workspace's `sluice.log`, or discards when the log cannot be opened.
 func workspaceLogger(_ workspace: Workspace) -> Logger {
     let path = workspace.layout.log.path
