@@ -65,8 +65,9 @@ struct CatCommand: ParsableCommand {
         commandName: "cat",
         abstract: "Print the rows of a .scol file as CSV or JSON.",
         discussion: """
-            Only the projected columns' chunks are read. The CSV output can be ingested again and
-            gives the same warehouse rows. Example: sluice cat x.scol --columns school,age --format json
+            Only the projected columns' chunks are read. The CSV output can be ingested
+            again and gives the same warehouse rows. Example: sluice cat x.scol
+            --columns school,age --format json
             """)
 
     @Argument(help: ArgumentHelp("The .scol file.", valueName: "file"))

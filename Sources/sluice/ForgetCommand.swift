@@ -9,9 +9,10 @@ struct ForgetCommand: ParsableCommand {
         commandName: "forget",
         abstract: "Remove one loaded delivery: its rows, its .scol file; its ledger entry is kept, marked forgotten.",
         discussion: """
-            Every warehouse row carries _ingest_id, so a delivery comes out exactly. The archived
-            source is kept, and the same bytes can be loaded again afterwards.
-            Examples: sluice forget student-mat.csv   sluice forget 7   sluice forget e47f9ee2
+            Every warehouse row carries _ingest_id, so a delivery comes out exactly. The
+            archived source is kept, and the same bytes can be loaded again afterwards.
+            Examples: sluice forget student-mat.csv   sluice forget 7   sluice forget
+            e47f9ee2
             """)
 
     @OptionGroup var options: WorkspaceOptions

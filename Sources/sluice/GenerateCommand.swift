@@ -8,9 +8,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write synthetic CSV files shaped like the bundled data (or another example file).",
         discussion: """
-            Each column's values are drawn with the frequencies of the example and written as the
-            example writes them (same quoting quirks, delimiter, header); every file is distinct and
-            the same --seed gives the same files. Example: sluice generate /tmp/files --files 999
+            Each column's values are drawn with the frequencies of the example and
+            written as the example writes them (same quoting quirks, delimiter, header);
+            every file is distinct and the same --seed gives the same files. Example:
+            sluice generate /tmp/files --files 999
             """)
 
     @Argument(help: ArgumentHelp("The folder to write into (created if needed).", valueName: "dir"))

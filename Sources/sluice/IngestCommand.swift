@@ -9,14 +9,15 @@ struct IngestCommand: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Load CSV files into the warehouse; quarantine the ones that fail with a reason report.",
         discussion: """
-            With no PATH, first finishes what an interrupted run left in the work area, then claims
-            and loads every file waiting in inbox/: a loaded file moves to archive/ (or is
-            deleted with `after_load: delete`), a rejected one moves to failed/ beside
-            failed/<name>.errors.json. A file given by PATH is never modified, moved or deleted;
-            a rejected one is copied to failed/. The same bytes are never loaded twice.
+            With no PATH, first finishes what an interrupted run left in the work area,
+            then claims and loads every file waiting in inbox/: a loaded file moves to
+            archive/ (or is deleted with `after_load: delete`), a rejected one moves to
+            failed/ beside failed/<name>.errors.json. A file given by PATH is never
+            modified, moved or deleted; a rejected one is copied to failed/. The same
+            bytes are never loaded twice.
 
-            Exit codes: 0 all files loaded (or already loaded), 3 some file was rejected,
-            2 usage or configuration error, 1 any other failure.
+            Exit codes: 0 all files loaded (or already loaded), 3 some file was
+            rejected, 2 usage or configuration error, 1 any other failure.
             """)
 
     @OptionGroup var options: WorkspaceOptions

@@ -8,9 +8,9 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a workspace: sluice.yaml, the schema, inbox/, failed/, columnar/, archive/ and queries/.",
         discussion: """
-            The schema file is copied into the workspace and named in sluice.yaml; the bundled saved
-            reports are copied into queries/. Running init on an existing workspace only adds what is
-            missing and never overwrites sluice.yaml.
+            The schema file is copied into the workspace and named in sluice.yaml; the
+            bundled saved reports are copied into queries/. Running init on an existing
+            workspace only adds what is missing and never overwrites sluice.yaml.
 
             Example: sluice init ./deliveries --schema legacy/schema_sql.yaml
             """)

@@ -30,16 +30,18 @@ struct ReportCommand: ParsableCommand {
         abstract: "Run the saved reports in queries/ (all of them, or the ones named).",
         discussion: """
             A NAME is a report's file name without .sql, or a unique prefix such as q3.
-            Each report is plain SQLite SQL: `sqlite3 -readonly warehouse.sqlite < queries/q1_….sql`
-            gives the same rows.
+            Each report is plain SQLite SQL: `sqlite3 -readonly warehouse.sqlite <
+            queries/q1_….sql` gives the same rows.
 
-            JSON: {"reports":[{"name","title","description","columns","rows"}]}, numbers as JSON numbers.
+            JSON: {"reports":[{"name","title","description","columns","rows"}]}, numbers
+            as JSON numbers.
 
-            HTML: one self-contained page (inline CSS and SVG charts, no script, no external
-            request): every report as a chart and a table with its SQL folded, when the data was
-            last loaded, the ingest totals and the rejected files with their first reason. A
-            report's chart comes from its `-- chart:` header line, e.g.
-            `-- chart: bar x=fjob y=count group=pstatus` (bar, grouped bar) or `-- chart: table`.
+            HTML: one self-contained page (inline CSS and SVG charts, no script, no
+            external request): every report as a chart and a table with its SQL folded,
+            when the data was last loaded, the ingest totals and the rejected files with
+            their first reason. A report's chart comes from its `-- chart:` header line,
+            e.g. `-- chart: bar x=fjob y=count group=pstatus` (bar, grouped bar) or `--
+            chart: table`.
               sluice report --format html --output report.html
             """)
 
@@ -99,7 +101,8 @@ struct QueryCommand: ParsableCommand {
         abstract: "Run one read-only SQL query against the warehouse.",
         discussion: """
             The warehouse is opened read-only: statements that would write are refused.
-            Example: sluice query "SELECT school, COUNT(*) AS n FROM student_data GROUP BY school"
+            Example: sluice query "SELECT school, COUNT(*) AS n FROM student_data GROUP
+            BY school"
             """)
 
     @OptionGroup var options: WorkspaceOptions

@@ -10,8 +10,9 @@ struct RetryCommand: AsyncParsableCommand {
         abstract: "Move quarantined files from failed/ back to inbox/ after fixing them or the schema.",
         discussion: """
             Each file's old reason report is kept in failed/ under a time-stamped name
-            (x.csv.errors.20261126T223847Z.json). Then run `sluice ingest` (or pass --ingest).
-            A .rejected.csv file of refused rows can be fixed and retried as it is.
+            (x.csv.errors.20261126T223847Z.json). Then run `sluice ingest` (or pass
+            --ingest). A .rejected.csv file of refused rows can be fixed and retried as
+            it is.
 
             Examples:
               sluice retry --list

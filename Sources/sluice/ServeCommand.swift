@@ -12,22 +12,23 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the live, read-only dashboard: the saved reports as charts, the ingest history, a SQL box.",
         discussion: """
-            Open http://127.0.0.1:8080/ (the default). The page updates itself when files are loaded,
-            whoever loads them (Server-Sent Events at /events). JSON API:
+            Open http://127.0.0.1:8080/ (the default). The page updates itself when
+            files are loaded, whoever loads them (Server-Sent Events at /events). JSON
+            API:
               GET  /api/reports            same as `sluice report --format json`
               GET  /api/reports/NAME       one report
               GET  /api/ingests            the ingest ledger, newest first, with totals
               GET  /api/query?sql=…        one read-only query (time-limited, row-capped)
               POST /api/upload?name=F.csv  the body lands in inbox/ (temp name + rename)
               GET  /report.html            the self-contained HTML report
-            Queries run on a read-only connection behind an SQLite authorizer: writes, ATTACH,
-            setting pragmas and load_extension are refused with HTTP 403.
+            Queries run on a read-only connection behind an SQLite authorizer: writes,
+            ATTACH, setting pragmas and load_extension are refused with HTTP 403.
 
-            --watch also runs the event-driven inbox pipeline (as `sluice watch` does) in this
-            process, so files dropped into inbox/ load and the page follows. Without it, run
-            `sluice ingest` or `sluice watch` yourself.
-            Binds 127.0.0.1 unless --host says otherwise; a dashboard on another host is readable
-            by anyone who can reach it.
+            --watch also runs the event-driven inbox pipeline (as `sluice watch` does)
+            in this process, so files dropped into inbox/ load and the page follows.
+            Without it, run `sluice ingest` or `sluice watch` yourself. Binds 127.0.0.1
+            unless --host says otherwise; a dashboard on another host is readable by
+            anyone who can reach it.
             """)
 
     @OptionGroup var options: WorkspaceOptions

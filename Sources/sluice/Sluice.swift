@@ -8,16 +8,20 @@ struct Sluice: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "Load CSV files into a validated SQLite warehouse and run saved reports over it.",
         discussion: """
-            A workspace is a folder with sluice.yaml, inbox/, failed/, archive/, columnar/, queries/,
-            warehouse.sqlite and sluice.log. Start with `sluice demo`, or:
+            A workspace is a folder with sluice.yaml, inbox/, failed/, archive/,
+            columnar/, queries/, warehouse.sqlite and sluice.log. Start with `sluice
+            demo`, or:
 
-              sluice init my-workspace                  # folders, config, bundled schema and reports
-              cp deliveries/*.csv my-workspace/inbox/
-              sluice ingest --workspace my-workspace    # load the inbox; rejects go to failed/
-              sluice report --workspace my-workspace    # the saved reports in queries/
+              sluice init ws                 # folders, config, schema, reports
+              cp deliveries/*.csv ws/inbox/
+              sluice ingest -w ws            # load; rejects go to ws/failed/
+              sluice report -w ws            # the saved reports
+              sluice watch -w ws             # keep loading as files land
+              sluice serve -w ws             # the live dashboard
 
-            --workspace defaults to $SLUICE_WORKSPACE, then the current directory.
-            Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was rejected.
+            --workspace defaults to $SLUICE_WORKSPACE, then the current folder. Exit
+            codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was
+            rejected.
             """,
         version: "0.1.0",
         subcommands: [

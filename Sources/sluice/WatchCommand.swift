@@ -10,11 +10,13 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Watch inbox/ and ingest every file as soon as it is complete, until stopped.",
         discussion: """
-            Event-driven on Linux (inotify): a file counts once it is closed after writing or renamed
-            into inbox/; dot-files and temporary names (*.tmp, *.part, *~) are ignored, so write to a
-            temporary name and rename when done. At start it first finishes what an interrupted run
-            left behind, then loads the files already waiting. SIGINT or SIGTERM: the files in hand
-            are finished, then it exits 0. A kill -9 loses nothing: the next start finishes the work.
+            Event-driven on Linux (inotify): a file counts once it is closed after
+            writing or renamed into inbox/; dot-files and temporary names (*.tmp,
+            *.part, *~) are ignored, so write to a temporary name and rename when done.
+            At start it first finishes what an interrupted run left behind, then loads
+            the files already waiting. SIGINT or SIGTERM: the files in hand are
+            finished, then it exits 0. A kill -9 loses nothing: the next start finishes
+            the work.
 
             --json prints one line per event, flushed at once:
               {"event":"claimed"|"loaded"|"rejected"|"duplicate"|"error","source":"x.csv","time":"…",…}
