@@ -56,11 +56,21 @@ public struct CSVReader: Sendable {
 
     /// The next record, or `nil` at end of input. Throws on malformed input.
     public mutating func next() throws(CSVError) -> CSVRecord? {
+        var record = CSVRecord()
+        return try next(into: &record) ? record : nil
+    }
+
+    /// Reads the next record into `record`, reusing its buffers: no allocation per record once
+    /// they have grown. Returns `false` at end of input.
+    ///
+    /// For the reuse to pay, drop any slices of the previous record (its field bytes) first.
+    /// - Complexity: O(record length).
+    public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         if let failure { throw failure }
         do {
-            let record = try readRecord()
-            if record != nil { recordCount += 1 }
-            return record
+            let found = try readRecord(into: &record)
+            if found { recordCount += 1 }
+            return found
         } catch {
             failure = error
             throw error
@@ -82,20 +92,28 @@ public struct CSVReader: Sendable {
     private static let cr = UInt8(ascii: "\r")
 
     /// Parses one record starting at `position`, skipping empty lines before it.
-    private mutating func readRecord() throws(CSVError) -> CSVRecord? {
+    private mutating func readRecord(into record: inout CSVRecord) throws(CSVError) -> Bool {
         let delimiter = dialect.delimiter
         let quote = dialect.quote
         let count = bytes.count
         while position < count, bytes[position] == Self.lf || bytes[position] == Self.cr {
             consumeLineEnd()
         }
-        guard position < count else { return nil }
+        guard position < count else { return false }
 
         let recordLine = line
         let recordOffset = position
-        var storage: [UInt8] = []
-        var fieldEnds: [Int] = []
-        var quotedFlags: [Bool] = []
+        // Take the record's buffers (leaving it empty) so they are uniquely referenced here and
+        // keep their capacity.
+        var storage = record.storage
+        var fieldEnds = record.fieldEnds
+        var quotedFlags = record.quotedFlags
+        record.storage = []
+        record.fieldEnds = []
+        record.quotedFlags = []
+        storage.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        quotedFlags.removeAll(keepingCapacity: true)
 
         var recordEnd = recordOffset
         while true {
@@ -143,10 +161,11 @@ public struct CSVReader: Sendable {
             break
         }
         try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count, fieldEnds: fieldEnds)
-        return CSVRecord(
+        record = CSVRecord(
             line: recordLine, byteOffset: recordOffset, endOffset: recordEnd, number: recordCount + 1,
             storage: storage, fieldEnds: fieldEnds, quotedFlags: quotedFlags
         )
+        return true
     }
 
     /// Throws when the record being read has grown past a limit: too many fields, its last

@@ -18,16 +18,21 @@ public struct CSVRecord: Sendable {
     public var number: Int
 
     /// The unescaped bytes of all fields, one after another.
-    private var storage: [UInt8]
+    var storage: [UInt8]
 
     /// For each field, the offset in `storage` just past its last byte.
-    private var fieldEnds: [Int]
+    var fieldEnds: [Int]
 
     /// For each field, whether it was written in quotes.
-    private var quotedFlags: [Bool]
+    var quotedFlags: [Bool]
 
     /// Creates a record from its field buffer; `fieldEnds` and `quotedFlags` have one entry per
     /// field and `fieldEnds` is non-decreasing, ending at most at `storage.count`.
+    /// An empty record, to be filled by ``CSVReader/next(into:)``.
+    public init() {
+        self.init(line: 0, byteOffset: 0, endOffset: 0, number: 0, storage: [], fieldEnds: [], quotedFlags: [])
+    }
+
     init(line: Int, byteOffset: Int, endOffset: Int, number: Int, storage: [UInt8], fieldEnds: [Int], quotedFlags: [Bool]) {
         precondition(fieldEnds.count == quotedFlags.count, "one quoted flag per field")
         self.line = line

@@ -123,16 +123,15 @@ package struct FileCheck: Sendable {
             }
             var validator = RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
             var fields: [ArraySlice<UInt8>] = []
+            var record = CSVRecord()  // one record whose buffers are reused row after row
             while true {
-                let next: CSVRecord?
+                fields.removeAll(keepingCapacity: true)  // release the previous row's slices first
                 if let first = pendingFirst {
-                    next = first
+                    record = first
                     pendingFirst = nil
-                } else {
-                    next = try reader.next()
+                } else if try !reader.next(into: &record) {
+                    break
                 }
-                guard let record = next else { break }
-                fields.removeAll(keepingCapacity: true)
                 for index in 0..<record.count { fields.append(record[index]) }
                 let location = RowLocation(line: record.line, record: record.number, byteOffset: record.byteOffset)
                 if validator.addRow(fields, at: location) == .rejected, collectRejected {
