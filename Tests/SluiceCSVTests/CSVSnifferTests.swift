@@ -129,3 +129,24 @@ struct CSVTextDecoderTests {
         }
     }
 }
+
+struct CSVRecordReuseTests {
+    @Test func readingIntoOneRecordGivesTheSameRecordsAsNext() throws {
+        let text = "a;b;c\n\"x\"\"y\";2;\"multi\nline\"\r\n\n;;\nlast;1;2"
+        var fresh = CSVReader(bytes: Array(text.utf8))
+        let expected = try fresh.readAll()
+        var reused = CSVReader(bytes: Array(text.utf8))
+        var record = CSVRecord()
+        var seen: [(Int, Int, [String?])] = []
+        while try reused.next(into: &record) {
+            seen.append((record.line, record.number, record.strings))
+        }
+        #expect(seen.count == expected.count)
+        for (got, want) in zip(seen, expected) {
+            #expect(got.0 == want.line)
+            #expect(got.1 == want.number)
+            #expect(got.2 == want.strings)
+        }
+        #expect(seen.map(\.2).last == ["last", "1", "2"])
+    }
+}
