@@ -53,7 +53,7 @@ public struct DashboardServer: Sendable {
     public let configuration: Configuration
     /// Server and request log.
     public let logger: Logger
-    /// Where the interim inbox poller logs (the workspace's `sluice.log` from the CLI).
+    /// Where the inbox watcher logs (the workspace's `sluice.log` from the CLI).
     public let ingestLogger: Logger
 
     /// Creates a server; nothing is opened or bound until ``run(onServerRunning:)``.
