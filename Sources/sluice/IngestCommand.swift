@@ -37,6 +37,7 @@ struct IngestCommand: AsyncParsableCommand {
                 throw CLIError(message: "\(path): no such file", exitCode: 2)
             }
             let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace))
+            let started = Date()
             var records: [IngestRecord] = []
             let jobs: [IngestJob]
             if paths.isEmpty {
@@ -58,7 +59,7 @@ struct IngestCommand: AsyncParsableCommand {
             } else {
                 printSummary(records, workspace: workspace)
                 if records.count > 1 {
-                    let seconds = max(progress.elapsed, 0.001)
+                    let seconds = max(Date().timeIntervalSince(started), 0.001)
                     let bytes = records.reduce(0) { $0 + $1.size }
                     let rows = records.reduce(0) { $0 + $1.rowsRead }
                     let columnar = records.compactMap(\.columnarFile).reduce(0) { $0 + Self.fileSize($1) }

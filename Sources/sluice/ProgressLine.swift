@@ -41,7 +41,4 @@ final class ProgressLine {
         guard enabled else { return }
         FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 90) + "\r").utf8))
     }
-
-    /// Seconds since the start.
-    var elapsed: Double { Date().timeIntervalSince(start) }
 }
