@@ -21,9 +21,10 @@ public enum SHA256 {
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
         var words = [UInt32](repeating: 0, count: 64)
+        let constants = roundConstants  // read the static once, not 64 times a block
         let fullBlocks = bytes.count / 64
         for block in 0..<fullBlocks {
-            compress(bytes[(block * 64)..<(block * 64 + 64)], into: &state, words: &words)
+            compress(bytes, at: block * 64, into: &state, words: &words, constants: constants)
         }
         // Padding: 0x80, zeros, then the bit length as a big-endian 64-bit number.
         var tail = Array(bytes[(fullBlocks * 64)...])
@@ -32,7 +33,7 @@ public enum SHA256 {
         let bitLength = UInt64(bytes.count) &* 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         for start in stride(from: 0, to: tail.count, by: 64) {
-            compress(tail[start..<(start + 64)], into: &state, words: &words)
+            compress(tail, at: start, into: &state, words: &words, constants: constants)
         }
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
@@ -49,12 +50,13 @@ public enum SHA256 {
         return String(decoding: hex, as: UTF8.self)
     }
 
-    private static func compress(_ block: ArraySlice<UInt8>, into state: inout [UInt32], words: inout [UInt32]) {
-        let base = block.startIndex
+    /// One 64-byte block of `bytes` starting at `base`.
+    private static func compress(_ bytes: [UInt8], at base: Int, into state: inout [UInt32], words: inout [UInt32],
+                                 constants: [UInt32]) {
         for index in 0..<16 {
             let offset = base + index * 4
-            words[index] = UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
-                | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
+            words[index] = UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+                | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
         }
         for index in 16..<64 {
             let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
@@ -65,7 +67,7 @@ public enum SHA256 {
         for index in 0..<64 {
             let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
             let choice = (e & f) ^ (~e & g)
-            let temp1 = h &+ s1 &+ choice &+ roundConstants[index] &+ words[index]
+            let temp1 = h &+ s1 &+ choice &+ constants[index] &+ words[index]
             let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let temp2 = s0 &+ majority

@@ -34,6 +34,7 @@ public final class SQLiteConnection {
     public init(
         path: String, mode: OpenMode = .readWrite(create: true), busyTimeoutMilliseconds: Int32 = 5_000
     ) throws(SQLiteError) {
+        _ = Self.processSetup
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
@@ -56,6 +57,12 @@ public final class SQLiteConnection {
     deinit {
         sqlite3_close_v2(handle)
     }
+
+    /// Process-wide SQLite settings, applied once before the first connection: no memory
+    /// statistics (they serialise every allocation on one mutex; bulk loads allocate a lot).
+    private static let processSetup: Void = {
+        _ = sluice_sqlite3_disable_memory_statistics()
+    }()
 
     /// Runs one or more SQL statements that return no rows of interest. Wraps `sqlite3_exec`.
     public func execute(_ sql: String) throws(SQLiteError) {
