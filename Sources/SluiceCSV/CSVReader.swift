@@ -117,7 +117,7 @@ public struct CSVReader: Sendable {
 
         var recordEnd = recordOffset
         while true {
-            try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count, fieldEnds: fieldEnds)
+            try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count)
             if position < count, bytes[position] == quote {
                 try readQuotedField(into: &storage)
                 quotedFlags.append(true)
@@ -160,7 +160,7 @@ public struct CSVReader: Sendable {
             consumeLineEnd()
             break
         }
-        try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count, fieldEnds: fieldEnds)
+        try checkLimits(recordOffset: recordOffset, fieldCount: fieldEnds.count)
         record = CSVRecord(
             line: recordLine, byteOffset: recordOffset, endOffset: recordEnd, number: recordCount + 1,
             storage: storage, fieldEnds: fieldEnds, quotedFlags: quotedFlags
@@ -168,21 +168,15 @@ public struct CSVReader: Sendable {
         return true
     }
 
-    /// Throws when the record being read has grown past a limit: too many fields, its last
-    /// field too long, or the record as a whole too long.
-    private func checkLimits(recordOffset: Int, fieldCount: Int, fieldEnds: [Int]) throws(CSVError) {
+    /// Throws when the record being read has grown past a limit: too many fields, or the record
+    /// as a whole too long. (A field's own length is checked before its bytes are copied, in the
+    /// two places that copy them.)
+    private func checkLimits(recordOffset: Int, fieldCount: Int) throws(CSVError) {
         if fieldCount > limits.maxFields {
             throw CSVError(
                 code: .tooManyFields, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
                 message: "record has more than \(limits.maxFields) fields (too-many-columns)",
                 hint: "check the delimiter; if the table really is this wide, raise limits.max_columns in sluice.yaml")
-        }
-        let lastFieldStart = fieldEnds.count >= 2 ? fieldEnds[fieldEnds.count - 2] : 0
-        if let lastFieldEnd = fieldEnds.last, lastFieldEnd - lastFieldStart > limits.maxFieldBytes {
-            throw CSVError(
-                code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
-                message: "field is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
-                hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
         }
         if position - recordOffset > limits.maxRecordBytes {
             throw CSVError(
