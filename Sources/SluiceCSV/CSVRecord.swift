@@ -1,7 +1,11 @@
-/// One record (row) of a CSV file: its fields as unescaped bytes.
+/// One record (row) of a CSV file: where its fields lie in the input.
 ///
-/// All fields share one contiguous byte buffer; the record keeps the end offset of each field in
-/// that buffer and whether it was quoted, so reading a record allocates no strings.
+/// Reading a record copies nothing: each field is a byte range of the input the reader was
+/// given (inside the quotes for a quoted field), so a record costs three small reused arrays,
+/// not a string or a buffer per field. Only a quoted field holding escaped quotes (`""`) needs
+/// unescaping, which ``subscript(_:)`` does on access; the zero-copy accessors
+/// (``source``, ``fieldStarts``, ``fieldEnds``) are for callers that scan many records fast and
+/// check ``hasEscapedQuote(at:)`` first.
 public struct CSVRecord: Sendable {
     /// The 1-based physical line number where the record starts.
     public var line: Int
@@ -17,31 +21,67 @@ public struct CSVRecord: Sendable {
     /// from ``line`` when quoted fields hold line ends or blank lines were skipped.
     public var number: Int
 
-    /// The unescaped bytes of all fields, one after another.
-    var storage: [UInt8]
+    /// The input the record was read from; fields are ranges of it. (Shared with the reader,
+    /// not copied.)
+    public private(set) var source: [UInt8]
 
-    /// For each field, the offset in `storage` just past its last byte.
-    var fieldEnds: [Int]
+    /// For each field, the offset in ``source`` of its first byte (after an opening quote).
+    public private(set) var fieldStarts: [Int]
 
-    /// For each field, whether it was written in quotes.
-    var quotedFlags: [Bool]
+    /// For each field, the offset in ``source`` just past its last byte (before a closing quote).
+    public private(set) var fieldEnds: [Int]
 
-    /// Creates a record from its field buffer; `fieldEnds` and `quotedFlags` have one entry per
-    /// field and `fieldEnds` is non-decreasing, ending at most at `storage.count`.
-    /// An empty record, to be filled by ``CSVReader/next(into:)``.
-    public init() {
-        self.init(line: 0, byteOffset: 0, endOffset: 0, number: 0, storage: [], fieldEnds: [], quotedFlags: [])
+    /// For each field: ``FieldKind`` raw values.
+    var kinds: [UInt8]
+
+    /// The quote byte, for unescaping `""`.
+    var quote: UInt8
+
+    /// Whether some field of the record holds an escaped quote (`""`), so that its range in
+    /// ``source`` is not its value.
+    public private(set) var containsEscapedQuotes: Bool
+
+    /// How a field was written.
+    enum FieldKind: UInt8 {
+        /// Without quotes.
+        case plain = 0
+        /// In quotes, with no `""` inside: the range is the value.
+        case quoted = 1
+        /// In quotes, with `""` inside: the range is the escaped text.
+        case quotedWithEscapes = 2
     }
 
-    init(line: Int, byteOffset: Int, endOffset: Int, number: Int, storage: [UInt8], fieldEnds: [Int], quotedFlags: [Bool]) {
-        precondition(fieldEnds.count == quotedFlags.count, "one quoted flag per field")
-        self.line = line
-        self.byteOffset = byteOffset
-        self.endOffset = endOffset
-        self.number = number
-        self.storage = storage
-        self.fieldEnds = fieldEnds
-        self.quotedFlags = quotedFlags
+    /// An empty record, to be filled by ``CSVReader/next(into:)``.
+    public init() {
+        line = 0
+        byteOffset = 0
+        endOffset = 0
+        number = 0
+        source = []
+        fieldStarts = []
+        fieldEnds = []
+        kinds = []
+        quote = UInt8(ascii: "\"")
+        containsEscapedQuotes = false
+    }
+
+    /// Empties the record for reuse, keeping its buffers' capacity.
+    mutating func reset(source: [UInt8], quote: UInt8) {
+        self.source = source
+        self.quote = quote
+        fieldStarts.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        kinds.removeAll(keepingCapacity: true)
+        containsEscapedQuotes = false
+    }
+
+    /// Adds a field covering `source[start..<end]`.
+    @inline(__always)
+    mutating func appendField(start: Int, end: Int, kind: FieldKind) {
+        fieldStarts.append(start)
+        fieldEnds.append(end)
+        kinds.append(kind.rawValue)
+        if kind == .quotedWithEscapes { containsEscapedQuotes = true }
     }
 
     /// The number of fields.
@@ -54,16 +94,42 @@ public struct CSVRecord: Sendable {
     /// - Precondition: `index` is in `0..<count`.
     public subscript(index: Int) -> ArraySlice<UInt8> {
         precondition(index >= 0 && index < fieldEnds.count, "CSVRecord field index out of range")
-        let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return storage[start..<fieldEnds[index]]
+        let range = fieldStarts[index]..<fieldEnds[index]
+        guard kinds[index] == FieldKind.quotedWithEscapes.rawValue else { return source[range] }
+        var unescaped: [UInt8] = []
+        unescaped.reserveCapacity(range.count)
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let byte = source[position]
+            unescaped.append(byte)
+            // Inside a quoted field a quote only ever appears doubled: keep one of the two.
+            position += byte == quote ? 2 : 1
+        }
+        return unescaped[...]
+    }
+
+    /// Calls `body` with the input and the start and end offsets of the fields in it, all
+    /// borrowed: the zero-copy way to visit a record's fields. A field's range is its value
+    /// unless ``containsEscapedQuotes`` (then use ``subscript(_:)`` for the fields that have them).
+    public func withFieldRanges<Result>(_ body: (Span<UInt8>, Span<Int>, Span<Int>) throws -> Result) rethrows -> Result {
+        try body(source.span, fieldStarts.span, fieldEnds.span)
     }
 
     /// Whether the field at `index` (0-based) was written in quotes.
     ///
     /// - Precondition: `index` is in `0..<count`.
     public func isQuoted(_ index: Int) -> Bool {
-        precondition(index >= 0 && index < quotedFlags.count, "CSVRecord field index out of range")
-        return quotedFlags[index]
+        precondition(index >= 0 && index < kinds.count, "CSVRecord field index out of range")
+        return kinds[index] != FieldKind.plain.rawValue
+    }
+
+    /// Whether the field at `index` (0-based) holds an escaped quote, so that its range in
+    /// ``source`` is escaped text and only ``subscript(_:)`` gives its value.
+    ///
+    /// - Precondition: `index` is in `0..<count`.
+    public func hasEscapedQuote(at index: Int) -> Bool {
+        precondition(index >= 0 && index < kinds.count, "CSVRecord field index out of range")
+        return kinds[index] == FieldKind.quotedWithEscapes.rawValue
     }
 
     /// The field at `index` (0-based) as a string, or `nil` if its bytes are not valid UTF-8.
@@ -83,18 +149,6 @@ public struct CSVRecord: Sendable {
     /// Decodes strictly validated UTF-8 (no overlong forms, surrogates or values above
     /// U+10FFFF), returning `nil` instead of repairing invalid input.
     static func decodeUTF8(_ bytes: ArraySlice<UInt8>) -> String? {
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        decoding: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: break decoding
-            case .error: return nil
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(validating: bytes, as: UTF8.self)
     }
 }

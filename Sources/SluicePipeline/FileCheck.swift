@@ -122,19 +122,23 @@ package struct FileCheck: Sendable {
                 pendingFirst = first
             }
             var validator = RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
-            var fields: [ArraySlice<UInt8>] = []
             var record = CSVRecord()  // one record whose buffers are reused row after row
             while true {
-                fields.removeAll(keepingCapacity: true)  // release the previous row's slices first
                 if let first = pendingFirst {
                     record = first
                     pendingFirst = nil
                 } else if try !reader.next(into: &record) {
                     break
                 }
-                for index in 0..<record.count { fields.append(record[index]) }
                 let location = RowLocation(line: record.line, record: record.number, byteOffset: record.byteOffset)
-                if validator.addRow(fields, at: location) == .rejected, collectRejected {
+                let verdict = if record.containsEscapedQuotes {
+                    validator.addRow((0..<record.count).map { record[$0] }, at: location)  // unescaped copies
+                } else {
+                    record.withFieldRanges { bytes, starts, ends in
+                        validator.addRow(bytes, fieldStarts: starts, fieldEnds: ends, at: location)
+                    }
+                }
+                if verdict == .rejected, collectRejected {
                     rejected.append(RejectedRow(line: record.line, text: text.utf8[record.byteOffset..<record.endOffset]))
                 }
             }

@@ -1,4 +1,7 @@
 /// Byte-level parsing of raw CSV field values, without intermediate strings or regexes.
+///
+/// Works on `Span<UInt8>`: a field is a view of the file's bytes, so parsing copies nothing
+/// and costs no reference counting.
 enum FieldParser {
     /// The result of reading an integer.
     enum IntegerResult: Equatable {
@@ -16,42 +19,39 @@ enum FieldParser {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
-    /// The bytes without leading and trailing ASCII whitespace.
-    static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var start = bytes.startIndex
-        var end = bytes.endIndex
+    /// The range of `bytes` without leading and trailing ASCII whitespace.
+    @inline(__always)
+    static func trimmedRange(_ bytes: Span<UInt8>) -> Range<Int> {
+        var start = 0
+        var end = bytes.count
         while start < end, isASCIIWhitespace(bytes[start]) { start += 1 }
         while end > start, isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
-        return bytes[start..<end]
-    }
-
-    /// True when `bytes` is empty or whitespace only.
-    static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.allSatisfy(isASCIIWhitespace)
-    }
-
-    /// True when every byte is below 0x80.
-    static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 < 0x80 }
+        return start..<end
     }
 
     /// True when `bytes` is well-formed UTF-8.
-    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil
+    static func isValidUTF8(_ bytes: Span<UInt8>) -> Bool {
+        (try? UTF8Span(validating: bytes)) != nil
+    }
+
+    /// The bytes as a string, or `nil` when they are not well-formed UTF-8 (never repaired).
+    static func string(validating bytes: Span<UInt8>) -> String? {
+        guard let text = try? UTF8Span(validating: bytes) else { return nil }
+        return String(copying: text)
     }
 
     /// Reads an optional sign followed by one or more ASCII digits, fitting in `Int64`.
-    static func parseInteger(_ bytes: ArraySlice<UInt8>) -> IntegerResult {
-        var index = bytes.startIndex
+    static func parseInteger(_ bytes: Span<UInt8>) -> IntegerResult {
+        var index = 0
         var negative = false
-        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
             negative = bytes[index] == UInt8(ascii: "-")
             index += 1
         }
-        guard index < bytes.endIndex else { return .notAnInteger }
+        guard index < bytes.count else { return .notAnInteger }
         var magnitude: UInt64 = 0
         var overflow = false
-        while index < bytes.endIndex {
+        while index < bytes.count {
             let digit = bytes[index] &- UInt8(ascii: "0")
             guard digit < 10 else { return .notAnInteger }
             if !overflow {
@@ -72,19 +72,22 @@ enum FieldParser {
 
     /// Reads a finite decimal number (`12`, `-0.5`, `.5`, `1e3`); rejects `nan`, `inf`, hex
     /// and anything that overflows to infinity.
-    static func parseReal(_ bytes: ArraySlice<UInt8>) -> Double? {
+    static func parseReal(_ bytes: Span<UInt8>) -> Double? {
         if case .value(let integer) = parseInteger(bytes), integer.magnitude < (1 << 53) {
             return Double(integer)
         }
         var digits = 0
-        for byte in bytes {
+        var text = ""
+        for index in bytes.indices {
+            let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): break
             default: return nil
             }
+            text.unicodeScalars.append(Unicode.Scalar(byte))
         }
-        guard digits > 0, let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else {
+        guard digits > 0, let value = Double(text), value.isFinite else {
             return nil
         }
         return value
@@ -92,8 +95,11 @@ enum FieldParser {
 
     /// The value for display in an issue: decoded (invalid bytes shown as U+FFFD) and cut to
     /// ``displayLimit`` characters.
-    static func display(_ bytes: ArraySlice<UInt8>) -> String {
-        let text = String(decoding: bytes.prefix(displayLimit * 4), as: UTF8.self)
+    static func display(_ bytes: Span<UInt8>) -> String {
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(min(bytes.count, displayLimit * 4))
+        for index in 0..<min(bytes.count, displayLimit * 4) { prefix.append(bytes[index]) }
+        let text = String(decoding: prefix, as: UTF8.self)
         guard text.count > displayLimit else { return text }
         return String(text.prefix(displayLimit))
     }

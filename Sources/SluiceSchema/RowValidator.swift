@@ -11,12 +11,16 @@
 /// reports at most one issue. A row with too few or too many fields reports one `missing-cell`
 /// or `extra-cell` issue. Rows with any issue are rejected; among the valid rows, exact repeats of an earlier
 /// accepted row are dropped when ``CleaningOptions/dropDuplicateRows`` is on.
+///
+/// The fast path, ``addRow(_:fieldStarts:fieldEnds:at:)``, reads fields as ranges of the
+/// file's bytes: no string or buffer per value. A text value already seen in its column costs
+/// one table probe (its cleaned form and code are remembered); numbers are parsed from bytes.
 public struct RowValidator: Sendable {
-    private let header: HeaderMapping
     private let options: CleaningOptions
     private let plans: [ColumnPlan]
-    private var storage: RowStorage
-    private var pending: [CleanValue]
+    /// Field position → schema column index (or ``HeaderMapping/ignoredField``).
+    private let columnForField: [Int]
+    private var store = ColumnStore()
     private var counts = Counters()
     private var issues: [ValidationIssue] = []
     private var issueCountsByRule: [String: Int] = [:]
@@ -28,13 +32,12 @@ public struct RowValidator: Sendable {
     private let nullTokensAreOnlyEmpty: Bool
     /// Per column: which accepted rows are valid (`nil` until the column's first `NULL`).
     private var validity: [[Bool]?]
+    /// Per column: whether the row being validated holds `NULL` there.
+    private var nullInRow: [Bool]
+    /// The columns set in ``nullInRow``, to reset them cheaply.
+    private var nullColumns: [Int] = []
     /// Where the row being validated sits, for issues.
     private var location = RowLocation(line: 0, record: 0, byteOffset: 0)
-    /// Per column: raw text (trimmed, ≤ 24 bytes) already cleaned and found valid → its cleaned
-    /// value. Categorical columns repeat a handful of values; this skips decoding, lower-casing
-    /// and the rule checks for all but the first of each. Capped, so hostile input cannot grow it.
-    private var textCache: [[ShortText: String]]
-    private static let textCacheLimit = 1_024
     /// The issues the current row reported so far, so a dropped row can take them back.
     private var rowIssues: [(rule: String, code: String, kept: Bool)] = []
     /// Row hash → index of the first accepted row with that hash.
@@ -48,16 +51,15 @@ public struct RowValidator: Sendable {
     public init(schema: Schema, header: HeaderMapping, options: CleaningOptions = .init()) {
         precondition(header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField }.sorted() == Array(schema.columns.indices),
                      "the header mapping must cover every schema column exactly once")
-        self.header = header
+        columnForField = header.schemaIndexForField
         self.options = options
-        var storage = RowStorage()
-        plans = schema.columns.map { ColumnPlan($0, lowercase: options.lowercaseText, storage: &storage) }
-        self.storage = storage
-        pending = Array(repeating: .integer(0), count: schema.columns.count)
+        var store = ColumnStore()
+        plans = schema.columns.map { ColumnPlan($0, lowercase: options.lowercaseText, store: &store) }
+        self.store = store
         nullTokens = options.nullTokens.map { Array($0.utf8) }
         nullTokensAreOnlyEmpty = !options.nullTokens.isEmpty && options.nullTokens.allSatisfy { $0.isEmpty }
         validity = Array(repeating: nil, count: schema.columns.count)
-        textCache = Array(repeating: [:], count: schema.columns.count)
+        nullInRow = Array(repeating: false, count: schema.columns.count)
     }
 
     /// One data row: its fields' raw bytes (already unquoted by the CSV reader) and its 1-based line.
@@ -69,15 +71,33 @@ public struct RowValidator: Sendable {
     /// - Returns: What became of the row, so a caller can keep the rejected rows' original bytes.
     @discardableResult
     public mutating func addRow(_ fields: [ArraySlice<UInt8>], at location: RowLocation) -> RowVerdict {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+        for field in fields {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: field)
+            ends.append(bytes.count)
+        }
+        return addRow(bytes.span, fieldStarts: starts.span, fieldEnds: ends.span, at: location)
+    }
+
+    /// One data row given as ranges of a byte buffer: field `i` is
+    /// `bytes[fieldStarts[i]..<fieldEnds[i]]`, already unquoted (the CSV reader's zero-copy form).
+    /// - Returns: What became of the row, so a caller can keep the rejected rows' original bytes.
+    @discardableResult
+    public mutating func addRow(_ bytes: Span<UInt8>, fieldStarts: Span<Int>, fieldEnds: Span<Int>,
+                                at location: RowLocation) -> RowVerdict {
         self.location = location
         rowIssues.removeAll(keepingCapacity: true)
         counts.read += 1
-        let expected = header.fieldCount
-        guard fields.count == expected else {
-            let rule = fields.count < expected ? "missing-cell" : "extra-cell"
-            report(column: "", field: min(fields.count, expected) + 1, raw: [], rule: rule,
-                   message: "expected \(expected) fields, found \(fields.count)",
-                   hint: fields.count < expected
+        let fieldCount = fieldEnds.count
+        let expected = columnForField.count
+        guard fieldCount == expected else {
+            let rule = fieldCount < expected ? "missing-cell" : "extra-cell"
+            report(column: "", field: min(fieldCount, expected) + 1, raw: bytes.extracting(0..<0), rule: rule,
+                   message: "expected \(expected) fields, found \(fieldCount)",
+                   hint: fieldCount < expected
                        ? "a value or delimiter is missing, or a value holds an unquoted line break"
                        : "a value holds the delimiter without quotes: quote it")
             counts.invalid += 1
@@ -85,15 +105,17 @@ public struct RowValidator: Sendable {
         }
         var valid = true
         var missingRequired = false
-        for (position, raw) in fields.enumerated() {
-            let index = header.schemaIndexForField[position]
-            guard index != HeaderMapping.ignoredField else { continue }
-            if isNull(raw) {
-                pending[index] = .null
-                if plans[index].required {
+        for position in 0..<fieldCount {
+            let column = columnForField[position]
+            guard column != HeaderMapping.ignoredField else { continue }
+            let raw = bytes.extracting(fieldStarts[position]..<fieldEnds[position])
+            let trimmed = FieldParser.trimmedRange(raw)
+            if isNull(raw.extracting(trimmed)) {
+                markNull(column)
+                if plans[column].required {
                     missingRequired = true
                     if !options.dropRowsWithMissingValues {
-                        let name = plans[index].name
+                        let name = plans[column].name
                         report(column: name, field: position + 1, raw: raw, rule: "required",
                                message: "missing value for required column '\(name)'",
                                hint: "fill it in, or mark the column `required: false` in the schema")
@@ -102,49 +124,84 @@ public struct RowValidator: Sendable {
                 }
                 continue
             }
-            if let value = clean(raw, plan: plans[index], column: index, field: position + 1) {
-                pending[index] = value
-            } else {
+            if !clean(raw, trimmed: trimmed, column: column, field: position + 1) {
                 valid = false
             }
         }
         if missingRequired, options.dropRowsWithMissingValues {
             // The old pipeline's dropna(): the row goes, counted, whatever else is wrong with it.
-            rollBackIssues(ofRowStartingAt: location)
+            rollBackIssues()
+            discardRow()
             counts.droppedMissing += 1
             return .droppedMissing
         }
         guard valid else {
+            discardRow()
             counts.invalid += 1
             return .rejected
         }
         if options.dropDuplicateRows, isDuplicateOfAcceptedRow() {
+            discardRow()
             counts.droppedDuplicate += 1
             return .droppedDuplicate
         }
-        let rowIndex = storage.lines.count
-        for (index, plan) in plans.enumerated() {
-            if case .null = pending[index] {
-                if validity[index] == nil { validity[index] = Array(repeating: true, count: rowIndex) }
-                validity[index]!.append(false)
-            } else {
-                validity[index]?.append(true)
-            }
-            storage.append(pending[index], slot: plan.slot, type: plan.type)
-        }
-        storage.lines.append(location.line)
+        acceptRow()
         return .accepted
     }
 
-    /// Whether a field is a null token once trimmed.
-    private func isNull(_ raw: ArraySlice<UInt8>) -> Bool {
-        if nullTokensAreOnlyEmpty { return FieldParser.isBlank(raw) }
-        let trimmed = FieldParser.trim(raw)
-        return nullTokens.contains { $0.elementsEqual(trimmed) }
+    /// Ends validation and hands over the accepted values and the report.
+    public consuming func finish() -> ValidationOutcome {
+        ValidationOutcome(
+            columns: plans.map { store.column($0.type, slot: $0.slot) },
+            sourceLines: store.lines,
+            rowsRead: counts.read, rowsDroppedMissing: counts.droppedMissing,
+            rowsDroppedDuplicate: counts.droppedDuplicate, rowsInvalid: counts.invalid,
+            issues: issues, issueCountsByRule: issueCountsByRule, totalIssues: totalIssues,
+            validity: validity, issueCountsByCode: issueCountsByCode)
+    }
+
+    // MARK: Rows
+
+    /// Whether a trimmed value is a null token.
+    @inline(__always)
+    private func isNull(_ trimmed: Span<UInt8>) -> Bool {
+        if nullTokensAreOnlyEmpty { return trimmed.isEmpty }
+        return nullTokens.contains { token in
+            token.count == trimmed.count && token.indices.allSatisfy { token[$0] == trimmed[$0] }
+        }
+    }
+
+    /// Records a `NULL` in `column` for the row being validated.
+    private mutating func markNull(_ column: Int) {
+        nullInRow[column] = true
+        nullColumns.append(column)
+        store.appendNull(plans[column].type, slot: plans[column].slot)
+    }
+
+    /// Keeps the row being validated: its `NULL`s go into the validity masks.
+    private mutating func acceptRow() {
+        let row = store.rowCount
+        for column in validity.indices where validity[column] != nil || nullInRow[column] {
+            if validity[column] == nil { validity[column] = Array(repeating: true, count: row) }
+            validity[column]!.append(!nullInRow[column])
+        }
+        store.lines.append(location.line)
+        clearNulls()
+    }
+
+    /// Drops the row being validated.
+    private mutating func discardRow() {
+        store.discardPartialRow()
+        clearNulls()
+    }
+
+    private mutating func clearNulls() {
+        for column in nullColumns { nullInRow[column] = false }
+        nullColumns.removeAll(keepingCapacity: true)
     }
 
     /// A dropped row is not an error: forget the issues it reported before it was dropped.
-    private mutating func rollBackIssues(ofRowStartingAt location: RowLocation) {
+    private mutating func rollBackIssues() {
         while let last = rowIssues.popLast() {
             totalIssues -= 1
             issueCountsByRule[last.rule, default: 1] -= 1
@@ -155,87 +212,120 @@ public struct RowValidator: Sendable {
         }
     }
 
-    /// Ends validation and hands over the accepted values and the report.
-    public consuming func finish() -> ValidationOutcome {
-        ValidationOutcome(
-            columns: plans.map { storage.column($0.type, slot: $0.slot) },
-            sourceLines: storage.lines,
-            rowsRead: counts.read, rowsDroppedMissing: counts.droppedMissing,
-            rowsDroppedDuplicate: counts.droppedDuplicate, rowsInvalid: counts.invalid,
-            issues: issues, issueCountsByRule: issueCountsByRule, totalIssues: totalIssues,
-            validity: validity, issueCountsByCode: issueCountsByCode)
-    }
-
     // MARK: Values
 
-    /// The cleaned value, or `nil` after reporting why the raw value is not acceptable.
-    private mutating func clean(_ raw: ArraySlice<UInt8>, plan: ColumnPlan, column: Int, field: Int) -> CleanValue? {
-        let bytes = FieldParser.trim(raw)
-        let cacheKey = plan.type == .text ? ShortText(bytes) : nil
-        if let cacheKey, let cleaned = textCache[column][cacheKey] {
-            return .text(cleaned)
-        }
-        func fail(_ rule: String, _ message: @autoclosure () -> String, hint: @autoclosure () -> String) -> CleanValue? {
-            report(column: plan.name, field: field, raw: raw, rule: rule, message: message(), hint: hint())
-            return nil
-        }
-        func shown() -> String { FieldParser.display(bytes) }
-
-        if plan.type != .text, bytes.isEmpty {
-            return fail("type", "missing value for \(plan.type.rawValue) column '\(plan.name)'",
-                        hint: "fill in a number, or list the empty value in null_tokens")
-        }
-        let notUTF8 = "save the file as UTF-8, or configure its encoding"
-        switch plan.type {
-        case .integer:
-            switch FieldParser.parseInteger(bytes) {
-            case .value(let value):
-                return checkNumber(Double(value), text: String(value), raw: raw, plan: plan, field: field)
-                    ? .integer(value) : nil
-            case .overflow:
-                return fail("type", "value \(shown()) does not fit in a 64-bit integer for column '\(plan.name)'",
-                            hint: "integers range from -9223372036854775808 to 9223372036854775807; use a real column for larger numbers")
-            case .notAnInteger:
-                guard FieldParser.isValidUTF8(bytes) else {
-                    return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
-                }
-                return fail("type", "value '\(shown())' is not an integer for column '\(plan.name)'",
-                            hint: "write a whole number such as 17, without decimals or units")
+    /// Cleans one value and appends it to its column; returns `false` after reporting why the
+    /// raw value is not acceptable.
+    @inline(__always)
+    private mutating func clean(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
+        let slot = plans[column].slot
+        let bytes = raw.extracting(trimmed)
+        switch plans[column].type {
+        case .text:
+            let key = ShortText(bytes)
+            if let key, let code = store.dictionaries[slot].cachedCode(forRaw: key) {
+                store.textCodes[slot].append(code)
+                return true
             }
+            return cleanNewText(raw, trimmed: trimmed, key: key, column: column, field: field)
+        case .integer:
+            if case .value(let value) = FieldParser.parseInteger(bytes),
+               !plans[column].hasNumericRules || checkNumber(Double(value), text: String(value), raw: raw, column: column, field: field) {
+                store.integers[slot].append(value)
+                return true
+            }
+            return reportBadInteger(raw, trimmed: trimmed, column: column, field: field)
         case .real:
             guard let value = FieldParser.parseReal(bytes) else {
-                guard FieldParser.isValidUTF8(bytes) else {
-                    return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
-                }
-                return fail("type", "value '\(shown())' is not a finite number for column '\(plan.name)'",
-                            hint: "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range")
+                return reportBadNumber(raw, trimmed: trimmed, column: column, field: field)
             }
-            return checkNumber(value, text: formatNumber(value), raw: raw, plan: plan, field: field) ? .real(value) : nil
-        case .text:
-            guard var text = String(validating: bytes, as: UTF8.self) else {
-                return fail("encoding", "value is not valid UTF-8 in column '\(plan.name)'", hint: notUTF8)
-            }
-            if plan.lowercase { text = text.lowercased() }
-            if let limit = plan.maxLength, text.utf8.count > limit, text.count > limit {
-                return fail("max-length", "value '\(shown())' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
-                            hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
-            }
-            if let allowed = plan.allowed, !allowed.contains(text) {
-                return fail("allowed", "value '\(shown())' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
-                            hint: "use one of: \(plan.allowedList)")
-            }
-            if let cacheKey, textCache[column].count < Self.textCacheLimit {
-                textCache[column][cacheKey] = text
-            }
-            return .text(text)
+            guard checkNumber(value, text: formatNumber(value), raw: raw, column: column, field: field) else { return false }
+            store.reals[slot].append(value)
+            return true
         }
+    }
+
+    /// A text value not seen before in its column: decode, lower-case, check, and remember.
+    private mutating func cleanNewText(_ raw: Span<UInt8>, trimmed: Range<Int>, key: ShortText?, column: Int, field: Int) -> Bool {
+        let plan = plans[column]
+        let bytes = raw.extracting(trimmed)
+        guard var text = FieldParser.string(validating: bytes) else {
+            report(column: plan.name, field: field, raw: raw, rule: "encoding",
+                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+            return false
+        }
+        if plan.lowercase { text = text.lowercased() }
+        if let limit = plan.maxLength, text.utf8.count > limit, text.count > limit {
+            report(column: plan.name, field: field, raw: raw, rule: "max-length",
+                   message: "value '\(FieldParser.display(bytes))' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
+                   hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
+            return false
+        }
+        if let allowed = plan.allowed, !allowed.contains(text) {
+            report(column: plan.name, field: field, raw: raw, rule: "allowed",
+                   message: "value '\(FieldParser.display(bytes))' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                   hint: "use one of: \(plan.allowedList)")
+            return false
+        }
+        let code = store.dictionaries[plan.slot].code(for: text)
+        if let key { store.dictionaries[plan.slot].remember(raw: key, code: code) }
+        store.textCodes[plan.slot].append(code)
+        return true
+    }
+
+    private static let notUTF8 = "save the file as UTF-8, or configure its encoding"
+
+    /// Reports why a value of an integer column is not acceptable; returns `false`.
+    private mutating func reportBadInteger(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
+        let plan = plans[column]
+        let bytes = raw.extracting(trimmed)
+        switch FieldParser.parseInteger(bytes) {
+        case .value:
+            return false  // a rule of checkNumber failed and was reported
+        case .overflow:
+            report(column: plan.name, field: field, raw: raw, rule: "type",
+                   message: "value \(FieldParser.display(bytes)) does not fit in a 64-bit integer for column '\(plan.name)'",
+                   hint: "integers range from -9223372036854775808 to 9223372036854775807; use a real column for larger numbers")
+            return false
+        case .notAnInteger:
+            if bytes.isEmpty { return reportBadNumber(raw, trimmed: trimmed, column: column, field: field) }
+            guard FieldParser.isValidUTF8(bytes) else {
+                report(column: plan.name, field: field, raw: raw, rule: "encoding",
+                       message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+                return false
+            }
+            report(column: plan.name, field: field, raw: raw, rule: "type",
+                   message: "value '\(FieldParser.display(bytes))' is not an integer for column '\(plan.name)'",
+                   hint: "write a whole number such as 17, without decimals or units")
+            return false
+        }
+    }
+
+    /// Reports why a value of a real column (or an empty number) is not acceptable; returns `false`.
+    private mutating func reportBadNumber(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
+        let plan = plans[column]
+        let bytes = raw.extracting(trimmed)
+        if bytes.isEmpty {
+            report(column: plan.name, field: field, raw: raw, rule: "type",
+                   message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
+                   hint: "fill in a number, or list the empty value in null_tokens")
+        } else if !FieldParser.isValidUTF8(bytes) {
+            report(column: plan.name, field: field, raw: raw, rule: "encoding",
+                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+        } else {
+            report(column: plan.name, field: field, raw: raw, rule: "type",
+                   message: "value '\(FieldParser.display(bytes))' is not a finite number for column '\(plan.name)'",
+                   hint: "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range")
+        }
+        return false
     }
 
     /// Checks bounds and allowed values of a parsed number; reports and returns false on failure.
     /// - Complexity: no allocation unless the value fails a rule or the column has an `allowed` list:
     ///   the value's text and the messages are only built then.
-    private mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: ArraySlice<UInt8>,
-                                      plan: ColumnPlan, field: Int) -> Bool {
+    private mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: Span<UInt8>,
+                                      column: Int, field: Int) -> Bool {
+        let plan = plans[column]
         func range() -> String { "\(plan.minimum.map(formatNumber) ?? "…")–\(plan.maximum.map(formatNumber) ?? "…")" }
         if let minimum = plan.minimum, value < minimum {
             report(column: plan.name, field: field, raw: raw, rule: "minimum",
@@ -259,7 +349,7 @@ public struct RowValidator: Sendable {
     }
 
     /// Counts an issue and keeps it in full while under the cap (building the message only then).
-    private mutating func report(column: String, field: Int, raw: ArraySlice<UInt8>, rule: String,
+    private mutating func report(column: String, field: Int, raw: Span<UInt8>, rule: String,
                                  message: @autoclosure () -> String, hint: @autoclosure () -> String) {
         totalIssues += 1
         issueCountsByRule[rule, default: 0] += 1
@@ -275,18 +365,22 @@ public struct RowValidator: Sendable {
 
     // MARK: Duplicates
 
-    /// True when the pending row equals an accepted row; otherwise registers it as the next one.
+    /// True when the row being validated equals an accepted row; otherwise registers it as the
+    /// next one. The row's values are already in the store, one past the accepted rows.
     private mutating func isDuplicateOfAcceptedRow() -> Bool {
+        let newRow = store.rowCount
         var hasher = Hasher()
-        for value in pending { hasher.combine(value) }
+        store.hashRow(newRow, plans: plans, isNull: { nullInRow[$0] }, into: &hasher)
         let hash = hasher.finalize()
-        let newRow = storage.lines.count
+        let isNull = { (column: Int, row: Int) -> Bool in
+            row == newRow ? nullInRow[column] : validity[column].map { !$0[row] } ?? false
+        }
         guard let first = firstRowByHash[hash] else {
             firstRowByHash[hash] = newRow
             return false
         }
-        if storage.row(first, equals: pending, plans: plans, validity: validity) { return true }
-        for row in collidingRowsByHash[hash, default: []] where storage.row(row, equals: pending, plans: plans, validity: validity) {
+        if store.row(first, equals: newRow, plans: plans, isNull: isNull) { return true }
+        for row in collidingRowsByHash[hash, default: []] where store.row(row, equals: newRow, plans: plans, isNull: isNull) {
             return true
         }
         collidingRowsByHash[hash, default: []].append(newRow)
@@ -300,4 +394,9 @@ private struct Counters: Sendable {
     var droppedMissing = 0
     var droppedDuplicate = 0
     var invalid = 0
+}
+
+extension ColumnPlan {
+    /// Whether a number needs checking beyond its type: bounds or an allowed list.
+    var hasNumericRules: Bool { minimum != nil || maximum != nil || allowed != nil }
 }

@@ -86,8 +86,8 @@ public enum TypedColumn: Sendable, Hashable {
     case integer([Int64])
     /// Values of a real column.
     case real([Double])
-    /// Values of a text column (lower-cased unless disabled).
-    case text([String])
+    /// Values of a text column (lower-cased unless disabled), dictionary-encoded.
+    case text(TextColumn)
 
     /// The number of values.
     public var count: Int {
@@ -105,6 +105,58 @@ public enum TypedColumn: Sendable, Hashable {
         case .real: .real
         case .text: .text
         }
+    }
+}
+
+/// The values of a text column, dictionary-encoded: each distinct value once, and per row the
+/// code (index) of its value. Reads as a collection of strings.
+///
+/// Categorical data repeats a few values, so this is what the warehouse binds and the columnar
+/// writer encodes without hashing a string per row.
+public struct TextColumn: Sendable, Hashable, RandomAccessCollection {
+    /// The distinct values (possibly with some no row uses).
+    public var dictionary: [String]
+    /// Per row, the index of its value in ``dictionary``.
+    public var codes: [UInt32]
+
+    /// Creates a column from a dictionary and codes.
+    /// - Precondition: every code is an index of `dictionary`.
+    public init(dictionary: [String], codes: [UInt32]) {
+        precondition(codes.allSatisfy { Int($0) < dictionary.count }, "TextColumn code out of range")
+        self.dictionary = dictionary
+        self.codes = codes
+    }
+
+    /// Creates a column holding `values`, encoding them.
+    public init(_ values: [String]) {
+        var codeByValue: [String: UInt32] = [:]
+        var dictionary: [String] = []
+        codes = values.map { value in
+            if let code = codeByValue[value] { return code }
+            let code = UInt32(dictionary.count)
+            dictionary.append(value)
+            codeByValue[value] = code
+            return code
+        }
+        self.dictionary = dictionary
+    }
+
+    /// The first row's index (0).
+    public var startIndex: Int { 0 }
+    /// The row count.
+    public var endIndex: Int { codes.count }
+    /// The value of row `position`.
+    public subscript(position: Int) -> String { dictionary[Int(codes[position])] }
+
+    /// Columns are equal when their rows hold the same values, whatever the encoding.
+    public static func == (lhs: TextColumn, rhs: TextColumn) -> Bool {
+        lhs.elementsEqual(rhs)
+    }
+
+    /// Hashes the values, consistently with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for value in self { hasher.combine(value) }
     }
 }
 

@@ -70,5 +70,5 @@ extension TypedColumn {
     /// The real values, or `nil` for other column types.
     var reals: [Double]? { if case .real(let values) = self { values } else { nil } }
     /// The text values, or `nil` for other column types.
-    var texts: [String]? { if case .text(let values) = self { values } else { nil } }
+    var texts: [String]? { if case .text(let values) = self { Array(values) } else { nil } }
 }
