@@ -56,9 +56,15 @@ public struct CSVReader: Sendable {
 
     /// The next record, or `nil` at end of input. Throws on malformed input.
     public mutating func next() throws(CSVError) -> CSVRecord? {
-        var record = CSVRecord()
-        return try next(into: &record) ? record : nil
+        var record = CSVRecord(reservingFields: lastFieldCount)
+        guard try next(into: &record) else { return nil }
+        lastFieldCount = record.count
+        return record
     }
+
+    /// The field count of the last record ``next()`` returned: room reserved in the next one, so
+    /// a new record does not grow its arrays field by field.
+    private var lastFieldCount = 0
 
     /// Reads the next record into `record`, reusing its buffers: no allocation per record once
     /// they have grown. Returns `false` at end of input.

@@ -65,6 +65,14 @@ public struct CSVRecord: Sendable {
         containsEscapedQuotes = false
     }
 
+    /// An empty record with room for `fieldCount` fields.
+    init(reservingFields fieldCount: Int) {
+        self.init()
+        fieldStarts.reserveCapacity(fieldCount)
+        fieldEnds.reserveCapacity(fieldCount)
+        kinds.reserveCapacity(fieldCount)
+    }
+
     /// Empties the record for reuse, keeping its buffers' capacity.
     mutating func reset(source: [UInt8], quote: UInt8) {
         self.source = source

@@ -28,6 +28,8 @@ public final class ColumnarWriter {
     private var offset = FileLayout.headerSize
     private var rowGroups: [RowGroupInfo] = []
     private var rowsWritten = 0
+    /// Encoded bytes not yet written to the file (starting with the header).
+    private var unwritten: [UInt8] = []
 
     /// Creates the temporary file and writes the header.
     ///
@@ -61,15 +63,8 @@ public final class ColumnarWriter {
         }
         buffers = schema.fields.map { ColumnAccumulator(type: $0.type) }
         temporaryPath = Self.temporaryPath(for: path)
-        let file = try FileDescriptor.createExclusive(temporaryPath)
-        self.file = file
-        do {
-            try file.write(FileLayout.header)
-        } catch {
-            self.file = nil
-            FileDescriptor.removeQuietly(temporaryPath)
-            throw error
-        }
+        file = try FileDescriptor.createExclusive(temporaryPath)
+        unwritten = FileLayout.header
     }
 
     deinit {
@@ -142,7 +137,9 @@ public final class ColumnarWriter {
             trailer.writeInteger(UInt32(footer.count))
             trailer.writeInteger(XXH64.hash(footer))
             trailer.bytes += FileLayout.magic
-            try file.write(footer + trailer.bytes)
+            unwritten += footer
+            unwritten += trailer.bytes
+            try writeOut()
             if options.durable { try file.sync() }
             try FileDescriptor.rename(temporaryPath, to: path)
             self.file = nil
@@ -178,7 +175,7 @@ public final class ColumnarWriter {
 
     /// Encodes, compresses and writes one chunk per column.
     private func writeRowGroup(_ columns: [ColumnSlice], rows: Int) throws(ColumnarError) {
-        guard let file else { return }
+        guard file != nil else { return }
         var chunks: [ColumnChunkInfo] = []
         chunks.reserveCapacity(columns.count)
         for column in columns {
@@ -196,7 +193,7 @@ public final class ColumnarWriter {
                     throw ColumnarError(code: .zstd, file: path, message: "zstd compression failed: \(error.message)")
                 }
             }
-            try file.write(stored)
+            unwritten += stored
             chunks.append(ColumnChunkInfo(
                 offset: offset, storedSize: stored.count, rawSize: encoded.raw.count, encoding: encoded.encoding,
                 isCompressed: compressed, checksum: UInt32(truncatingIfNeeded: XXH64.hash(stored)),
@@ -206,6 +203,18 @@ public final class ColumnarWriter {
         }
         rowGroups.append(RowGroupInfo(firstRow: rowsWritten, rowCount: rows, columns: chunks))
         rowsWritten += rows
+        if unwritten.count >= Self.writeBufferBytes { try writeOut() }
+    }
+
+    /// Bytes collected before one `write(2)`: a small file costs one system call, a large one
+    /// one per MiB or so.
+    private static let writeBufferBytes = 1 << 20
+
+    /// Writes the collected bytes to the file.
+    private func writeOut() throws(ColumnarError) {
+        guard let file, !unwritten.isEmpty else { return }
+        try file.write(unwritten)
+        unwritten.removeAll(keepingCapacity: true)
     }
 
     private static func slice(_ column: ColumnarColumn, _ range: Range<Int>) -> ColumnSlice {

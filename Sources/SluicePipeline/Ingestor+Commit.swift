@@ -95,12 +95,10 @@ extension Ingestor {
                             reserved.insert(destination.path)
                             record.storedAt = destination.path
                         }
-                        let id = try Ledger.append(record, table: table.name, in: warehouse)
+                        let id = try Ledger.append(record, table: table.name, in: warehouse, json: ledgerJSON)
                         record.ledgerID = id
                         if record.status == .loaded {
-                            try warehouse.insert(
-                                ValidatedRows(columns: load.outcome.columns, validity: load.outcome.validity, ingestID: id),
-                                into: table)
+                            try warehouse.insert(ColumnBatch(load.outcome, ingestID: id), into: table)
                         }
                     }
                     done.append((load.index, record, load.job))
@@ -178,7 +176,7 @@ extension Ingestor {
         record.errorsReport = try writeReport(findings, record: record, status: "rejected", next: destination).path
         record.storedAt = destination.path
         do {
-            record.ledgerID = try Ledger.append(record, table: table.name, in: warehouse)
+            record.ledgerID = try Ledger.append(record, table: table.name, in: warehouse, json: ledgerJSON)
         } catch {
             throw PipelineError(code: .warehouse, message: "\(record.source): cannot record the outcome in the ledger: \(error)", cause: error)
         }

@@ -37,6 +37,8 @@ public final class Ingestor {
     let table: WarehouseTable
     let logger: Logger
     let preparer: FilePreparer
+    /// Remembers the ledger's last JSON values (see ``LedgerJSON``).
+    let ledgerJSON = LedgerJSON()
 
     /// Opens the workspace's warehouse, creating the ledger and the data table if needed.
     ///
@@ -91,7 +93,8 @@ public final class Ingestor {
     /// Ingests `jobs` with the prepare stage on up to `workers` files at once and this writer
     /// committing groups of prepared files as they arrive (in completion order).
     ///
-    /// Memory stays flat: at most `workers` files are being prepared and at most one
+    /// Memory stays flat: at most `workers` files are being prepared, at most `3 × workers`
+    /// more wait prepared (so the workers keep going while a group commits), and at most one
     /// transaction's worth (``filesPerTransaction`` / ``rowsPerTransaction``) waits to commit.
     /// - Parameter onRecord: Called for each file as soon as its outcome is committed.
     /// - Returns: Every file's record, in the order the jobs were given.
@@ -102,16 +105,26 @@ public final class Ingestor {
         let preparer = self.preparer
         let order = Dictionary(jobs.enumerated().map { ($1.url.path, $0) }, uniquingKeysWith: { first, _ in first })
         var records: [IngestRecord] = []
+        // More files in flight than workers, so that preparing goes on while this task commits
+        // a group (synchronously); the limit keeps at most `workers` preparations running.
+        let limit = ConcurrencyLimit(workers)
+        let inFlight = max(1, workers) * 4
         try await withThrowingTaskGroup(of: PreparedFile.self) { group in
             var remaining = jobs.makeIterator()
-            for _ in 0..<max(1, workers) {
-                guard let job = remaining.next() else { break }
-                group.addTask { preparer.prepare(job) }
+            func prepareNext() {
+                guard let job = remaining.next() else { return }
+                group.addTask {
+                    await limit.acquire()
+                    let prepared = preparer.prepare(job)
+                    await limit.release()
+                    return prepared
+                }
             }
+            for _ in 0..<inFlight { prepareNext() }
             var pending: [PreparedFile] = []
             var pendingRows = 0
             while let prepared = try await group.next() {
-                if let job = remaining.next() { group.addTask { preparer.prepare(job) } }
+                prepareNext()
                 pending.append(prepared)
                 pendingRows += prepared.findings?.outcome?.rowsAccepted ?? 0
                 if pending.count >= filesPerTransaction || pendingRows >= rowsPerTransaction || group.isEmpty {
@@ -156,21 +169,18 @@ public final class Ingestor {
     }
 }
 
-/// Validated columns plus the ledger id, seen as rows for the warehouse's bulk insert.
-struct ValidatedRows: RowBatch {
-    let columns: [TypedColumn]
-    let validity: [[Bool]?]
-    let ingestID: Int64
-
-    var rowCount: Int { columns.first?.count ?? 0 }
-
-    func value(row: Int, column: Int) -> SQLiteValue {
-        guard column < columns.count else { return .integer(ingestID) }
-        if let mask = validity[column], !mask[row] { return .null }
-        switch columns[column] {
-        case .integer(let values): return .integer(values[row])
-        case .real(let values): return .real(values[row])
-        case .text(let values): return .text(values[row])
+extension ColumnBatch {
+    /// The accepted rows of a file plus the ledger id column, for the warehouse's bulk insert.
+    init(_ outcome: ValidationOutcome, ingestID: Int64) {
+        var columns = zip(outcome.columns, outcome.validity).map { column, validity in
+            let values: ColumnBatch.Values = switch column {
+            case .integer(let values): .integers(values)
+            case .real(let values): .reals(values)
+            case .text(let values): .texts(dictionary: values.dictionary, codes: values.codes)
+            }
+            return ColumnBatch.Column(values, validity: validity)
         }
+        columns.append(ColumnBatch.Column(.constant(.integer(ingestID))))
+        self.init(rowCount: outcome.rowsAccepted, columns: columns)
     }
 }

@@ -48,7 +48,7 @@ struct Ledger {
 
     /// The ledger id of the file with this hash that was loaded before, if any.
     static func loadedEntry(sha256: String, table: String, in warehouse: Warehouse) throws -> Int64? {
-        let statement = try warehouse.connection.prepare(
+        let statement = try warehouse.cachedStatement(
             "SELECT id FROM \(tableName) WHERE sha256 = ? AND status = 'loaded' AND target_table = ?")
         try statement.bind(sha256, at: 1)
         try statement.bind(table, at: 2)
@@ -56,8 +56,9 @@ struct Ledger {
     }
 
     /// Appends `record` and returns its new id. Runs inside the caller's transaction.
-    static func append(_ record: IngestRecord, table: String, in warehouse: Warehouse) throws -> Int64 {
-        let statement = try warehouse.connection.prepare(
+    /// `json` remembers the last dialect and header encoded: consecutive files mostly share them.
+    static func append(_ record: IngestRecord, table: String, in warehouse: Warehouse, json: LedgerJSON = LedgerJSON()) throws -> Int64 {
+        let statement = try warehouse.cachedStatement(
             """
             INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
@@ -70,8 +71,8 @@ struct Ledger {
             .text(record.status.rawValue), optionalText(record.reason?.rawValue), .text(record.message), .text(table),
             .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
             .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
-            .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map { String(ResultFormatter.json($0).dropLast()) }),
-            optionalText(record.header.map { String(ResultFormatter.json($0).dropLast()) }),
+            .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map(json.text)),
+            optionalText(record.header.map(json.text)),
             optionalText(record.hint), optionalText(record.errorsReport), optionalText(record.rejectedRowsFile),
             optionalText(record.columnarFile),
             optionalText(record.storedAt),
@@ -118,5 +119,29 @@ struct Ledger {
         let statement = try warehouse.connection.prepare("SELECT 1 FROM \(tableName) WHERE columnar = ? LIMIT 1")
         try statement.bind(path, at: 1)
         return try statement.step()
+    }
+}
+
+/// The ledger's JSON columns (`dialect`, `header`), with the last value of each remembered:
+/// a batch of files from one source shares both, and encoding them is the costliest part of
+/// a ledger row.
+final class LedgerJSON {
+    private var lastDialect: (value: DialectSummary, text: String)?
+    private var lastHeader: (value: ErrorReport.HeaderReport, text: String)?
+
+    /// `dialect` as compact JSON with sorted keys.
+    func text(_ dialect: DialectSummary) -> String {
+        if let lastDialect, lastDialect.value == dialect { return lastDialect.text }
+        let text = String(ResultFormatter.json(dialect).dropLast())
+        lastDialect = (dialect, text)
+        return text
+    }
+
+    /// `header` as compact JSON with sorted keys.
+    func text(_ header: ErrorReport.HeaderReport) -> String {
+        if let lastHeader, lastHeader.value == header { return lastHeader.text }
+        let text = String(ResultFormatter.json(header).dropLast())
+        lastHeader = (header, text)
+        return text
     }
 }

@@ -14,28 +14,31 @@ public enum SHA256 {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    /// The eight working words, kept in a tuple (no heap, no bounds checks).
+    private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
     /// The 32-byte digest of `bytes`.
     /// - Complexity: O(n), one pass over 64-byte blocks.
     public static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var state: [UInt32] = [
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-        ]
-        var words = [UInt32](repeating: 0, count: 64)
-        let constants = roundConstants  // read the static once, not 64 times a block
+        var state: State = (
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
+        let constants = roundConstants.span
         let fullBlocks = bytes.count / 64
+        let raw = bytes.span.bytes
         for block in 0..<fullBlocks {
-            compress(bytes, at: block * 64, into: &state, words: &words, constants: constants)
+            compress(raw, at: block * 64, into: &state, constants: constants)
         }
-        // Padding: 0x80, zeros, then the bit length as a big-endian 64-bit number.
         var tail = Array(bytes[(fullBlocks * 64)...])
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         let bitLength = UInt64(bytes.count) &* 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let tailRaw = tail.span.bytes
         for start in stride(from: 0, to: tail.count, by: 64) {
-            compress(tail, at: start, into: &state, words: &words, constants: constants)
+            compress(tailRaw, at: start, into: &state, constants: constants)
         }
-        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+        return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
 
     /// The digest as 64 lower-case hex digits.
@@ -51,30 +54,39 @@ public enum SHA256 {
     }
 
     /// One 64-byte block of `bytes` starting at `base`.
-    private static func compress(_ bytes: [UInt8], at base: Int, into state: inout [UInt32], words: inout [UInt32],
-                                 constants: [UInt32]) {
+    ///
+    /// The message schedule is a 16-word ring in registers/stack (`InlineArray`), not 64 words
+    /// in an array; indices are checked once up front (the block lies in `bytes`; ring indices
+    /// are masked to 0…15 and round indices run 0…63), so the rounds use unchecked access.
+    @inline(__always)
+    private static func compress(_ bytes: RawSpan, at base: Int, into state: inout State, constants: Span<UInt32>) {
+        var w = InlineArray<16, UInt32>(repeating: 0)
+        precondition(base >= 0 && base + 64 <= bytes.byteCount)
         for index in 0..<16 {
-            let offset = base + index * 4
-            words[index] = UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
-                | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+            w[unchecked: index] = UInt32(bigEndian: bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: base + index * 4, as: UInt32.self))
         }
-        for index in 16..<64 {
-            let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
-            let s1 = rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
-            words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+        var (a, b, c, d, e, f, g, h) = state
         for index in 0..<64 {
+            let word: UInt32
+            if index < 16 {
+                word = w[unchecked: index]
+            } else {
+                let w15 = w[unchecked: (index - 15) & 15], w2 = w[unchecked: (index - 2) & 15]
+                let s0 = rotate(w15, 7) ^ rotate(w15, 18) ^ (w15 >> 3)
+                let s1 = rotate(w2, 17) ^ rotate(w2, 19) ^ (w2 >> 10)
+                word = w[unchecked: index & 15] &+ s0 &+ w[unchecked: (index - 7) & 15] &+ s1
+                w[unchecked: index & 15] = word
+            }
             let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
             let choice = (e & f) ^ (~e & g)
-            let temp1 = h &+ s1 &+ choice &+ constants[index] &+ words[index]
+            let temp1 = h &+ s1 &+ choice &+ constants[unchecked: index] &+ word
             let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let temp2 = s0 &+ majority
             (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
         }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+        state.0 &+= a; state.1 &+= b; state.2 &+= c; state.3 &+= d
+        state.4 &+= e; state.5 &+= f; state.6 &+= g; state.7 &+= h
     }
 
     @inline(__always)

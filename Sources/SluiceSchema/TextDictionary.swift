@@ -22,8 +22,12 @@ struct TextDictionary: Sendable {
     }
 
     /// The code remembered for a raw value, if any.
+    ///
+    /// `mutating` although it changes nothing: called on an array element, a mutating method
+    /// works in place, where a non-mutating one may copy the whole dictionary (four references
+    /// retained and released per value on the hot path).
     @inline(__always)
-    func cachedCode(forRaw raw: ShortText) -> UInt32? {
+    mutating func cachedCode(forRaw raw: ShortText) -> UInt32? {
         rawCodes.find(raw)
     }
 

@@ -6,8 +6,8 @@
 public final class Warehouse {
     /// The underlying connection, for callers that need raw statements.
     public let connection: SQLiteConnection
-    /// Prepared `INSERT` statements, reused across batches, keyed by SQL text.
-    private var insertStatements: [String: SQLiteStatement] = [:]
+    /// Prepared statements reused across calls (the inserts, the ledger's), keyed by SQL text.
+    private var cachedStatements: [String: SQLiteStatement] = [:]
 
     /// Opens or creates the warehouse at `path`.
     ///
@@ -59,29 +59,52 @@ public final class Warehouse {
                 + "load into a new warehouse or another table name")
     }
 
+    /// A prepared statement for `sql`, compiled once per connection and reused (reset, with
+    /// its bindings cleared, before it is handed out again).
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let cached = cachedStatements[sql] {
+            cached.reset()
+            cached.clearBindings()
+            return cached
+        }
+        let statement = try connection.prepare(sql, persistent: true)
+        cachedStatements[sql] = statement
+        return statement
+    }
+
     /// Inserts every row of `batch` into `table` through one reused prepared statement.
     ///
     /// Runs inside the caller's transaction (wrap it in ``withTransaction(_:)`` to make it atomic).
+    /// Text is bound without a copy: all distinct values of the batch go into one UTF-8 buffer
+    /// that outlives the inserts, and each row binds an address in it (`SQLITE_STATIC`).
     /// - Returns: The number of rows inserted.
     /// - Complexity: O(rows × columns) binds; no SQL is compiled after the first batch.
     @discardableResult
-    public func insert(_ batch: some RowBatch, into table: WarehouseTable) throws(SQLiteError) -> Int {
-        let sql = table.insertStatement
-        let statement: SQLiteStatement
-        if let cached = insertStatements[sql] {
-            statement = cached
-        } else {
-            statement = try connection.prepare(sql, persistent: true)
-            insertStatements[sql] = statement
-        }
-        defer { statement.clearBindings() }
-        let columnCount = table.columns.count
-        for row in 0..<batch.rowCount {
-            for column in 0..<columnCount {
-                try statement.bind(batch.value(row: row, column: column), at: Int32(column + 1))
+    public func insert(_ batch: ColumnBatch, into table: WarehouseTable) throws(SQLiteError) -> Int {
+        let statement = try cachedStatement(table.insertStatement)
+        let plan = InsertPlan(batch)
+        try plan.text.withUnsafeBufferPointer { (text: UnsafeBufferPointer<UInt8>) throws(SQLiteError) in
+            defer { statement.clearBindings() }  // no binding may outlive the buffer
+            guard let base = text.baseAddress else { return }
+            for row in 0..<batch.rowCount {
+                for (index, column) in plan.columns.enumerated() {
+                    let parameter = Int32(index + 1)
+                    if plan.nullable[index], !plan.validity[index][row] {
+                        try statement.bindNull(at: parameter)
+                        continue
+                    }
+                    switch column.kind {
+                    case .integer: try statement.bind(plan.integers[column.slot][row], at: parameter)
+                    case .real: try statement.bind(plan.reals[column.slot][row], at: parameter)
+                    case .text:
+                        let value = plan.textRanges[column.slot][Int(plan.codes[column.slot][row])]
+                        try statement.bindUnretainedText(base + value.offset, count: value.count, at: parameter)
+                    case .constant: try statement.bind(plan.constants[column.slot], at: parameter)
+                    }
+                }
+                defer { statement.reset() }
+                try statement.step()
             }
-            defer { statement.reset() }
-            try statement.step()
         }
         return batch.rowCount
     }

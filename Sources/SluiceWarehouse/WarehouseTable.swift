@@ -54,12 +54,58 @@ public struct WarehouseTable: Sendable, Hashable {
     }
 }
 
-/// Rows to insert, read column by column: anything that can hand out a value per cell.
+/// Rows to insert, given column by column in the warehouse's own types.
 ///
-/// Column order matches the target ``WarehouseTable/columns``.
-public protocol RowBatch {
+/// Text columns come dictionary-encoded (each distinct value once, a code per row), so the
+/// insert binds every value by address, without a string or a copy per row.
+public struct ColumnBatch: Sendable {
+    /// The values of one column.
+    public enum Values: Sendable {
+        /// 64-bit integers, one per row.
+        case integers([Int64])
+        /// Doubles, one per row.
+        case reals([Double])
+        /// Text: row `i` holds `dictionary[codes[i]]`.
+        case texts(dictionary: [String], codes: [UInt32])
+        /// The same value in every row.
+        case constant(SQLiteValue)
+    }
+
+    /// One column: its values and, if it has `NULL`s, which rows hold a value.
+    public struct Column: Sendable {
+        /// The values (a `NULL` row holds a placeholder).
+        public var values: Values
+        /// `validity[row]` is `false` where the row holds `NULL`; `nil` when no row does.
+        public var validity: [Bool]?
+
+        /// Creates a column.
+        public init(_ values: Values, validity: [Bool]? = nil) {
+            self.values = values
+            self.validity = validity
+        }
+    }
+
+    /// The columns, in the order of the target ``WarehouseTable/columns``.
+    public var columns: [Column]
     /// Number of rows.
-    var rowCount: Int { get }
-    /// The value at `row` (0-based) in table column `column` (0-based).
-    func value(row: Int, column: Int) -> SQLiteValue
+    public var rowCount: Int
+
+    /// Creates a batch of `rowCount` rows.
+    /// - Precondition: every column and validity mask has `rowCount` entries, and every text
+    ///   code is an index of its dictionary.
+    public init(rowCount: Int, columns: [Column]) {
+        for column in columns {
+            precondition(column.validity.map { $0.count == rowCount } ?? true, "validity length must match the row count")
+            switch column.values {
+            case .integers(let values): precondition(values.count == rowCount, "column length must match the row count")
+            case .reals(let values): precondition(values.count == rowCount, "column length must match the row count")
+            case .texts(let dictionary, let codes):
+                precondition(codes.count == rowCount, "column length must match the row count")
+                precondition(codes.allSatisfy { Int($0) < dictionary.count }, "text code out of range")
+            case .constant: break
+            }
+        }
+        self.rowCount = rowCount
+        self.columns = columns
+    }
 }

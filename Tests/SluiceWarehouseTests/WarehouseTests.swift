@@ -3,13 +3,6 @@ import Testing
 import SluiceTestSupport
 import SluiceWarehouse
 
-/// Rows held as arrays, for inserting in tests.
-struct ArrayRows: RowBatch {
-    var rows: [[SQLiteValue]]
-    var rowCount: Int { rows.count }
-    func value(row: Int, column: Int) -> SQLiteValue { rows[row][column] }
-}
-
 struct WarehouseTests {
     let table = WarehouseTable(name: "people", columns: [
         WarehouseColumn(name: "name", type: .text),
@@ -21,26 +14,61 @@ struct WarehouseTests {
         let warehouse = try Warehouse(path: ":memory:")
         try warehouse.createTableIfNeeded(table)
         #expect(table.createStatement.hasSuffix(") STRICT"))
-        #expect(throws: SQLiteError.self) {
-            try warehouse.insert(ArrayRows(rows: [[.text("ann"), .text("not a number"), .null]]), into: table)
-        }
+        let textForAge = ColumnBatch(rowCount: 1, columns: [
+            .init(.texts(dictionary: ["ann"], codes: [0])), .init(.texts(dictionary: ["not a number"], codes: [0])),
+            .init(.reals([0]), validity: [false]),
+        ])
+        #expect(throws: SQLiteError.self) { try warehouse.insert(textForAge, into: table) }
     }
 
     @Test func insertsBatchesInsideOneTransaction() throws {
         let warehouse = try Warehouse(path: ":memory:")
         try warehouse.createTableIfNeeded(table)
-        let rows = ArrayRows(rows: [[.text("ann"), .integer(17), .real(9.5)], [.text("bo"), .integer(18), .null]])
-        let inserted = try warehouse.withTransaction { try warehouse.insert(rows, into: table) }
+        let batch = ColumnBatch(rowCount: 2, columns: [
+            .init(.texts(dictionary: ["bo", "ann"], codes: [1, 0])), .init(.integers([17, 18])),
+            .init(.reals([9.5, 0]), validity: [true, false]),
+        ])
+        let inserted = try warehouse.withTransaction { try warehouse.insert(batch, into: table) }
         #expect(inserted == 2)
         let result = try warehouse.query("SELECT name, age, score FROM people ORDER BY name")
-        #expect(result.rows == rows.rows)
+        #expect(result.rows == [[.text("ann"), .integer(17), .real(9.5)], [.text("bo"), .integer(18), .null]])
+    }
+
+    /// Text is bound by address from one buffer: every row must still get its own value —
+    /// repeated codes, the empty string (not NULL), non-ASCII text, a NULL beside them — and
+    /// nothing may point into the buffer after the insert (a second batch overwrites nothing).
+    @Test func dictionaryTextIsBoundExactly() throws {
+        let warehouse = try Warehouse(path: ":memory:")
+        let notes = WarehouseTable(name: "notes", columns: [
+            WarehouseColumn(name: "text", type: .text, isNotNull: false), WarehouseColumn(name: "batch", type: .integer),
+        ])
+        try warehouse.createTableIfNeeded(notes)
+        let dictionary = ["", "héllo wörld", "x", "日本語"]
+        let codes: [UInt32] = [1, 0, 3, 3, 2, 1, 0]
+        try warehouse.insert(ColumnBatch(rowCount: codes.count, columns: [
+            .init(.texts(dictionary: dictionary, codes: codes), validity: [true, true, true, false, true, true, true]),
+            .init(.constant(.integer(1))),
+        ]), into: notes)
+        try warehouse.insert(ColumnBatch(rowCount: 1, columns: [
+            .init(.texts(dictionary: ["second"], codes: [0])), .init(.constant(.integer(2))),
+        ]), into: notes)
+        let rows = try warehouse.query("SELECT text, typeof(text), batch FROM notes ORDER BY rowid").rows
+        #expect(rows == [
+            [.text("héllo wörld"), .text("text"), .integer(1)], [.text(""), .text("text"), .integer(1)],
+            [.text("日本語"), .text("text"), .integer(1)], [.null, .text("null"), .integer(1)],
+            [.text("x"), .text("text"), .integer(1)], [.text("héllo wörld"), .text("text"), .integer(1)],
+            [.text(""), .text("text"), .integer(1)], [.text("second"), .text("text"), .integer(2)],
+        ])
     }
 
     @Test func failedBatchLeavesNothingBehind() throws {
         let warehouse = try Warehouse(path: ":memory:")
         try warehouse.createTableIfNeeded(table)
-        let rows = ArrayRows(rows: [[.text("ann"), .integer(17), .null], [.null, .integer(18), .null]])
-        #expect(throws: SQLiteError.self) { try warehouse.withTransaction { try warehouse.insert(rows, into: table) } }
+        let batch = ColumnBatch(rowCount: 2, columns: [
+            .init(.texts(dictionary: ["ann"], codes: [0, 0]), validity: [true, false]), .init(.integers([17, 18])),
+            .init(.reals([0, 0]), validity: [false, false]),
+        ])
+        #expect(throws: SQLiteError.self) { try warehouse.withTransaction { try warehouse.insert(batch, into: table) } }
         #expect(try warehouse.query("SELECT count(*) FROM people").rows == [[.integer(0)]])
     }
 

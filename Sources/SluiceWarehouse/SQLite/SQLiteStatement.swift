@@ -60,6 +60,19 @@ public final class SQLiteStatement {
         try check(code)
     }
 
+    /// Binds `count` bytes of UTF-8 at `text` to the 1-based parameter `index` **without
+    /// copying** (`SQLITE_STATIC`). Wraps `sqlite3_bind_text`.
+    ///
+    /// The bytes must stay valid and unchanged until the parameter is bound again or
+    /// ``clearBindings()`` runs; the caller owns that promise (``Warehouse/insert(_:into:)``
+    /// keeps its text buffer alive around the whole loop and clears the bindings before leaving).
+    func bindUnretainedText(_ text: UnsafePointer<UInt8>, count: Int, at index: Int32) throws(SQLiteError) {
+        let code = text.withMemoryRebound(to: CChar.self, capacity: max(count, 1)) { characters in
+            sqlite3_bind_text(handle, index, characters, Int32(count), nil)  // nil destructor = SQLITE_STATIC
+        }
+        try check(code)
+    }
+
     /// Binds `NULL` to the 1-based parameter `index`. Wraps `sqlite3_bind_null`.
     public func bindNull(at index: Int32) throws(SQLiteError) {
         try check(sqlite3_bind_null(handle, index))
