@@ -33,6 +33,11 @@ public final class Ingestor {
     /// Rows after which a transaction is committed early, to keep memory flat.
     public var rowsPerTransaction = 200_000
 
+    /// Most files queued or prepared ahead of the writer.
+    static let maxFilesInFlight = 256
+    /// Most bytes of input queued or prepared ahead of the writer (beyond one file per worker).
+    static let maxBytesInFlight = 64 << 20
+
     let warehouse: Warehouse
     let table: WarehouseTable
     let logger: Logger
@@ -93,9 +98,10 @@ public final class Ingestor {
     /// Ingests `jobs` with the prepare stage on up to `workers` files at once and this writer
     /// committing groups of prepared files as they arrive (in completion order).
     ///
-    /// Memory stays flat: at most `workers` files are being prepared, at most `3 × workers`
-    /// more wait prepared (so the workers keep going while a group commits), and at most one
-    /// transaction's worth (``filesPerTransaction`` / ``rowsPerTransaction``) waits to commit.
+    /// Memory stays flat: at most `workers` files are being prepared; more are queued or wait
+    /// prepared (so the workers keep going while a group commits) only within
+    /// ``maxFilesInFlight`` files and ``maxBytesInFlight`` bytes; and at most one transaction's
+    /// worth (``filesPerTransaction`` / ``rowsPerTransaction``) waits to commit.
     /// - Parameter onRecord: Called for each file as soon as its outcome is committed.
     /// - Returns: Every file's record, in the order the jobs were given.
     public func ingestConcurrently(
@@ -106,25 +112,35 @@ public final class Ingestor {
         let order = Dictionary(jobs.enumerated().map { ($1.url.path, $0) }, uniquingKeysWith: { first, _ in first })
         var records: [IngestRecord] = []
         // More files in flight than workers, so that preparing goes on while this task commits
-        // a group (synchronously); the limit keeps at most `workers` preparations running.
+        // a group (synchronously, for tens of milliseconds); the limit keeps at most `workers`
+        // preparations running, the byte budget keeps memory flat whatever the file sizes.
         let limit = ConcurrencyLimit(workers)
-        let inFlight = max(1, workers) * 4
         try await withThrowingTaskGroup(of: PreparedFile.self) { group in
-            var remaining = jobs.makeIterator()
-            func prepareNext() {
-                guard let job = remaining.next() else { return }
-                group.addTask {
-                    await limit.acquire()
-                    let prepared = preparer.prepare(job)
-                    await limit.release()
-                    return prepared
+            var remaining = jobs[...]
+            var inFlight = 0, inFlightBytes = 0
+            func prepareMore() {
+                while let job = remaining.first {
+                    let size = (try? FileManager.default.attributesOfItem(atPath: job.url.path))?[.size] as? Int ?? 0
+                    let withinBudget = inFlight < Self.maxFilesInFlight && inFlightBytes + size <= Self.maxBytesInFlight
+                    guard inFlight < max(1, workers) || withinBudget else { return }
+                    remaining = remaining.dropFirst()
+                    inFlight += 1
+                    inFlightBytes += size
+                    group.addTask {
+                        await limit.acquire()
+                        let prepared = preparer.prepare(job)
+                        await limit.release()
+                        return prepared
+                    }
                 }
             }
-            for _ in 0..<inFlight { prepareNext() }
+            prepareMore()
             var pending: [PreparedFile] = []
             var pendingRows = 0
             while let prepared = try await group.next() {
-                prepareNext()
+                inFlight -= 1
+                inFlightBytes -= prepared.size
+                prepareMore()
                 pending.append(prepared)
                 pendingRows += prepared.findings?.outcome?.rowsAccepted ?? 0
                 if pending.count >= filesPerTransaction || pendingRows >= rowsPerTransaction || group.isEmpty {
