@@ -115,6 +115,10 @@ public final class Ingestor {
         // a group (synchronously, for tens of milliseconds); the limit keeps at most `workers`
         // preparations running, the byte budget keeps memory flat whatever the file sizes.
         let limit = ConcurrencyLimit(workers)
+        // This loop, the writer, runs on a thread of its own; the preparations on the shared pool.
+        let writerThread = DedicatedThreadExecutor(name: "sluice-writer")
+        defer { writerThread.shutDown() }
+        try await withTaskExecutorPreference(writerThread) {
         try await withThrowingTaskGroup(of: PreparedFile.self) { group in
             var remaining = jobs[...]
             var inFlight = 0, inFlightBytes = 0
@@ -126,7 +130,7 @@ public final class Ingestor {
                     remaining = remaining.dropFirst()
                     inFlight += 1
                     inFlightBytes += size
-                    group.addTask {
+                    group.addTask(executorPreference: globalConcurrentExecutor) {
                         await limit.acquire()
                         let prepared = preparer.prepare(job)
                         await limit.release()
@@ -152,6 +156,7 @@ public final class Ingestor {
                     pendingRows = 0
                 }
             }
+        }
         }
         return records.sorted { (order[$0.sourcePath] ?? 0) < (order[$1.sourcePath] ?? 0) }
     }
