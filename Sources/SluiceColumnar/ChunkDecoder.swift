@@ -55,6 +55,8 @@ enum ChunkDecoder {
             try decodeString(&reader, count: valueCount, encoding: layout.encoding, limits: layout.limits, into: &values)
             if let bitmap { scatter(&values, from: start, validity: bitmap, placeholder: "") }
             out.storage = .string(values)
+        case .codedString:
+            preconditionFailure("decoding accumulates plain strings; coded strings only come from writers' callers")
         }
         guard reader.remaining == 0 else {
             throw DecodeFailure(at: reader.offset, "\(reader.remaining) unexpected bytes after the chunk's values")

@@ -93,6 +93,86 @@ extension ChunkEncoder {
         return (encoding, statistics)
     }
 
+    /// Encodes string values given as codes into a dictionary: the same choices and the same
+    /// bytes as ``encodeString(_:into:)`` on the decoded values (when the dictionary's entries
+    /// differ by bytes), but one pass over integer codes instead of hashing every string.
+    static func encodeCodedString(_ dictionary: [String], _ codes: ArraySlice<UInt32>,
+                                  into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+        let count = codes.count
+        guard let firstCode = codes.first else {
+            return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))
+        }
+        let lengths = dictionary.map(\.utf8.count)
+        var used = [Bool](repeating: false, count: dictionary.count)
+        var totalBytes = 0, longestString = 0
+        var runs = 0, longestRun = 0, currentRun = 0
+        var runBytes = 0, longestRunString = 0
+        var previous = UInt32.max
+        for code in codes {
+            let length = lengths[Int(code)]
+            totalBytes += length
+            longestString = max(longestString, length)
+            if code == previous {
+                currentRun += 1
+                continue
+            }
+            longestRun = max(longestRun, currentRun)
+            runs += 1
+            currentRun = 1
+            runBytes += length
+            longestRunString = max(longestRunString, length)
+            previous = code
+            used[Int(code)] = true
+        }
+        longestRun = max(longestRun, currentRun)
+
+        // The used entries sorted by bytes, and each old code's new number.
+        let sorted = used.indices.filter { used[$0] }.sorted { UTF8Order.compare(dictionary[$0], dictionary[$1]) < 0 }
+        var renumber = [UInt32](repeating: 0, count: dictionary.count)
+        for (newCode, oldCode) in sorted.enumerated() { renumber[oldCode] = UInt32(newCode) }
+        let entries = sorted.map { dictionary[$0] }
+        let distinct = entries.count <= maxDictionaryEntries ? entries.count : nil
+        let plainSize = { (values: Int, bytes: Int, longest: Int) in
+            1 + packed(values, BitPacking.width(of: UInt64(longest))) + bytes
+        }
+        let codeWidth = BitPacking.width(of: UInt64(max(entries.count, 1) - 1))
+        let runWidth = BitPacking.width(of: UInt64(longestRun - 1))
+        let dictionaryBytes = sorted.reduce(0) { $0 + lengths[$1] }
+        let dictionaryLongest = sorted.reduce(0) { max($0, lengths[$1]) }
+        let encoding = cheapest([
+            (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
+            (.dictionary, distinct.map {
+                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1 + packed(count, codeWidth)
+            }),
+            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth) + plainSize(runs, runBytes, longestRunString)),
+            (.plain, plainSize(count, totalBytes, longestString)),
+        ])
+        switch encoding {
+        case .constant:
+            writer.writeString(dictionary[Int(firstCode)])
+        case .dictionary:
+            writer.writeVarint(entries.count)
+            writePlainStrings(entries, longest: dictionaryLongest, into: &writer)
+            writer.writeByte(UInt8(codeWidth))
+            BitPacking.pack(codes, width: codeWidth, into: &writer.bytes) { UInt64(renumber[Int($0)]) }
+        case .runLength:
+            let (runLengths, runCodes) = RunSplitter.split(codes)
+            writer.writeVarint(runs)
+            writer.writeByte(UInt8(runWidth))
+            BitPacking.pack(runLengths, width: runWidth, into: &writer.bytes) { UInt64($0 - 1) }
+            writePlainStrings(runCodes.map { dictionary[Int($0)] }, longest: longestRunString, into: &writer)
+        case .plain, .frameOfReference:
+            writePlainStrings(codes.map { dictionary[Int($0)] }, longest: longestString, into: &writer)
+        }
+        let minimum = entries[0], maximum = entries[entries.count - 1]
+        let lower = truncated(minimum), upper = truncated(maximum)
+        let statistics = ColumnStatistics(
+            nullCount: 0, distinctCount: distinct, min: .string(lower), max: .string(upper),
+            boundsExact: lower.utf8.count == minimum.utf8.count && upper.utf8.count == maximum.utf8.count
+        )
+        return (encoding, statistics)
+    }
+
     /// Writes a plain string section: length width, packed lengths, then the bytes.
     static func writePlainStrings<C: RandomAccessCollection>(_ strings: C, longest: Int, into writer: inout ByteWriter)
     where C.Element == String, C.Index == Int {

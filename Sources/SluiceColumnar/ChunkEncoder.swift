@@ -31,6 +31,7 @@ enum ChunkEncoder {
         case .int64(let slice): (encoding, statistics) = encodeInt64(slice, into: &writer)
         case .double(let slice): (encoding, statistics) = encodeDouble(slice, into: &writer)
         case .string(let slice): (encoding, statistics) = encodeString(slice, into: &writer)
+        case .codedString(let dictionary, let codes): (encoding, statistics) = encodeCodedString(dictionary, codes, into: &writer)
         }
         statistics.nullCount = nullCount
         return EncodedChunk(raw: writer.bytes, encoding: encoding, statistics: statistics)
@@ -239,10 +240,12 @@ enum DenseValues {
     case int64(ArraySlice<Int64>)
     case double(ArraySlice<Double>)
     case string(ArraySlice<String>)
+    case codedString([String], ArraySlice<UInt32>)
 
     /// The number of values.
     var count: Int {
         switch self {
+        case .codedString(_, let codes): codes.count
         case .int64(let values): values.count
         case .double(let values): values.count
         case .string(let values): values.count

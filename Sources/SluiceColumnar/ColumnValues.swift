@@ -10,6 +10,12 @@ public enum ColumnValues: Sendable, Hashable {
     case double([Double])
     /// Values of a ``ColumnarType/string`` column.
     case string([String])
+    /// Values of a ``ColumnarType/string`` column, dictionary-encoded by the caller: row `i`
+    /// holds `dictionary[codes[i]]`. Writing these skips hashing a string per row; the file
+    /// is byte for byte the one ``string(_:)`` of the same values gives, as long as the
+    /// dictionary's entries differ by bytes (repeats still write a correct, larger file).
+    /// Readers always return ``string(_:)``.
+    case codedString(dictionary: [String], codes: [UInt32])
 
     /// The number of values.
     public var count: Int {
@@ -17,6 +23,7 @@ public enum ColumnValues: Sendable, Hashable {
         case .int64(let values): values.count
         case .double(let values): values.count
         case .string(let values): values.count
+        case .codedString(_, let codes): codes.count
         }
     }
 
@@ -25,7 +32,16 @@ public enum ColumnValues: Sendable, Hashable {
         switch self {
         case .int64: .int64
         case .double: .double
-        case .string: .string
+        case .string, .codedString: .string
+        }
+    }
+
+    /// The strings of a string column, decoded if they are dictionary-encoded; `nil` for other types.
+    public var strings: [String]? {
+        switch self {
+        case .string(let values): values
+        case .codedString(let dictionary, let codes): codes.map { dictionary[Int($0)] }
+        case .int64, .double: nil
         }
     }
 
@@ -45,7 +61,8 @@ public enum ColumnValues: Sendable, Hashable {
         case (.int64(let a), .int64(let b)): return a == b
         case (.double(let a), .double(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
-        case (.string(let a), .string(let b)):
+        case (.string, .string), (.string, .codedString), (.codedString, .string), (.codedString, .codedString):
+            guard let a = strings, let b = other.strings else { return false }
             return a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
         default: return false
         }

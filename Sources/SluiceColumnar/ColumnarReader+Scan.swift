@@ -30,8 +30,7 @@ public struct ColumnarBatch: Sendable, Hashable {
 
     /// The values of the string column called `name`, if it was projected and is `string`.
     public func string(_ name: String) -> [String]? {
-        if case .string(let values)? = column(name)?.values { return values }
-        return nil
+        column(name)?.values.strings
     }
 }
 

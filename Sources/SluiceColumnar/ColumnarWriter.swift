@@ -251,11 +251,18 @@ struct ColumnSlice {
         case .int64(let values): return .int64(pick(values))
         case .double(let values): return .double(pick(values))
         case .string(let values): return .string(pick(values))
+        case .codedString(let dictionary, let codes): return .codedString(dictionary, pick(codes))
         }
     }
 }
 
 extension ColumnAccumulator {
+    /// Whether two dictionaries hold the same entries, byte for byte (`String` equality would
+    /// merge canonically equivalent but different text).
+    static func sameBytes(_ a: [String], _ b: [String]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+    }
+
     /// Appends rows of a caller's column to a writer buffer.
     mutating func append(_ slice: ColumnSlice) {
         switch (storage, slice.column.values) {
@@ -270,6 +277,22 @@ extension ColumnAccumulator {
         case (.string(var mine), .string(let theirs)):
             storage = .string([])
             mine.append(contentsOf: theirs[slice.range])
+            storage = .string(mine)
+        case (.string(let mine), .codedString(let dictionary, let codes)) where mine.isEmpty:
+            storage = .codedString(dictionary: dictionary, codes: Array(codes[slice.range]))
+        case (.codedString(let mine, var myCodes), .codedString(let dictionary, let codes)) where Self.sameBytes(mine, dictionary):
+            storage = .string([])
+            myCodes.append(contentsOf: codes[slice.range])
+            storage = .codedString(dictionary: mine, codes: myCodes)
+        case (.string(var mine), .codedString(let dictionary, let codes)):
+            // Another batch's dictionary: fall back to plain strings.
+            storage = .string([])
+            mine.append(contentsOf: codes[slice.range].map { dictionary[Int($0)] })
+            storage = .string(mine)
+        case (.codedString, .string), (.codedString, .codedString):
+            var mine = storage.strings ?? []
+            storage = .string([])
+            mine.append(contentsOf: (slice.column.values.strings ?? [])[slice.range])
             storage = .string(mine)
         default:
             preconditionFailure("type checked by append(columns:)")

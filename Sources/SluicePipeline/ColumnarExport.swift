@@ -33,7 +33,7 @@ enum ColumnarExport {
             let values: ColumnValues = switch column {
             case .integer(let numbers): .int64(numbers)
             case .real(let numbers): .double(numbers)
-            case .text(let texts): .string(Array(texts))
+            case .text(let texts): .codedString(dictionary: texts.dictionary, codes: texts.codes)
             }
             return ColumnarColumn(values: values, validity: validity.map(ValidityBitmap.init))
         }

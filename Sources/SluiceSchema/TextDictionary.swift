@@ -7,17 +7,19 @@
 struct TextDictionary: Sendable {
     /// Code → cleaned value, in order of first appearance.
     private(set) var values: [String] = []
-    /// Cleaned value → code.
-    private var codeByValue: [String: UInt32] = [:]
+    /// Cleaned value's UTF-8 bytes → code. Keyed by bytes, not `String`: string equality is
+    /// canonical equivalence, which would store `"café"` typed two ways as one of them.
+    private var codeByValue: [[UInt8]: UInt32] = [:]
     /// Raw trimmed bytes (up to 24) → code of their cleaned value; only valid values go in.
     private var rawCodes = ShortTextTable()
 
     /// The code of `value`, adding it if it is new.
     mutating func code(for value: String) -> UInt32 {
-        if let code = codeByValue[value] { return code }
+        let bytes = Array(value.utf8)
+        if let code = codeByValue[bytes] { return code }
         let code = UInt32(values.count)
         values.append(value)
-        codeByValue[value] = code
+        codeByValue[bytes] = code
         return code
     }
 

@@ -129,13 +129,14 @@ public struct TextColumn: Sendable, Hashable, RandomAccessCollection {
 
     /// Creates a column holding `values`, encoding them.
     public init(_ values: [String]) {
-        var codeByValue: [String: UInt32] = [:]
+        var codeByValue: [[UInt8]: UInt32] = [:]  // by bytes: canonically equivalent text stays apart
         var dictionary: [String] = []
         codes = values.map { value in
-            if let code = codeByValue[value] { return code }
+            let bytes = Array(value.utf8)
+            if let code = codeByValue[bytes] { return code }
             let code = UInt32(dictionary.count)
             dictionary.append(value)
-            codeByValue[value] = code
+            codeByValue[bytes] = code
             return code
         }
         self.dictionary = dictionary
@@ -148,15 +149,18 @@ public struct TextColumn: Sendable, Hashable, RandomAccessCollection {
     /// The value of row `position`.
     public subscript(position: Int) -> String { dictionary[Int(codes[position])] }
 
-    /// Columns are equal when their rows hold the same values, whatever the encoding.
+    /// Columns are equal when their rows hold the same values (byte for byte), whatever the encoding.
     public static func == (lhs: TextColumn, rhs: TextColumn) -> Bool {
-        lhs.elementsEqual(rhs)
+        lhs.elementsEqual(rhs) { $0.utf8.elementsEqual($1.utf8) }
     }
 
     /// Hashes the values, consistently with ``==(_:_:)``.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
-        for value in self { hasher.combine(value) }
+        for value in self {  // by bytes, consistent with ==
+            hasher.combine(value.utf8.count)
+            for byte in value.utf8 { hasher.combine(byte) }
+        }
     }
 }
 

@@ -21,6 +21,7 @@ struct BenchTable {
             case .int64(let v): total + 8 * v.count
             case .double(let v): total + 8 * v.count
             case .string(let v): total + v.reduce(0) { $0 + $1.utf8.count }
+            case .codedString(let dictionary, let codes): total + codes.reduce(0) { $0 + dictionary[Int($1)].utf8.count }
             }
         }
     }
@@ -65,6 +66,8 @@ struct BenchTable {
             case .int64(let values): .int64((0..<rows).map { _ in values[Int(random.next() % UInt64(values.count))] })
             case .double(let values): .double((0..<rows).map { _ in values[Int(random.next() % UInt64(values.count))] })
             case .string(let values): .string((0..<rows).map { _ in values[Int(random.next() % UInt64(values.count))] })
+            case .codedString(let dictionary, let codes):
+                .codedString(dictionary: dictionary, codes: (0..<rows).map { _ in codes[Int(random.next() % UInt64(codes.count))] })
             }
         }
         return BenchTable(schema: real.schema, columns: columns)
@@ -80,6 +83,7 @@ struct BenchTable {
                 case .int64(let v): String(v[row])
                 case .double(let v): String(v[row])
                 case .string(let v): v[row]
+                case .codedString(let dictionary, let codes): dictionary[Int(codes[row])]
                 }
             }.joined(separator: ";"))
         }

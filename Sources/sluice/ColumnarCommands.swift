@@ -104,6 +104,7 @@ struct CatCommand: ParsableCommand {
         case .int64(let values): return .integer(values[row])
         case .double(let values): return .real(values[row])
         case .string(let values): return .text(values[row])
+        case .codedString(let dictionary, let codes): return .text(dictionary[Int(codes[row])])
         }
     }
 }

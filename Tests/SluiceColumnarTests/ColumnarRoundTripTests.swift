@@ -110,6 +110,7 @@ struct ColumnarRoundTripTests {
                     case .int64(let v): .int64(cut(v))
                     case .double(let v): .double(cut(v))
                     case .string(let v): .string(cut(v))
+                    case .codedString(let d, let codes): .codedString(dictionary: d, codes: cut(codes))
                     }
                     let validity = column.validity.map { bitmap in ValidityBitmap(cut((0..<bitmap.count).map { bitmap[$0] })) }
                     return ColumnarColumn(values: values, validity: validity)

@@ -81,6 +81,7 @@ enum SampleData {
             case .int64(let v): return .int64(v.indices.map { column.isNull($0) ? 0 : v[$0] })
             case .double(let v): return .double(v.indices.map { column.isNull($0) ? 0 : v[$0] })
             case .string(let v): return .string(v.indices.map { column.isNull($0) ? "" : v[$0] })
+            case .codedString(let d, let codes): return .string(codes.indices.map { column.isNull($0) ? "" : d[Int(codes[$0])] })
             }
         }
         return masked(a).isIdentical(to: masked(b))

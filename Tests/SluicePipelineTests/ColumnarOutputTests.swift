@@ -29,7 +29,7 @@ struct ColumnarOutputTests {
                 let values: [SQLiteValue] = switch column {
                 case .int64(let numbers): numbers.map { .integer($0) }
                 case .double(let numbers): numbers.map { .real($0) }
-                case .string(let texts): texts.map { .text($0) }
+                case .string, .codedString: (column.strings ?? []).map { .text($0) }
                 }
                 #expect(values == stored, "column \(field.name) differs")
             }
