@@ -57,7 +57,7 @@ public final class ColumnarWriter {
         self.metadata = metadata
         self.options = options
         do {
-            compressor = options.zstdLevel > 0 ? try ZstdCompressor(level: Int32(clamping: options.zstdLevel)) : nil
+            compressor = options.zstdLevel > 0 ? try ZstdCompressor.borrow(level: Int32(clamping: options.zstdLevel)) : nil
         } catch {
             throw ColumnarError(code: .zstd, file: path, message: "cannot create a zstd context: \(error.message)")
         }
@@ -69,6 +69,7 @@ public final class ColumnarWriter {
 
     deinit {
         if file != nil { FileDescriptor.removeQuietly(temporaryPath) }
+        if let compressor { ZstdCompressor.giveBack(compressor) }
     }
 
     /// A hidden name in the same directory, unique per writer.
@@ -180,26 +181,27 @@ public final class ColumnarWriter {
         chunks.reserveCapacity(columns.count)
         for column in columns {
             let encoded = ChunkEncoder.encode(column.dense(), validity: column.validity, rowCount: rows)
-            var stored = encoded.raw
+            let start = unwritten.count
             var compressed = false
             if let compressor, encoded.raw.count > 32 {
                 let gain = max(16, Int(Double(encoded.raw.count) * options.minimumCompressionGain))
                 do {
                     if let frame = try compressor.compress(encoded.raw, limit: encoded.raw.count - gain) {
-                        stored = frame
+                        unwritten += frame
                         compressed = true
                     }
                 } catch {
                     throw ColumnarError(code: .zstd, file: path, message: "zstd compression failed: \(error.message)")
                 }
             }
-            unwritten += stored
+            if !compressed { unwritten += encoded.raw }
+            let storedSize = unwritten.count - start
             chunks.append(ColumnChunkInfo(
-                offset: offset, storedSize: stored.count, rawSize: encoded.raw.count, encoding: encoded.encoding,
-                isCompressed: compressed, checksum: UInt32(truncatingIfNeeded: XXH64.hash(stored)),
+                offset: offset, storedSize: storedSize, rawSize: encoded.raw.count, encoding: encoded.encoding,
+                isCompressed: compressed, checksum: UInt32(truncatingIfNeeded: XXH64.hash(unwritten, start..<unwritten.count)),
                 statistics: encoded.statistics
             ))
-            offset += stored.count
+            offset += storedSize
         }
         rowGroups.append(RowGroupInfo(firstRow: rowsWritten, rowCount: rows, columns: chunks))
         rowsWritten += rows

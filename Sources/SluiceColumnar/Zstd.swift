@@ -1,4 +1,5 @@
 import CSluiceZstd
+import Synchronization
 
 // Every zstd call in SluiceColumnar is in this file.
 
@@ -16,9 +17,18 @@ struct ZstdFailure: Error {
     init(message: String) { self.message = message }
 }
 
-/// A reusable zstd compression context (`ZSTD_CCtx`), one per writer.
-final class ZstdCompressor {
+/// A reusable zstd compression context (`ZSTD_CCtx`), one owner at a time.
+///
+/// Creating a context allocates and clears its tables; a pipeline writes a small file per
+/// delivery, so writers borrow contexts from ``ZstdCompressor/borrow(level:)`` and hand them
+/// back when done instead of creating one each.
+///
+/// `@unchecked Sendable`: a context is used by one writer at a time; it only crosses threads
+/// through the pool, whose lock orders the hand-over.
+final class ZstdCompressor: @unchecked Sendable {
     private let context: OpaquePointer
+    /// Output buffer reused across calls (its capacity only grows).
+    private var scratch: [UInt8] = []
     /// The compression level, as passed to `ZSTD_c_compressionLevel`.
     let level: Int32
 
@@ -37,18 +47,41 @@ final class ZstdCompressor {
 
     /// One zstd frame holding `input`, or `nil` if it would not be smaller than `limit` bytes.
     /// Wraps `ZSTD_compressBound` and `ZSTD_compress2`.
-    func compress(_ input: [UInt8], limit: Int) throws(ZstdFailure) -> [UInt8]? {
+    ///
+    /// The frame is a view of the context's reused buffer: copy it out and drop it before the
+    /// next call (or the next call copies the buffer).
+    func compress(_ input: [UInt8], limit: Int) throws(ZstdFailure) -> ArraySlice<UInt8>? {
         guard limit > 0 else { return nil }
-        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-        let result = output.withUnsafeMutableBytes { out in
+        let bound = ZSTD_compressBound(input.count)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+        let result = scratch.withUnsafeMutableBytes { out in
             input.withUnsafeBytes { source in
-                ZSTD_compress2(context, out.baseAddress, out.count, source.baseAddress, source.count)
+                ZSTD_compress2(context, out.baseAddress, bound, source.baseAddress, source.count)
             }
         }
         if let failure = ZstdFailure(code: result) { throw failure }
         guard result < limit else { return nil }
-        output.removeSubrange(result...)
-        return output
+        return scratch[..<result]
+    }
+
+    // MARK: Pool
+
+    /// Contexts handed back, ready for reuse, by level.
+    private static let pool = Mutex<[Int32: [ZstdCompressor]]>([:])
+    /// Most idle contexts kept per level (about one per thread that writes).
+    private static let poolLimit = 16
+
+    /// A context at `level`: an idle one from the pool, or a new one.
+    static func borrow(level: Int32) throws(ZstdFailure) -> ZstdCompressor {
+        if let idle = pool.withLock({ $0[level]?.popLast() }) { return idle }
+        return try ZstdCompressor(level: level)
+    }
+
+    /// Hands `compressor` back for reuse (dropped if the pool is full). The caller must not use it again.
+    static func giveBack(_ compressor: ZstdCompressor) {
+        pool.withLock { idle in
+            if idle[compressor.level, default: []].count < poolLimit { idle[compressor.level, default: []].append(compressor) }
+        }
     }
 }
 

@@ -15,6 +15,9 @@ struct ColumnPlan: Sendable {
     let required: Bool
     /// Index of this column's array within the store's arrays for its type.
     let slot: Int
+    /// `minimum` and `maximum` with "no bound" as ∓infinity: one comparison each on the hot path.
+    let lowerBound: Double
+    let upperBound: Double
 
     /// Resolves `column`'s rules and reserves its value array in `store`.
     init(_ column: ColumnSchema, lowercase: Bool, store: inout ColumnStore) {
@@ -30,6 +33,8 @@ struct ColumnPlan: Sendable {
         allowed = folded.map(Set.init)
         allowedList = (column.allowedValues ?? []).joined(separator: ", ")
         slot = store.addColumn(column.type)
+        lowerBound = column.minimum ?? -.infinity
+        upperBound = column.maximum ?? .infinity
     }
 }
 

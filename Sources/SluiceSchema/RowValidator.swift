@@ -229,10 +229,15 @@ public struct RowValidator: Sendable {
             }
             return cleanNewText(raw, trimmed: trimmed, key: key, column: column, field: field)
         case .integer:
-            if case .value(let value) = FieldParser.parseInteger(bytes),
-               !plans[column].hasNumericRules || checkNumber(Double(value), text: String(value), raw: raw, column: column, field: field) {
-                store.integers[slot].append(value)
-                return true
+            if case .value(let value) = FieldParser.parseInteger(bytes) {
+                let number = Double(value)
+                let inBounds = number >= plans[column].lowerBound && number <= plans[column].upperBound
+                // Out of bounds or with an allowed list: the full check, which reports.
+                if inBounds && plans[column].allowed == nil
+                    || checkNumber(number, text: String(value), raw: raw, column: column, field: field) {
+                    store.integers[slot].append(value)
+                    return true
+                }
             }
             return reportBadInteger(raw, trimmed: trimmed, column: column, field: field)
         case .real:
@@ -396,7 +401,3 @@ private struct Counters: Sendable {
     var invalid = 0
 }
 
-extension ColumnPlan {
-    /// Whether a number needs checking beyond its type: bounds or an allowed list.
-    var hasNumericRules: Bool { minimum != nil || maximum != nil || allowed != nil }
-}
