@@ -1,5 +1,6 @@
 -- title: Top 3 fathers' jobs by parents' cohabitation
 -- description: The three most frequent fathers' jobs (fjob) for parents living together (t) and apart (a); equal counts ordered by job name.
+-- index: pstatus, fjob
 -- chart: bar x=fjob y=count group=pstatus
 WITH counts AS (
     SELECT pstatus, fjob, COUNT(*) AS count

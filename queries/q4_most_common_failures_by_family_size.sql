@@ -1,5 +1,6 @@
 -- title: Most common number of past failures by family size
 -- description: For families of at most three (le3) and more than three (gt3), the number of past class failures seen most often; ties all shown.
+-- index: famsize, failures
 -- chart: bar x=famsize y=count group=failures
 WITH counts AS (
     SELECT famsize, failures, COUNT(*) AS count

@@ -88,6 +88,27 @@ struct CLITests {
         }
     }
 
+    /// `sluice index` builds the five indexes the bundled reports declare (and ANALYZE), the
+    /// reports answer the same with them, later loads keep them, and `--drop` removes them.
+    @Test func indexBuildsAndDropsTheReportIndexes() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["demo", "-w", "ws"], in: dir)
+            let before = try sluice(["report", "-w", "ws", "--format", "csv"], in: dir).stdout
+            let built = try sluice(["index", "-w", "ws", "--json"], in: dir)
+            #expect(built.status == 0, "\(built.stderr)")
+            let indexes = try #require(try built.json()["built"] as? [[String: Any]])
+            #expect(indexes.count == 5)
+            #expect(indexes.allSatisfy { ($0["name"] as? String)?.hasPrefix("sluice_report_student_data_") == true })
+            #expect(try sluice(["report", "-w", "ws", "--format", "csv"], in: dir).stdout == before)
+            let plan = try sluice(["query", "-w", "ws", "--format", "csv",
+                                   "EXPLAIN QUERY PLAN SELECT DISTINCT mjob FROM student_data WHERE sex = 'm' AND age < 20"], in: dir)
+            #expect(plan.stdout.contains("COVERING INDEX sluice_report_student_data_sex_age_mjob"), "\(plan.stdout)")
+            let dropped = try sluice(["index", "-w", "ws", "--drop", "--json"], in: dir)
+            #expect((try dropped.json()["dropped"] as? [String])?.count == 5)
+            #expect(try sluice(["report", "-w", "ws", "--format", "csv"], in: dir).stdout == before)
+        }
+    }
+
     @Test func queryIsReadOnly() throws {
         try withTemporaryDirectory { dir in
             _ = try sluice(["demo", "-w", "ws"], in: dir)

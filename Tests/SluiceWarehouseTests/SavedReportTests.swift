@@ -63,6 +63,68 @@ struct SavedReportTests {
             [.text("m"), .integer(3), .real(7)],
         ])
     }
+
+    /// The histogram median against a median computed here by sorting, on seeded random groups
+    /// of every size from 1 to 40 with many repeated values, with and without the report's index.
+    @Test(arguments: [false, true])
+    func medianReportMatchesSortedMiddleValues(withIndex: Bool) throws {
+        let warehouse = try Warehouse(path: ":memory:")
+        try warehouse.connection.execute("CREATE TABLE student_data (sex TEXT, famrel INTEGER, absences INTEGER)")
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var expected: [[SQLiteValue]] = []
+        for sex in ["f", "m"] {
+            for famrel in 1...3 {
+                let values = (0..<(1 + next(40))).map { _ in next(12) }
+                for value in values {
+                    try warehouse.connection.execute("INSERT INTO student_data VALUES ('\(sex)', \(famrel), \(value))")
+                }
+                let sorted = values.sorted()
+                let median = Double(sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
+                expected.append([.text(sex), .integer(Int64(famrel)), .real(median)])
+            }
+        }
+        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries"))
+        let report = try #require(try catalog.select(["q5"]).first)
+        if withIndex {
+            for index in ReportIndex.declared(by: [report], on: "student_data") { _ = try warehouse.build(index) }
+            try warehouse.analyze()
+        }
+        #expect(try warehouse.run(report).rows == expected)
+    }
+
+    @Test func indexHeaderLinesDeclareIndexesSharedAcrossReports() {
+        let first = SavedReport(name: "q1_a", sql: "-- index: sex, age\n-- index: Mjob\nSELECT 1")
+        let second = SavedReport(name: "q2_b", sql: "-- title: B\n-- index: sex,age\nSELECT 2")
+        #expect(first.indexes == [["sex", "age"], ["Mjob"]])
+        let indexes = ReportIndex.declared(by: [first, second], on: "student data")
+        #expect(indexes.map(\.name) == ["sluice_report_student_data_sex_age", "sluice_report_student_data_mjob"])
+        #expect(indexes[0].reports == ["q1_a", "q2_b"])
+        #expect(indexes[0].createStatement == #"CREATE INDEX IF NOT EXISTS "sluice_report_student_data_sex_age" ON "student data" ("sex", "age")"#)
+    }
+
+    @Test func bundledReportsDeclareIndexesThatSQLiteUses() throws {
+        let warehouse = try Warehouse(path: ":memory:")
+        try warehouse.connection.execute("""
+            CREATE TABLE student_data (sex TEXT, age INTEGER, mjob TEXT, fjob TEXT, address TEXT, traveltime INTEGER,
+                pstatus TEXT, famsize TEXT, failures INTEGER, famrel INTEGER, absences INTEGER)
+            """)
+        let reports = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries")).reports
+        let indexes = ReportIndex.declared(by: reports, on: "student_data")
+        #expect(indexes.count == 5)
+        for index in indexes { _ = try warehouse.build(index) }
+        try warehouse.analyze()
+        #expect(try warehouse.existingReportIndexes().count == 5)
+        for report in reports {
+            let plan = try warehouse.query("EXPLAIN QUERY PLAN " + report.sql).rows.map { $0.last?.displayText ?? "" }
+            #expect(plan.contains { $0.contains("COVERING INDEX sluice_report_") }, "\(report.name): \(plan)")
+        }
+        #expect(try warehouse.dropReportIndexes().count == 5)
+        #expect(try warehouse.existingReportIndexes().isEmpty)
+    }
 }
 
 struct ResultFormatterTests {

@@ -5,6 +5,7 @@ import Foundation
 /// ```sql
 /// -- title: Most common travel time, rural students
 /// -- description: The travel time shared by the most rural students.
+/// -- index: address, traveltime
 /// SELECT …;
 /// ```
 /// Every `-- key: value` line before the first SQL line becomes a property; `title` and
@@ -21,12 +22,16 @@ public struct SavedReport: Sendable, Hashable {
     public var properties: [String: String]
     /// The whole file text, comments included, as SQLite receives it.
     public var sql: String
+    /// The indexes the report asks for, one per `-- index: column, column…` header line, to be
+    /// built by `sluice index` after a bulk load (see ``ReportIndex``).
+    public var indexes: [[String]]
 
     /// Parses a report from its file name and text.
     public init(name: String, sql: String) {
         self.name = name
         self.sql = sql
         var properties: [String: String] = [:]
+        var indexes: [[String]] = []
         for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
@@ -36,8 +41,13 @@ public struct SavedReport: Sendable, Hashable {
             let key = comment[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             let value = comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if !key.isEmpty, !key.contains(" "), properties[key] == nil { properties[key] = value }
+            if key == "index" {
+                let columns = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if !columns.isEmpty { indexes.append(columns) }
+            }
         }
         self.properties = properties
+        self.indexes = indexes
         self.title = properties["title"] ?? name
         self.description = properties["description"] ?? ""
     }
