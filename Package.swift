@@ -93,9 +93,10 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: [
-                "SluiceColumnar", "SluicePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SluiceColumnar", "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["parquet_baseline.py"],
+            exclude: ["parquet_baseline.py", "duckdb_reports.py"],
             swiftSettings: strictSettings
         ),
 

@@ -66,6 +66,9 @@ public struct CSVReader: Sendable {
     /// a new record does not grow its arrays field by field.
     private var lastFieldCount = 0
 
+    /// The most fields a record had so far: the fast path prepares one slot more than that.
+    private var widestRecord = 0
+
     /// Reads the next record into `record`, reusing its buffers: no allocation per record once
     /// they have grown. Returns `false` at end of input.
     ///
@@ -98,21 +101,31 @@ public struct CSVReader: Sendable {
     private static let cr = UInt8(ascii: "\r")
 
     /// Parses one record starting at `position`, skipping empty lines before it.
+    ///
+    /// Everything the per-field loop reads is copied into locals first: calling a non-mutating
+    /// method of `self` from here would copy the whole reader (176 bytes) once per field.
     private mutating func readRecord(into record: inout CSVRecord) throws(CSVError) -> Bool {
         let delimiter = dialect.delimiter
         let quote = dialect.quote
+        let bytes = self.bytes
         let count = bytes.count
+        let (maxFields, maxRecordBytes, maxFieldBytes) = (limits.maxFields, limits.maxRecordBytes, limits.maxFieldBytes)
         while position < count, bytes[position] == Self.lf || bytes[position] == Self.cr {
             consumeLineEnd()
         }
         guard position < count else { return false }
 
+        if readSimpleRecord(into: &record) { return true }
+
+        // The careful path: every case, with exact errors.
         let recordLine = line
         let recordOffset = position
         record.reset(source: bytes, quote: quote)
         var recordEnd = recordOffset
         while true {
-            try checkLimits(recordOffset: recordOffset, fieldCount: record.count)
+            if record.count > maxFields || position - recordOffset > maxRecordBytes {
+                throw limitError(recordOffset: recordOffset, fieldCount: record.count)
+            }
             if position < count, bytes[position] == quote {
                 let (start, end, escaped) = try readQuotedField()
                 record.appendField(start: start, end: end, kind: escaped ? .quotedWithEscapes : .quoted)
@@ -130,7 +143,7 @@ public struct CSVReader: Sendable {
                 throw error(.textAfterClosingQuote, at: position)
             }
             let end = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, quote, Self.lf, Self.cr)
-            if end - position > limits.maxFieldBytes {
+            if end - position > maxFieldBytes {
                 throw CSVError(
                     code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
                     message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
@@ -151,7 +164,9 @@ public struct CSVReader: Sendable {
             consumeLineEnd()
             break
         }
-        try checkLimits(recordOffset: recordOffset, fieldCount: record.count)
+        if record.count > maxFields || position - recordOffset > maxRecordBytes {
+            throw limitError(recordOffset: recordOffset, fieldCount: record.count)
+        }
         record.line = recordLine
         record.byteOffset = recordOffset
         record.endOffset = recordEnd
@@ -159,12 +174,80 @@ public struct CSVReader: Sendable {
         return true
     }
 
-    /// Throws when the record being read has grown past a limit: too many fields, or the record
-    /// as a whole too long. (A field's own length is checked where it is scanned.)
-    @inline(__always)
-    private func checkLimits(recordOffset: Int, fieldCount: Int) throws(CSVError) {
-        if fieldCount > limits.maxFields || position - recordOffset > limits.maxRecordBytes {
-            throw limitError(recordOffset: recordOffset, fieldCount: fieldCount)
+    /// The fast path for the common record: plain fields and quoted fields without escaped
+    /// quotes or line ends inside, ending at LF or at the end of input, within the limits.
+    /// Fields are written in place into the record's slots in one tight pass over the bytes.
+    /// Anything else (a CR, `""`, a misplaced quote, a limit, more fields than slots) returns
+    /// `false` having moved nothing, and the careful path reads the record with exact errors.
+    private mutating func readSimpleRecord(into record: inout CSVRecord) -> Bool {
+        let bytes = self.bytes
+        record.reset(source: bytes, quote: dialect.quote)
+        record.ensureSlots(max(16, widestRecord + 1))
+        // Move the slot arrays out, so they can be written through spans while `record` is not.
+        var (starts, ends, kinds) = (record.starts, record.ends, record.kinds)
+        (record.starts, record.ends, record.kinds) = ([], [], [])
+        let scanned = {
+            var startSlots = starts.mutableSpan
+            var endSlots = ends.mutableSpan
+            var kindSlots = kinds.mutableSpan
+            return Self.scanSimpleRecord(bytes.span, from: position, dialect: dialect, limits: limits,
+                                         starts: &startSlots, ends: &endSlots, kinds: &kindSlots)
+        }()
+        (record.starts, record.ends, record.kinds) = (starts, ends, kinds)
+        guard let scan = scanned else { return false }
+        record.setFilledFields(scan.fields)
+        record.line = line
+        record.byteOffset = position
+        record.endOffset = scan.end
+        record.number = recordCount + 1
+        widestRecord = max(widestRecord, scan.fields)
+        position = scan.next
+        if scan.endedLine {
+            line += 1
+            lineStart = position
+        }
+        return true
+    }
+
+    /// The scan behind ``readSimpleRecord(into:)``: fills the slots from `start`; `nil` when the
+    /// record needs the careful path.
+    private static func scanSimpleRecord(
+        _ span: Span<UInt8>, from start: Int, dialect: CSVDialect, limits: CSVReaderLimits,
+        starts: inout MutableSpan<Int>, ends: inout MutableSpan<Int>, kinds: inout MutableSpan<UInt8>
+    ) -> (fields: Int, end: Int, next: Int, endedLine: Bool)? {
+        let (delimiter, quote) = (dialect.delimiter, dialect.quote)
+        let count = span.count
+        let slots = min(starts.count, limits.maxFields)
+        var position = start
+        var fields = 0
+        while true {
+            guard fields < slots, position - start <= limits.maxRecordBytes else { return nil }
+            let fieldEnd: Int
+            if position < count, span[position] == quote {
+                let stop = firstIndex(in: span, from: position + 1, ofAny: quote, lf, cr, quote)
+                guard stop < count, span[stop] == quote, stop - position - 1 <= limits.maxFieldBytes else { return nil }
+                if stop + 1 < count, span[stop + 1] == quote { return nil }  // an escaped quote
+                starts[fields] = position + 1
+                ends[fields] = stop
+                kinds[fields] = CSVRecord.FieldKind.quoted.rawValue
+                fieldEnd = stop + 1
+            } else {
+                let stop = firstIndex(in: span, from: position, ofAny: delimiter, quote, lf, cr)
+                guard stop - position <= limits.maxFieldBytes else { return nil }
+                starts[fields] = position
+                ends[fields] = stop
+                kinds[fields] = CSVRecord.FieldKind.plain.rawValue
+                fieldEnd = stop
+            }
+            fields += 1
+            guard fieldEnd < count else { return (fields, fieldEnd, fieldEnd, false) }
+            let byte = span[fieldEnd]
+            if byte == delimiter {
+                position = fieldEnd + 1
+                continue
+            }
+            guard byte == lf, fieldEnd - start <= limits.maxRecordBytes else { return nil }
+            return (fields, fieldEnd, fieldEnd + 1, true)
         }
     }
 
@@ -188,6 +271,8 @@ public struct CSVReader: Sendable {
     ///   escaped quotes (`""`).
     private mutating func readQuotedField() throws(CSVError) -> (start: Int, end: Int, escaped: Bool) {
         let quote = dialect.quote
+        let bytes = self.bytes
+        let maxFieldBytes = limits.maxFieldBytes
         let (openingOffset, openingLine, openingColumn) = (position, line, position - lineStart + 1)
         position += 1
         let start = position
@@ -195,7 +280,7 @@ public struct CSVReader: Sendable {
         while true {
             let stop = Self.firstIndex(in: bytes, from: position, ofAny: quote, Self.lf, Self.cr, quote)
             // The field's length once unescaped: each `""` so far counts once.
-            if stop - start - escapes > limits.maxFieldBytes {
+            if stop - start - escapes > maxFieldBytes {
                 throw CSVError(
                     code: .fieldTooLarge, file: file, line: openingLine, column: openingColumn, byteOffset: openingOffset,
                     message: "quoted field opened here runs past \(limits.maxFieldBytes) bytes (field-too-large)",
@@ -245,14 +330,22 @@ public struct CSVReader: Sendable {
 
     /// The offset of the first byte at or after `start` equal to any of `a`, `b`, `c`, `d`, or
     /// `bytes.count` if there is none.
+    static func firstIndex(
+        in bytes: [UInt8], from start: Int, ofAny a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8
+    ) -> Int {
+        firstIndex(in: bytes.span, from: start, ofAny: a, b, c, d)
+    }
+
+    /// The offset of the first byte at or after `start` equal to any of `a`, `b`, `c`, `d`, or
+    /// `span.count` if there is none.
     ///
     /// This is the reader's only byte-scanning loop. It reads eight bytes at a time as one
     /// 64-bit word and finds the first match in all eight lanes at once (SWAR: SIMD within a
     /// register), falling back to one byte at a time for the last few bytes.
+    @inline(__always)
     static func firstIndex(
-        in bytes: [UInt8], from start: Int, ofAny a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8
+        in span: Span<UInt8>, from start: Int, ofAny a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8
     ) -> Int {
-        let span = bytes.span
         let raw = span.bytes
         let (wordA, wordB, wordC, wordD) = (splat(a), splat(b), splat(c), splat(d))
         var index = start

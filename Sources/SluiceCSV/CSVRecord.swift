@@ -3,9 +3,9 @@
 /// Reading a record copies nothing: each field is a byte range of the input the reader was
 /// given (inside the quotes for a quoted field), so a record costs three small reused arrays,
 /// not a string or a buffer per field. Only a quoted field holding escaped quotes (`""`) needs
-/// unescaping, which ``subscript(_:)`` does on access; the zero-copy accessors
-/// (``source``, ``fieldStarts``, ``fieldEnds``) are for callers that scan many records fast and
-/// check ``hasEscapedQuote(at:)`` first.
+/// unescaping, which ``subscript(_:)`` does on access; the zero-copy accessor
+/// (``withFieldRanges(_:)``) is for callers that scan many records fast and check
+/// ``containsEscapedQuotes`` first.
 public struct CSVRecord: Sendable {
     /// The 1-based physical line number where the record starts.
     public var line: Int
@@ -23,23 +23,28 @@ public struct CSVRecord: Sendable {
 
     /// The input the record was read from; fields are ranges of it. (Shared with the reader,
     /// not copied.)
-    public private(set) var source: [UInt8]
+    var source: [UInt8]
 
-    /// For each field, the offset in ``source`` of its first byte (after an opening quote).
-    public private(set) var fieldStarts: [Int]
+    /// Per field slot: the offset in ``source`` of the field's first byte (after an opening
+    /// quote). The slot arrays are longer than ``count`` once a record has had more fields: they
+    /// keep their length between records, so the reader writes fields in place.
+    var starts: [Int]
 
-    /// For each field, the offset in ``source`` just past its last byte (before a closing quote).
-    public private(set) var fieldEnds: [Int]
+    /// Per field slot: the offset just past the field's last byte (before a closing quote).
+    var ends: [Int]
 
-    /// For each field: ``FieldKind`` raw values.
+    /// Per field slot: its ``FieldKind`` raw value.
     var kinds: [UInt8]
+
+    /// The number of fields.
+    public private(set) var count: Int
 
     /// The quote byte, for unescaping `""`.
     var quote: UInt8
 
     /// Whether some field of the record holds an escaped quote (`""`), so that its range in
-    /// ``source`` is not its value.
-    public private(set) var containsEscapedQuotes: Bool
+    /// the input is not its value.
+    public internal(set) var containsEscapedQuotes: Bool
 
     /// How a field was written.
     enum FieldKind: UInt8 {
@@ -58,9 +63,10 @@ public struct CSVRecord: Sendable {
         endOffset = 0
         number = 0
         source = []
-        fieldStarts = []
-        fieldEnds = []
+        starts = []
+        ends = []
         kinds = []
+        count = 0
         quote = UInt8(ascii: "\"")
         containsEscapedQuotes = false
     }
@@ -68,41 +74,56 @@ public struct CSVRecord: Sendable {
     /// An empty record with room for `fieldCount` fields.
     init(reservingFields fieldCount: Int) {
         self.init()
-        fieldStarts.reserveCapacity(fieldCount)
-        fieldEnds.reserveCapacity(fieldCount)
+        starts.reserveCapacity(fieldCount)
+        ends.reserveCapacity(fieldCount)
         kinds.reserveCapacity(fieldCount)
     }
 
-    /// Empties the record for reuse, keeping its buffers' capacity.
+    /// Empties the record for reuse, keeping its field slots.
     mutating func reset(source: [UInt8], quote: UInt8) {
         self.source = source
         self.quote = quote
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
+        count = 0
         containsEscapedQuotes = false
     }
 
     /// Adds a field covering `source[start..<end]`.
     @inline(__always)
     mutating func appendField(start: Int, end: Int, kind: FieldKind) {
-        fieldStarts.append(start)
-        fieldEnds.append(end)
-        kinds.append(kind.rawValue)
+        if count < starts.count {
+            starts[count] = start
+            ends[count] = end
+            kinds[count] = kind.rawValue
+        } else {
+            starts.append(start)
+            ends.append(end)
+            kinds.append(kind.rawValue)
+        }
+        count += 1
         if kind == .quotedWithEscapes { containsEscapedQuotes = true }
     }
 
-    /// The number of fields.
-    public var count: Int {
-        fieldEnds.count
+    /// Makes the field slots at least `slots` long, so a reader can fill them in place.
+    mutating func ensureSlots(_ slots: Int) {
+        guard starts.count < slots else { return }
+        let more = slots - starts.count
+        starts.append(contentsOf: repeatElement(0, count: more))
+        ends.append(contentsOf: repeatElement(0, count: more))
+        kinds.append(contentsOf: repeatElement(0, count: more))
+    }
+
+    /// Sets the field count after a reader filled the slots in place.
+    mutating func setFilledFields(_ fieldCount: Int) {
+        precondition(fieldCount <= starts.count, "more fields than slots")
+        count = fieldCount
     }
 
     /// The bytes of the field at `index` (0-based), quotes removed and `""` unescaped to `"`.
     ///
     /// - Precondition: `index` is in `0..<count`.
     public subscript(index: Int) -> ArraySlice<UInt8> {
-        precondition(index >= 0 && index < fieldEnds.count, "CSVRecord field index out of range")
-        let range = fieldStarts[index]..<fieldEnds[index]
+        precondition(index >= 0 && index < count, "CSVRecord field index out of range")
+        let range = starts[index]..<ends[index]
         guard kinds[index] == FieldKind.quotedWithEscapes.rawValue else { return source[range] }
         var unescaped: [UInt8] = []
         unescaped.reserveCapacity(range.count)
@@ -118,16 +139,16 @@ public struct CSVRecord: Sendable {
 
     /// Calls `body` with the input and the start and end offsets of the fields in it, all
     /// borrowed: the zero-copy way to visit a record's fields. A field's range is its value
-    /// unless ``containsEscapedQuotes`` (then use ``subscript(_:)`` for the fields that have them).
+    /// unless ``hasEscapedQuote(at:)`` (then use ``subscript(_:)``).
     public func withFieldRanges<Result>(_ body: (Span<UInt8>, Span<Int>, Span<Int>) throws -> Result) rethrows -> Result {
-        try body(source.span, fieldStarts.span, fieldEnds.span)
+        try body(source.span, starts.span.extracting(0..<count), ends.span.extracting(0..<count))
     }
 
     /// Whether the field at `index` (0-based) was written in quotes.
     ///
     /// - Precondition: `index` is in `0..<count`.
     public func isQuoted(_ index: Int) -> Bool {
-        precondition(index >= 0 && index < kinds.count, "CSVRecord field index out of range")
+        precondition(index >= 0 && index < count, "CSVRecord field index out of range")
         return kinds[index] != FieldKind.plain.rawValue
     }
 
@@ -136,7 +157,7 @@ public struct CSVRecord: Sendable {
     ///
     /// - Precondition: `index` is in `0..<count`.
     public func hasEscapedQuote(at index: Int) -> Bool {
-        precondition(index >= 0 && index < kinds.count, "CSVRecord field index out of range")
+        precondition(index >= 0 && index < count, "CSVRecord field index out of range")
         return kinds[index] == FieldKind.quotedWithEscapes.rawValue
     }
 
