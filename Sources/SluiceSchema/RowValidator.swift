@@ -124,7 +124,7 @@ public struct RowValidator: Sendable {
                 }
                 continue
             }
-            if !clean(raw, trimmed: trimmed, column: column, field: position + 1) {
+            if !clean(raw, trimmed: trimmed, in: bytes, at: fieldStarts[position], column: column, field: position + 1) {
                 valid = false
             }
         }
@@ -217,12 +217,14 @@ public struct RowValidator: Sendable {
     /// Cleans one value and appends it to its column; returns `false` after reporting why the
     /// raw value is not acceptable.
     @inline(__always)
-    private mutating func clean(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
+    /// `raw` is `buffer[rawStart...]` (the whole buffer lets short values load as one word).
+    private mutating func clean(_ raw: Span<UInt8>, trimmed: Range<Int>, in buffer: Span<UInt8>, at rawStart: Int,
+                                column: Int, field: Int) -> Bool {
         let slot = plans[column].slot
         let bytes = raw.extracting(trimmed)
         switch plans[column].type {
         case .text:
-            let key = ShortText(bytes)
+            let key = ShortText(buffer, offset: rawStart + trimmed.lowerBound, count: trimmed.count)
             if let key, let code = store.dictionaries[slot].cachedCode(forRaw: key) {
                 store.textCodes[slot].append(code)
                 return true

@@ -47,18 +47,30 @@ struct ShortText: Sendable, Equatable {
     /// `nil` when `bytes` is longer than 24 bytes.
     @inline(__always)
     init?(_ bytes: Span<UInt8>) {
-        guard bytes.count <= 24 else { return nil }
+        self.init(bytes, offset: 0, count: bytes.count)
+    }
+
+    /// The `count` bytes at `offset` in `buffer`; `nil` when `count` is over 24. A value of up
+    /// to 8 bytes with 8 bytes of buffer from its start is one unaligned load and a mask.
+    @inline(__always)
+    init?(_ buffer: Span<UInt8>, offset: Int, count: Int) {
+        guard count <= 24 else { return nil }
+        self.count = UInt8(count)
+        if count <= 8, offset + 8 <= buffer.count {
+            let word = UInt64(littleEndian: buffer.bytes.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            words = (count == 8 ? word : word & ((1 << (UInt64(count) * 8)) - 1), 0, 0)
+            return
+        }
         var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        for offset in bytes.indices {
-            let shifted = UInt64(bytes[offset]) << (UInt64(offset & 7) * 8)
-            switch offset >> 3 {
+        for index in 0..<count {
+            let shifted = UInt64(buffer[offset + index]) << (UInt64(index & 7) * 8)
+            switch index >> 3 {
             case 0: words.0 |= shifted
             case 1: words.1 |= shifted
             default: words.2 |= shifted
             }
         }
         self.words = words
-        count = UInt8(bytes.count)
     }
 
     /// The empty-slot marker of ``ShortTextTable`` (no real value has this count).
