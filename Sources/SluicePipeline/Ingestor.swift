@@ -34,7 +34,7 @@ public final class Ingestor {
     public var rowsPerTransaction = 200_000
 
     /// Most files queued or prepared ahead of the writer.
-    static let maxFilesInFlight = 256
+    static let maxFilesInFlight = 96
     /// Most bytes of input queued or prepared ahead of the writer (beyond one file per worker).
     static let maxBytesInFlight = 64 << 20
 
