@@ -82,30 +82,7 @@ public final class Warehouse {
     @discardableResult
     public func insert(_ batch: ColumnBatch, into table: WarehouseTable) throws(SQLiteError) -> Int {
         let statement = try cachedStatement(table.insertStatement)
-        let plan = InsertPlan(batch)
-        try plan.text.withUnsafeBufferPointer { (text: UnsafeBufferPointer<UInt8>) throws(SQLiteError) in
-            defer { statement.clearBindings() }  // no binding may outlive the buffer
-            guard let base = text.baseAddress else { return }
-            for row in 0..<batch.rowCount {
-                for (index, column) in plan.columns.enumerated() {
-                    let parameter = Int32(index + 1)
-                    if plan.nullable[index], !plan.validity[index][row] {
-                        try statement.bindNull(at: parameter)
-                        continue
-                    }
-                    switch column.kind {
-                    case .integer: try statement.bind(plan.integers[column.slot][row], at: parameter)
-                    case .real: try statement.bind(plan.reals[column.slot][row], at: parameter)
-                    case .text:
-                        let value = plan.textRanges[column.slot][Int(plan.codes[column.slot][row])]
-                        try statement.bindUnretainedText(base + value.offset, count: value.count, at: parameter)
-                    case .constant: try statement.bind(plan.constants[column.slot], at: parameter)
-                    }
-                }
-                defer { statement.reset() }
-                try statement.step()
-            }
-        }
+        try statement.insertRows(of: batch)
         return batch.rowCount
     }
 

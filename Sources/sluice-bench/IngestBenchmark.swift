@@ -129,8 +129,12 @@ struct IngestBenchmarkCommand: ParsableCommand {
         var times: [Double] = []
         for run in 0..<runs {
             let db = root.appendingPathComponent("duck\(run).db").path
-            let output = try capture(python, ["-c", code, files.path, db])
-            if let seconds = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) { times.append(seconds) }
+            let (output, errors) = try capture(python, ["-c", code, files.path, db])
+            if let seconds = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                times.append(seconds)
+            } else {
+                print("  duckdb run failed: \(errors.split(separator: "\n").suffix(3).joined(separator: " | "))")
+            }
             try? FileManager.default.removeItem(atPath: db)
         }
         return times.isEmpty ? nil : times.sorted()[times.count / 2]
@@ -158,24 +162,34 @@ struct IngestBenchmarkCommand: ParsableCommand {
         return process.terminationStatus
     }
 
-    private func capture(_ path: String, _ arguments: [String]) throws -> String {
+    /// Standard output and the end of standard error (written to a file, so neither pipe fills).
+    private func capture(_ path: String, _ arguments: [String]) throws -> (String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        return (String(decoding: data, as: UTF8.self), errors)
     }
 
-    /// Wall seconds of one run, and the largest resident size of any child so far (KB).
+    /// Wall seconds of one run, and its peak resident size in KB: measured by GNU time
+    /// (`/usr/bin/time -f %M`) when it is installed, else the largest of any child so far.
     private func timed(_ path: String, _ arguments: [String], stdin: URL? = nil) throws -> (Double, Int) {
+        let gnuTime = "/usr/bin/time"
+        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(UUID().uuidString).rss")
+        defer { try? FileManager.default.removeItem(at: rssFile) }
+        let useGNUTime = FileManager.default.isExecutableFile(atPath: gnuTime)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: useGNUTime ? gnuTime : path)
+        process.arguments = useGNUTime ? ["-f", "%M", "-o", rssFile.path, path] + arguments : arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
@@ -183,6 +197,10 @@ struct IngestBenchmarkCommand: ParsableCommand {
         try process.run()
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if useGNUTime, let text = try? String(contentsOf: rssFile, encoding: .utf8),
+           let kilobytes = text.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            return (seconds, kilobytes)
+        }
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return (seconds, Int(usage.ru_maxrss))

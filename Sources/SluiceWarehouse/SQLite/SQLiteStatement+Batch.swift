@@ -49,3 +49,37 @@ struct InsertPlan {
         text.append(0)
     }
 }
+
+extension SQLiteStatement {
+    /// Runs this `INSERT` once per row of `batch`, binding column `i` to parameter `i + 1`.
+    ///
+    /// Text is bound without a copy: the batch's dictionary values are laid out once in one
+    /// UTF-8 buffer that stays alive around the whole loop, each row binds an address in it
+    /// (`SQLITE_STATIC`), and the bindings are cleared before the buffer goes.
+    func insertRows(of batch: ColumnBatch) throws(SQLiteError) {
+        let plan = InsertPlan(batch)
+        try plan.text.withUnsafeBufferPointer { (text: UnsafeBufferPointer<UInt8>) throws(SQLiteError) in
+            defer { clearBindings() }  // no binding may outlive the buffer
+            guard let base = text.baseAddress else { return }
+            for row in 0..<batch.rowCount {
+                for (index, column) in plan.columns.enumerated() {
+                    let parameter = Int32(index + 1)
+                    if plan.nullable[index], !plan.validity[index][row] {
+                        try bindNull(at: parameter)
+                        continue
+                    }
+                    switch column.kind {
+                    case .integer: try bind(plan.integers[column.slot][row], at: parameter)
+                    case .real: try bind(plan.reals[column.slot][row], at: parameter)
+                    case .text:
+                        let value = plan.textRanges[column.slot][Int(plan.codes[column.slot][row])]
+                        try bindUnretainedText(base + value.offset, count: value.count, at: parameter)
+                    case .constant: try bind(plan.constants[column.slot], at: parameter)
+                    }
+                }
+                defer { reset() }
+                try step()
+            }
+        }
+    }
+}
