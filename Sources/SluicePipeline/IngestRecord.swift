@@ -148,19 +148,22 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
     public var rowsRejected = 0
 
     /// Sums `records`.
-    public init(_ records: [IngestRecord]) {
-        for record in records {
-            files += 1
-            switch record.status {
-            case .loaded: loaded += 1
-            case .rejected: rejected += 1
-            case .duplicate: duplicate += 1
-            }
-            rowsRead += record.rowsRead
-            rowsLoaded += record.rowsLoaded
-            rowsDropped += record.rowsDropped
-            rowsRejected += record.rowsRejected
+    public init(_ records: [IngestRecord] = []) {
+        for record in records { add(record) }
+    }
+
+    /// Counts one more record.
+    public mutating func add(_ record: IngestRecord) {
+        files += 1
+        switch record.status {
+        case .loaded: loaded += 1
+        case .rejected: rejected += 1
+        case .duplicate: duplicate += 1
         }
+        rowsRead += record.rowsRead
+        rowsLoaded += record.rowsLoaded
+        rowsDropped += record.rowsDropped
+        rowsRejected += record.rowsRejected
     }
 
     private enum CodingKeys: String, CodingKey {

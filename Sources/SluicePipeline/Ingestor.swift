@@ -108,17 +108,39 @@ public final class Ingestor {
         _ jobs: [IngestJob], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         onRecord: (IngestRecord) -> Void = { _ in }
     ) async throws -> [IngestRecord] {
-        let preparer = self.preparer
         let order = Dictionary(jobs.enumerated().map { ($1.url.path, $0) }, uniquingKeysWith: { first, _ in first })
         var records: [IngestRecord] = []
-        // More files in flight than workers, so that preparing goes on while this task commits
-        // a group (synchronously, for tens of milliseconds); the limit keeps at most `workers`
-        // preparations running, the byte budget keeps memory flat whatever the file sizes.
-        let limit = ConcurrencyLimit(workers)
+        try await ingestEach(jobs, workers: workers) { record in
+            onRecord(record)
+            records.append(record)
+        }
+        return records.sorted { (order[$0.sourcePath] ?? 0) < (order[$1.sourcePath] ?? 0) }
+    }
+
+    /// Like ``ingestConcurrently(_:workers:onRecord:)`` but keeps no record: each goes to
+    /// `onRecord` once committed (in completion order) and is then dropped, so memory stays
+    /// flat over any number of files.
+    public func ingestEach(
+        _ jobs: [IngestJob], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        onRecord: (IngestRecord) -> Void
+    ) async throws {
         // This loop, the writer, runs on a thread of its own; the preparations on the shared pool.
         let writerThread = DedicatedThreadExecutor(name: "sluice-writer")
         defer { writerThread.shutDown() }
         try await withTaskExecutorPreference(writerThread) {
+            try await prepareAndCommit(jobs, workers: workers, onRecord: onRecord)
+        }
+    }
+
+    /// The two stages: preparations as child tasks on the shared pool, commits of groups of
+    /// prepared files here, as they arrive.
+    ///
+    /// More files are in flight than workers, so preparing goes on while this task commits a
+    /// group (synchronously, for tens of milliseconds); the limit keeps at most `workers`
+    /// preparations running, and the file and byte budgets keep memory flat whatever the sizes.
+    private func prepareAndCommit(_ jobs: [IngestJob], workers: Int, onRecord: (IngestRecord) -> Void) async throws {
+        let preparer = self.preparer
+        let limit = ConcurrencyLimit(workers)
         try await withThrowingTaskGroup(of: PreparedFile.self) { group in
             var remaining = jobs[...]
             var inFlight = 0, inFlightBytes = 0
@@ -148,17 +170,12 @@ public final class Ingestor {
                 pending.append(prepared)
                 pendingRows += prepared.findings?.outcome?.rowsAccepted ?? 0
                 if pending.count >= filesPerTransaction || pendingRows >= rowsPerTransaction || group.isEmpty {
-                    for record in try commit(pending) {
-                        onRecord(record)
-                        records.append(record)
-                    }
+                    for record in try commit(pending) { onRecord(record) }
                     pending.removeAll(keepingCapacity: true)
                     pendingRows = 0
                 }
             }
         }
-        }
-        return records.sorted { (order[$0.sourcePath] ?? 0) < (order[$1.sourcePath] ?? 0) }
     }
 
     /// Finishes the work an interrupted run left in the work area: a file whose rows were

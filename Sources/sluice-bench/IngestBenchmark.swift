@@ -119,6 +119,7 @@ struct IngestBenchmarkCommand: ParsableCommand {
         let code = """
             import duckdb, time, sys
             con = duckdb.connect(sys.argv[2])
+            con.execute("SET enable_progress_bar = false")  # it writes to stdout past 2 s
             start = time.time()
             source = f"read_csv('{sys.argv[1]}/*.csv', delim=';', header=true, normalize_names=true)"
             columns = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
@@ -130,7 +131,7 @@ struct IngestBenchmarkCommand: ParsableCommand {
         for run in 0..<runs {
             let db = root.appendingPathComponent("duck\(run).db").path
             let (output, errors) = try capture(python, ["-c", code, files.path, db])
-            if let seconds = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let last = output.split(separator: "\n").last, let seconds = Double(last.trimmingCharacters(in: .whitespaces)) {
                 times.append(seconds)
             } else {
                 print("  duckdb run failed: \(errors.split(separator: "\n").suffix(3).joined(separator: " | "))")

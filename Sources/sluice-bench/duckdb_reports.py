@@ -3,11 +3,12 @@
 
 Usage: duckdb_reports.py CSV_GLOB TEXT_COLUMNS DB RUNS QUERY.sql...
   CSV_GLOB      the delivered files (the workspace's archive/*.csv)
-  TEXT_COLUMNS  comma-separated names of the text columns, lower-cased like Sluice cleans them
+  TEXT_COLUMNS  comma-separated names of the text columns, lower-cased like Sluice cleans them;
+                every other column is a BIGINT
   DB            a DuckDB file to create
-Loads the files into table student_data (names normalised, text lower-cased and trimmed,
-exact duplicate rows of one file are not removed: the bench checks row counts instead), then
-runs each query RUNS times. SQLite's integer division `/ 2` is DuckDB's `// 2`.
+Loads the files into table student_data (every field read as text, names normalised, text
+trimmed and lower-cased, the rest cast to BIGINT; DuckDB's own type guess would make yes/no a
+BOOLEAN), then runs each query RUNS times. SQLite's integer division `/ 2` is DuckDB's `// 2`.
 Prints one JSON object: load_seconds, rows, and per query its median seconds and its rows.
 """
 import json
@@ -22,10 +23,11 @@ import duckdb
 def main() -> None:
     csv_glob, text_columns, db, runs = sys.argv[1], sys.argv[2].split(","), sys.argv[3], int(sys.argv[4])
     con = duckdb.connect(db)
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout past 2 s
     start = time.time()
-    relation = f"read_csv('{csv_glob}', delim=';', header=true, normalize_names=true)"
+    relation = f"read_csv('{csv_glob}', delim=';', header=true, normalize_names=true, all_varchar=true)"
     names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    select = ", ".join(f"lower(trim({n})) AS {n}" if n in text_columns else n for n in names)
+    select = ", ".join(f"lower(trim({n})) AS {n}" if n in text_columns else f"CAST(trim({n}) AS BIGINT) AS {n}" for n in names)
     con.execute(f"CREATE TABLE student_data AS SELECT {select} FROM {relation}")
     load = time.time() - start
     rows = con.execute("SELECT count(*) FROM student_data").fetchone()[0]

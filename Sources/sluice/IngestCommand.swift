@@ -38,10 +38,10 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace))
             let started = Date()
-            var records: [IngestRecord] = []
+            var outcome = Outcome(keepEveryRecord: json)
             let jobs: [IngestJob]
             if paths.isEmpty {
-                records = try ingestor.recover()
+                for record in try ingestor.recover() { outcome.add(record) }
                 jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
             } else {
                 jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
@@ -49,27 +49,53 @@ struct IngestCommand: AsyncParsableCommand {
             let sizes = jobs.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path))?[.size] as? Int ?? 0 }
             let progress = ProgressLine(total: jobs.count, totalBytes: sizes.reduce(0, +))
             let warehouseBefore = Self.fileSize(workspace.layout.warehouse.path)
-            records += try await ingestor.ingestConcurrently(jobs, workers: parallelism.workers) { record in
-                progress.advance(rows: record.rowsRead, bytes: record.size)
+            if json {
+                // --json lists every file, in the order given: keep them all.
+                for record in try await ingestor.ingestConcurrently(jobs, workers: parallelism.workers, onRecord: { record in
+                    progress.advance(rows: record.rowsRead, bytes: record.size)
+                }) { outcome.add(record) }
+            } else {
+                // Otherwise keep only what will be printed, so memory stays flat over any number of files.
+                try await ingestor.ingestEach(jobs, workers: parallelism.workers) { record in
+                    progress.advance(rows: record.rowsRead, bytes: record.size)
+                    outcome.add(record)
+                }
             }
             progress.finish()
             if json {
                 struct Output: Encodable { let files: [IngestRecord]; let totals: IngestTotals }
-                print(ResultFormatter.json(Output(files: records, totals: IngestTotals(records))), terminator: "")
+                print(ResultFormatter.json(Output(files: outcome.kept, totals: outcome.totals)), terminator: "")
             } else {
-                printSummary(records, workspace: workspace)
-                if records.count > 1 {
+                printSummary(outcome, order: jobs.count <= Outcome.listAll ? jobs.map(\.url.path) : [], workspace: workspace)
+                if outcome.totals.files > 1 {
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
-                    let bytes = records.reduce(0) { $0 + $1.size }
-                    let rows = records.reduce(0) { $0 + $1.rowsRead }
-                    let columnar = records.compactMap(\.columnarFile).reduce(0) { $0 + Self.fileSize($1) }
                     let warehouseGrowth = Self.fileSize(workspace.layout.warehouse.path) + Self.fileSize(workspace.layout.warehouse.path + "-wal") - warehouseBefore
                     print(String(format: "%.2f s: %.1f MB/s, %.0f rows/s, %.0f files/s; written: warehouse +%@, columnar %@",
-                                 seconds, Double(bytes) / seconds / 1e6, Double(rows) / seconds, Double(records.count) / seconds,
-                                 Self.human(warehouseGrowth), Self.human(columnar)))
+                                 seconds, Double(outcome.bytes) / seconds / 1e6, Double(outcome.totals.rowsRead) / seconds,
+                                 Double(outcome.totals.files) / seconds, Self.human(warehouseGrowth), Self.human(outcome.columnarBytes)))
                 }
             }
-            if records.contains(where: { $0.status == .rejected }) { throw ExitCode(3) }
+            if outcome.totals.rejected > 0 { throw ExitCode(3) }
+        }
+    }
+
+    /// What an ingest run keeps of its records: the totals, the byte counts, and the records
+    /// worth printing (all of them for `--json` or up to ``listAll`` files; past that only the
+    /// ones that were not simply loaded).
+    private struct Outcome {
+        /// Up to this many files, every one is listed.
+        static let listAll = 20
+        let keepEveryRecord: Bool
+        var totals = IngestTotals()
+        var kept: [IngestRecord] = []
+        var bytes = 0
+        var columnarBytes = 0
+
+        mutating func add(_ record: IngestRecord) {
+            totals.add(record)
+            bytes += record.size
+            if let columnar = record.columnarFile { columnarBytes += IngestCommand.fileSize(columnar) }
+            if keepEveryRecord || totals.files <= Self.listAll || !record.isPlainLoad { kept.append(record) }
         }
     }
 
@@ -81,20 +107,31 @@ struct IngestCommand: AsyncParsableCommand {
         bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f KB", Double(bytes) / 1e3)
     }
 
-    private func printSummary(_ records: [IngestRecord], workspace: Workspace) {
-        if records.isEmpty {
+    /// One line per kept file (all up to 20 files, in the order given; past that the refusals
+    /// and partial loads), then the totals.
+    private func printSummary(_ outcome: Outcome, order paths: [String], workspace: Workspace) {
+        if outcome.totals.files == 0 {
             print("Nothing to ingest: \(workspace.layout.inbox.path) is empty.")
             return
         }
-        // Past 20 files, loaded ones are only counted: the lines worth reading are the refusals.
-        let quiet = records.count > 20
-        for record in records where !(quiet && record.status == .loaded && record.rowsRejected == 0) {
+        let quiet = outcome.totals.files > Outcome.listAll
+        var records = outcome.kept
+        if !paths.isEmpty {
+            let position = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            records.sort { (position[$0.sourcePath] ?? -1) < (position[$1.sourcePath] ?? -1) }
+        }
+        for record in records where !(quiet && record.isPlainLoad) {
             print(IngestSummary.lines(for: record).joined(separator: "\n"))
         }
-        let totals = IngestTotals(records)
+        let totals = outcome.totals
         print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate; "
             + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected")
     }
+}
+
+extension IngestRecord {
+    /// Loaded with nothing refused: not worth a line of its own among many files.
+    var isPlainLoad: Bool { status == .loaded && rowsRejected == 0 }
 }
 
 /// The short human summary of one ingested file: its outcome, and for refusals the counts per
