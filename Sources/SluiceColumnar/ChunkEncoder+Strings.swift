@@ -48,21 +48,14 @@ extension ChunkEncoder {
             dictionary = order.map { builder.entries[$0] }
         }
         let distinct = builder.isComplete ? dictionary.count : nil
-        let plainSize = { (values: Int, bytes: Int, longest: Int) in
-            1 + packed(values, BitPacking.width(of: UInt64(longest))) + bytes
-        }
         let codeWidth = BitPacking.width(of: UInt64(max(dictionary.count, 1) - 1))
         let runWidth = BitPacking.width(of: UInt64(longestRun - 1))
-        let dictionaryBytes = dictionary.reduce(0) { $0 + $1.utf8.count }
         let dictionaryLongest = dictionary.reduce(0) { max($0, $1.utf8.count) }
-        let encoding = cheapest([
-            (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
-            (.dictionary, distinct.map {
-                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1 + packed(count, codeWidth)
-            }),
-            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth) + plainSize(runs, runBytes, longestRunString)),
-            (.plain, plainSize(count, totalBytes, longestString)),
-        ])
+        let encoding = StringChunkShape(
+            count: count, distinct: distinct, dictionaryBytes: dictionary.reduce(0) { $0 + $1.utf8.count },
+            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth, runBytes: runBytes,
+            longestRunString: longestRunString, totalBytes: totalBytes, longestString: longestString
+        ).cheapestEncoding()
         switch encoding {
         case .constant:
             writer.writeString(values[values.startIndex])
@@ -85,12 +78,7 @@ extension ChunkEncoder {
             : values.dropFirst().reduce((values.first!, values.first!)) { bounds, value in
                 (UTF8Order.compare(value, bounds.0) < 0 ? value : bounds.0, UTF8Order.compare(value, bounds.1) > 0 ? value : bounds.1)
             }
-        let lower = truncated(minimum), upper = truncated(maximum)
-        let statistics = ColumnStatistics(
-            nullCount: 0, distinctCount: distinct, min: .string(lower), max: .string(upper),
-            boundsExact: lower.utf8.count == minimum.utf8.count && upper.utf8.count == maximum.utf8.count
-        )
-        return (encoding, statistics)
+        return (encoding, stringStatistics(min: minimum, max: maximum, distinct: distinct))
     }
 
     /// Encodes string values given as codes into a dictionary: the same choices and the same
@@ -132,21 +120,14 @@ extension ChunkEncoder {
         for (newCode, oldCode) in sorted.enumerated() { renumber[oldCode] = UInt32(newCode) }
         let entries = sorted.map { dictionary[$0] }
         let distinct = entries.count <= maxDictionaryEntries ? entries.count : nil
-        let plainSize = { (values: Int, bytes: Int, longest: Int) in
-            1 + packed(values, BitPacking.width(of: UInt64(longest))) + bytes
-        }
         let codeWidth = BitPacking.width(of: UInt64(max(entries.count, 1) - 1))
         let runWidth = BitPacking.width(of: UInt64(longestRun - 1))
-        let dictionaryBytes = sorted.reduce(0) { $0 + lengths[$1] }
         let dictionaryLongest = sorted.reduce(0) { max($0, lengths[$1]) }
-        let encoding = cheapest([
-            (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
-            (.dictionary, distinct.map {
-                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1 + packed(count, codeWidth)
-            }),
-            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth) + plainSize(runs, runBytes, longestRunString)),
-            (.plain, plainSize(count, totalBytes, longestString)),
-        ])
+        let encoding = StringChunkShape(
+            count: count, distinct: distinct, dictionaryBytes: sorted.reduce(0) { $0 + lengths[$1] },
+            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth, runBytes: runBytes,
+            longestRunString: longestRunString, totalBytes: totalBytes, longestString: longestString
+        ).cheapestEncoding()
         switch encoding {
         case .constant:
             writer.writeString(dictionary[Int(firstCode)])
@@ -165,12 +146,16 @@ extension ChunkEncoder {
             writePlainStrings(codes.map { dictionary[Int($0)] }, longest: longestString, into: &writer)
         }
         let minimum = entries[0], maximum = entries[entries.count - 1]
+        return (encoding, stringStatistics(min: minimum, max: maximum, distinct: distinct))
+    }
+
+    /// A string chunk's statistics: bounds cut to ``maxStatisticBytes``, marked inexact if cut.
+    static func stringStatistics(min minimum: String, max maximum: String, distinct: Int?) -> ColumnStatistics {
         let lower = truncated(minimum), upper = truncated(maximum)
-        let statistics = ColumnStatistics(
+        return ColumnStatistics(
             nullCount: 0, distinctCount: distinct, min: .string(lower), max: .string(upper),
             boundsExact: lower.utf8.count == minimum.utf8.count && upper.utf8.count == maximum.utf8.count
         )
-        return (encoding, statistics)
     }
 
     /// Writes a plain string section: length width, packed lengths, then the bytes.
@@ -255,5 +240,38 @@ struct StringDictionaryBuilder {
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index)
         }
+    }
+}
+
+/// What decides a string chunk's encoding: the exact size each candidate would take.
+struct StringChunkShape {
+    var count: Int
+    /// Distinct values, or `nil` past the dictionary cap.
+    var distinct: Int?
+    var dictionaryBytes: Int
+    var dictionaryLongest: Int
+    var codeWidth: Int
+    var runs: Int
+    var runWidth: Int
+    var runBytes: Int
+    var longestRunString: Int
+    var totalBytes: Int
+    var longestString: Int
+
+    /// The smallest encoding (ties to the faster decode: constant, dictionary, run-length, plain).
+    func cheapestEncoding() -> ColumnarEncoding {
+        let plainSize = { (values: Int, bytes: Int, longest: Int) in
+            1 + ChunkEncoder.packed(values, BitPacking.width(of: UInt64(longest))) + bytes
+        }
+        return ChunkEncoder.cheapest([
+            (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
+            (.dictionary, distinct.map {
+                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1
+                    + ChunkEncoder.packed(count, codeWidth)
+            }),
+            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + ChunkEncoder.packed(runs, runWidth)
+                + plainSize(runs, runBytes, longestRunString)),
+            (.plain, plainSize(count, totalBytes, longestString)),
+        ])
     }
 }

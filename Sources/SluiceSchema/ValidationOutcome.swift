@@ -129,17 +129,9 @@ public struct TextColumn: Sendable, Hashable, RandomAccessCollection {
 
     /// Creates a column holding `values`, encoding them.
     public init(_ values: [String]) {
-        var codeByValue: [[UInt8]: UInt32] = [:]  // by bytes: canonically equivalent text stays apart
-        var dictionary: [String] = []
-        codes = values.map { value in
-            let bytes = Array(value.utf8)
-            if let code = codeByValue[bytes] { return code }
-            let code = UInt32(dictionary.count)
-            dictionary.append(value)
-            codeByValue[bytes] = code
-            return code
-        }
-        self.dictionary = dictionary
+        var builder = TextDictionary()
+        codes = values.map { builder.code(for: $0) }
+        dictionary = builder.values
     }
 
     /// The first row's index (0).
