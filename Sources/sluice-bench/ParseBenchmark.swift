@@ -55,7 +55,7 @@ struct ParseBenchmarkCommand: ParsableCommand {
             for input in inputs { _ = SHA256.digest(input) }
         }
         func line(_ name: String, _ seconds: Double) {
-            print(String(format: "  %@ %7.3f s  %7.1f MB/s", name.padding(toLength: 40, withPad: " ", startingAt: 0),
+            print(String(format: "  %@ %7.3f s  %7.1f MB/s", name.padding(toLength: 52, withPad: " ", startingAt: 0),
                          seconds, Double(bytes) / seconds / 1e6))
         }
         line("CSV reader (\(fields) fields)", read)
