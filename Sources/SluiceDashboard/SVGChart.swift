@@ -39,7 +39,8 @@ public enum SVGChart {
     static func render(_ data: BarChartData, title: String) -> String {
         var svg = SVGCanvas(width: width, height: height, title: title)
         svg.text(ChartFormat.truncate(title, to: 80), x: 12, y: 22, size: 15, weight: "600")
-        let grouped = data.groupLabel != nil || data.series.count > 1
+        // A legend only when there is more than one series to tell apart.
+        let grouped = data.series.count > 1
         var plotTop = 40.0
         if grouped { plotTop = legend(data, into: &svg, top: 34) + 14 }
         guard data.hasValues else {

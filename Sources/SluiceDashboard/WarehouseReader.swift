@@ -39,19 +39,61 @@ public actor WarehouseReader {
     ///
     /// - Throws: ``DashboardError`` `not-found` listing the available names.
     public func report(named name: String) throws -> ReportResult {
-        let report: SavedReport
+        let report = try savedReport(named: name)
+        return ReportResult(report: report, result: try open().run(report))
+    }
+
+    private func savedReport(named name: String) throws -> SavedReport {
         do {
             guard let found = try workspace.reports().select([name]).first else { throw DashboardError(code: .notFound, message: name) }
-            report = found
+            return found
         } catch let error as WarehouseError {
             throw DashboardError(code: .notFound, message: error.message)
         }
-        return ReportResult(report: report, result: try open().run(report))
     }
 
     /// One ad-hoc read-only query, cut at `maxRows` (at most ``ReadOnlyWarehouse/Limits/maxRows``).
     public func query(_ sql: String, maxRows: Int? = nil) throws -> QueryResult {
         try open().query(sql, maxRows: min(maxRows ?? limits.maxRows, limits.maxRows))
+    }
+
+    /// Every saved report as `sluice report --format json` prints them.
+    func renderReports() throws -> String {
+        ResultFormatter.render(try reports(), as: .json)
+    }
+
+    /// One saved report as JSON (`{"name","title","description","columns","rows"}`) or CSV, with
+    /// its full name (for a download's file name).
+    func renderReport(named name: String, as format: DownloadFormat) throws -> (name: String, body: String) {
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
+        let item = try report(named: name)
+        let body = format == .csv ? ResultFormatter.render(item.result, as: .csv) : ResultFormatter.json(item)
+        try check(deadline)
+        return (item.report.name, body)
+    }
+
+    /// A saved report's SQL, as its file holds it.
+    func sql(ofReportNamed name: String) throws -> String {
+        try savedReport(named: name).sql
+    }
+
+    /// One ad-hoc query as JSON (`{"columns","rows","truncated","max_rows"}`) or CSV. The time
+    /// limit covers running it and writing the answer.
+    func render(query sql: String, maxRows: Int, as format: DownloadFormat) throws -> String {
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
+        let capped = min(max(1, maxRows), limits.maxRows)
+        let result = try query(sql, maxRows: capped)
+        let body = format == .csv ? ResultFormatter.render(result, as: .csv) : ResultFormatter.json(QueryAnswer(result: result, maxRows: capped))
+        try check(deadline)
+        return body
+    }
+
+    private func check(_ deadline: ContinuousClock.Instant) throws(DashboardError) {
+        guard ContinuousClock.now <= deadline else {
+            throw DashboardError(
+                code: .timeLimit,
+                message: "the query and its answer took longer than \(limits.timeLimit); narrow it or add a LIMIT")
+        }
     }
 
     /// The ingest ledger, newest first; empty before anything was loaded.
@@ -75,5 +117,19 @@ public actor WarehouseReader {
             lastVersion = version
         }
         return generation
+    }
+}
+
+/// The answer of `GET /api/query`: `{"columns","rows","truncated","max_rows"}`.
+struct QueryAnswer: Encodable {
+    let result: QueryResult
+    let maxRows: Int
+    private enum CodingKeys: String, CodingKey { case columns, rows, truncated, maxRows = "max_rows" }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(result.columns, forKey: .columns)
+        try container.encode(result.rows, forKey: .rows)
+        try container.encode(result.isTruncated, forKey: .truncated)
+        try container.encode(maxRows, forKey: .maxRows)
     }
 }

@@ -44,7 +44,7 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, pollInterval: .milliseconds(100))
-            let app = DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let curl = Process()
@@ -70,7 +70,7 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, watchInbox: true)
-            let app = DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
             try await app.test(.live) { client in
                 let csv = try DashboardFixture.sample(rows: 6, offset: 100)
                 let upload = try await client.execute(uri: "/api/upload?name=dropped.csv", method: .post, body: ByteBuffer(string: csv))
