@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The login form for browsers (`GET /login`, `POST /login`, `POST /logout`).
