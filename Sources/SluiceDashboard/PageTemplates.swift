@@ -13,7 +13,7 @@ enum PageTemplates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}}</title>
-        <link rel="icon" href="data:,">
+        {{#live}}<link rel="icon" href="data:,">{{/live}}
         <style>{{{css}}}</style>
         </head>
         <body{{#live}} data-live="1"{{/live}}>

@@ -113,7 +113,7 @@ struct DashboardSecurityTests {
         "evil\u{202E}vsc.csv", "\u{202A}a.csv", "\u{202B}a.csv", "\u{202C}a.csv", "\u{202D}a.csv", "\u{2066}a.csv",
         "\u{2067}a.csv", "\u{2068}a.csv", "\u{2069}a.csv", "a\u{200E}.csv", "a\u{200F}.csv", "a\u{200B}b.csv",
         "a\u{FEFF}.csv", "tab\t.csv", "line\n.csv", "bell\u{07}.csv", "del\u{7F}.csv", "c1\u{85}.csv", "sep\u{2028}.csv",
-        "nbsp\u{A0}.csv", "C:evil.csv", "..\\up.csv", "a/b.csv", " lead.csv", "trail .csv", ".hidden.csv", "x.csv.exe",
+        "nbsp\u{A0}.csv", "C:evil.csv", "..\\up.csv", "a/b.csv", " lead.csv", "trail.csv ", ".hidden.csv", "x.csv.exe",
         "quote\".csv", "lt<.csv", "star*.csv", "pipe|.csv", "q?.csv", "pct%.csv",
     ])
     func hostileUploadNamesAreRefused(name: String) throws {
