@@ -118,7 +118,8 @@ struct DashboardGate: RouterMiddleware {
     /// Routes that run SQL.
     static func runsQueries(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path == "/" || path == "/report.html" || path.hasPrefix("/api/reports") || path.hasPrefix("/api/query")
+        return path == "/" || path == "/report.html" || path == "/api/query"
+            || (path.hasPrefix("/api/reports") && !path.hasSuffix(".sql"))
     }
 
     /// No sniffing, no framing, no referrer to other sites; the page itself may load nothing

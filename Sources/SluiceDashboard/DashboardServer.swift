@@ -47,11 +47,11 @@ public struct DashboardServer: Sendable {
         public var sessionLifetime: Duration
 
         /// Creates a configuration; the defaults bind `127.0.0.1:8080`, allow 64 MiB uploads, do
-        /// not watch, need no token and let each client run 2 queries at once.
+        /// not watch, need no token and let each client have 4 queries in flight.
         public init(host: String = "127.0.0.1", port: Int = 8080, limits: ReadOnlyWarehouse.Limits = .init(),
                     allowUploads: Bool = true, maxUploadBytes: Int = 64 << 20, pollInterval: Duration = .milliseconds(500),
                     watchInbox: Bool = false, allowedHosts: [String] = [], tokens: AccessTokens? = nil,
-                    maxClientQueries: Int = 2, sessionLifetime: Duration = .seconds(12 * 3_600)) {
+                    maxClientQueries: Int = 4, sessionLifetime: Duration = .seconds(12 * 3_600)) {
             self.host = host
             self.port = port
             self.limits = limits

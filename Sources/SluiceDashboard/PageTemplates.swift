@@ -152,7 +152,7 @@ enum PageTemplates {
         .sub{color:var(--muted);font-size:11px}
         .badge{display:inline-block;padding:1px 8px;border-radius:9px;font-size:12px;background:#eef2f6;color:#344054;white-space:nowrap}
         .badge.loaded{background:#dcfae6;color:var(--good)} .badge.rejected{background:#fee4e2;color:var(--bad)}
-        details.sql{margin-top:10px} details.sql summary{cursor:pointer;color:var(--accent);font-size:13px}
+        details.sql{margin-top:10px} details.sql summary{cursor:pointer;color:var(--accent);font-size:13px;overflow-wrap:anywhere}
         details.sql pre{background:#f3f4f6;border-radius:6px;padding:10px;overflow:auto;font-size:12px;line-height:1.4}
         .panel{margin-top:18px}
         #query textarea{width:100%;font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border:1px solid #d0d5dd;border-radius:6px;padding:8px}

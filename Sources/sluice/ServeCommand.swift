@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
     var maxResultBytes = 8 << 20
 
     @Option(help: "Most queries one client (token, or address without tokens) may have in flight.")
-    var maxClientQueries = 2
+    var maxClientQueries = 4
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }

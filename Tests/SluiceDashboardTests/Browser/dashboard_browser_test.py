@@ -99,18 +99,19 @@ def check_layout(driver, base, width, screenshots):
     wait_for(lambda: driver.execute_script("return document.querySelectorAll('article.card svg').length") >= 4, 15)
     metrics = driver.execute_script("""
         var cards = Array.from(document.querySelectorAll('article.card'));
+        var width = arguments[0];
         return {inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
                 bodyScroll: document.body.scrollWidth,
                 lefts: cards.map(function (c) { return Math.round(c.getBoundingClientRect().left); }),
                 rights: cards.map(function (c) { return Math.round(c.getBoundingClientRect().right); }),
                 wide: Array.from(document.querySelectorAll('main *')).filter(function (e) {
-                    return e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap') && !e.closest('pre');
+                    return e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap') && !e.closest('pre');
                 }).map(function (e) { return e.tagName + '.' + e.className; }).slice(0, 5)};
-    """)
+    """, width)
     check("%d px: viewport is %d px wide" % (width, width), metrics["inner"] == width, metrics)
     check("%d px: no sideways scroll" % width,
-          metrics["scroll"] <= metrics["inner"] and metrics["bodyScroll"] <= metrics["inner"] and not metrics["wide"], metrics)
-    check("%d px: every card fits" % width, max(metrics["rights"]) <= metrics["inner"], metrics["rights"])
+          metrics["scroll"] <= width and metrics["bodyScroll"] <= width and not metrics["wide"], metrics)
+    check("%d px: every card fits" % width, max(metrics["rights"]) <= width, metrics["rights"])
     columns = len(set(metrics["lefts"]))
     if width < 600:
         check("%d px: one column of cards" % width, columns == 1, metrics["lefts"])
@@ -131,12 +132,15 @@ def check_downloads(driver, base):
     check("each report links its CSV, JSON and SQL", len(reports) >= 15, links)
     check("the SQL box has a permalink, CSV and JSON", any(l.startswith("/?sql=") for l in links)
           and any(l.startswith("/api/query?format=csv") for l in links) and any(l.startswith("/api/query?format=json") for l in links), links)
+    # One after another, as a person clicks them.
     answers = driver.execute_async_script("""
-        var done = arguments[arguments.length - 1];
-        Promise.all(arguments[0].map(function (href) {
-            return fetch(href).then(function (r) { return r.text().then(function (t) {
-                return [href, r.status, r.headers.get('content-type'), t.slice(0, 40)]; }); });
-        })).then(done, function (e) { done([['error', 0, String(e), '']]); });
+        var done = arguments[arguments.length - 1], answers = [];
+        arguments[0].reduce(function (previous, href) {
+            return previous.then(function () {
+                return fetch(href).then(function (r) { return r.text().then(function (t) {
+                    answers.push([href, r.status, r.headers.get('content-type'), t.slice(0, 40)]); }); });
+            });
+        }, Promise.resolve()).then(function () { done(answers); }, function (e) { done([['error', 0, String(e), '']]); });
     """, links)
     for href, status, kind, start in answers:
         expected = "text/csv" if (".csv" in href or "format=csv" in href) else (
