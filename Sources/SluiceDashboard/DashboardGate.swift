@@ -14,7 +14,8 @@ import Logging
 /// 2. The caller: with no token required (loopback, no token configured) everyone is `local`;
 ///    otherwise an `Authorization: Bearer TOKEN` header or the login form's session cookie.
 ///    No valid one: 401 (the login form for the page, JSON for the API).
-/// 3. The role: `POST /api/upload` needs `upload` (403 `forbidden` for `read`).
+/// 3. The role: a state-changing API request (`POST /api/upload`, any non-`GET` under `/api/`)
+///    needs `upload` (403 `forbidden` for `read`).
 /// 4. Routes that run queries (`/`, `/report.html`, `/api/reports…`, `/api/query…`) take one of the
 ///    client's slots in ``ClientLimiter`` (429 `too-many-requests` when none is free).
 struct DashboardGate: RouterMiddleware {
@@ -38,10 +39,10 @@ struct DashboardGate: RouterMiddleware {
             if caller.role == nil, !Self.isPublic(request) {
                 response = try unauthenticated(request)
             } else {
-                if request.method == .post, request.uri.path == "/api/upload", access.uploadsEnabled,
-                   caller.role?.mayUpload != true
-                {
-                    throw DashboardError(code: .forbidden, message: "the '\(caller.roleName)' role may not upload; ask for an upload token")
+                if Self.changesState(request), caller.role?.mayUpload != true {
+                    throw DashboardError(
+                        code: .forbidden,
+                        message: "the '\(caller.roleName)' role may only read; uploading needs a token with the upload role")
                 }
                 if Self.runsQueries(request) {
                     response = try await limiter.withSlot(for: caller.name) { try await next(request, context) }
@@ -110,6 +111,12 @@ struct DashboardGate: RouterMiddleware {
         return response
     }
 
+    /// Requests that change something (`POST /api/upload`, and any later state-changing API
+    /// route such as a retry): every method but `GET` and `HEAD` under `/api/`.
+    static func changesState(_ request: Request) -> Bool {
+        request.method != .get && request.method != .head && request.uri.path.hasPrefix("/api/")
+    }
+
     /// Routes open without a token: the login form itself.
     static func isPublic(_ request: Request) -> Bool {
         ["/login", "/logout"].contains(request.uri.path)
@@ -155,9 +162,6 @@ struct AccessControl: Sendable {
     let requiresToken: Bool
     /// Open browser sessions.
     let sessions: SessionStore
-    /// Whether the server accepts uploads at all (`--no-upload` turns them off for every role, and
-    /// the upload route then answers 403 `uploads-disabled`).
-    let uploadsEnabled: Bool
 
     /// The caller of `request`: its role is `nil` when a token is required and none valid was sent.
     ///

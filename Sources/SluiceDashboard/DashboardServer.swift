@@ -120,7 +120,7 @@ public struct DashboardServer: Sendable {
         let feed = ChangeFeed()
         let access = AccessControl(
             tokens: configuration.tokens, requiresToken: configuration.requiresToken,
-            sessions: SessionStore(lifetime: configuration.sessionLifetime), uploadsEnabled: configuration.allowUploads)
+            sessions: SessionStore(lifetime: configuration.sessionLifetime))
         let routes = DashboardRoutes(
             reader: reader, feed: feed, renderer: PageRenderer(), signsOut: configuration.requiresToken,
             upload: configuration.allowUploads
@@ -137,7 +137,7 @@ public struct DashboardServer: Sendable {
         }
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestResponder()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestResponder(logger: logger)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
@@ -21,6 +22,13 @@ final class MalformedRequestResponder: ChannelDuplexHandler, RemovableChannelHan
 
     /// Requests read whose response has not ended yet.
     private var open = 0
+    /// The server's request log: a refused request is logged like any other.
+    private let logger: Logger
+
+    /// Creates the handler for one connection.
+    init(logger: Logger) {
+        self.logger = logger
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head = unwrapInboundIn(data) { open += 1 }
@@ -38,6 +46,10 @@ final class MalformedRequestResponder: ChannelDuplexHandler, RemovableChannelHan
             return
         }
         let answer = Self.error(for: parserError)
+        let remote = context.channel.remoteAddress?.ipAddress ?? "-"
+        logger.info(
+            "- (malformed request) \(answer.code.httpStatus) 0ms",
+            metadata: ["role": "none", "client": .string(remote), "remote": .string(remote), "error": "\(parserError)"])
         let body = ByteBuffer(string: ResultFormatter.json(answer))
         let head = HTTPResponse(
             status: HTTPResponse.Status(code: answer.code.httpStatus),

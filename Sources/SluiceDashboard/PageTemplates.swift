@@ -150,6 +150,7 @@ enum PageTemplates {
         td.file{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;min-width:12em;overflow-wrap:anywhere}
         td.when{white-space:nowrap;color:var(--muted);font-size:12px}
         .sub{color:var(--muted);font-size:11px}
+        .local{font-weight:400;opacity:.8}
         .badge{display:inline-block;padding:1px 8px;border-radius:9px;font-size:12px;background:#eef2f6;color:#344054;white-space:nowrap}
         .badge.loaded{background:#dcfae6;color:var(--good)} .badge.rejected{background:#fee4e2;color:var(--bad)}
         details.sql{margin-top:10px} details.sql summary{cursor:pointer;color:var(--accent);font-size:13px;overflow-wrap:anywhere}
@@ -197,9 +198,22 @@ enum PageTemplates {
               Object.keys(open).forEach(function (id) { var d = document.querySelector('#' + CSS.escape(id) + ' details'); if (d) d.open = true; });
               status = document.getElementById('live-status');
               if (status) { status.textContent = 'live · updated'; status.className = 'live'; }
+              localTimes();
               document.body.setAttribute('data-updates', String(Number(document.body.getAttribute('data-updates') || 0) + 1));
             }).catch(function () {});
           }
+          // The ledger's times are UTC; beside each, the reader's local time (when it differs).
+          function localTimes() {
+            if (new Date().getTimezoneOffset() === 0) return;
+            document.querySelectorAll('.when, #meta strong').forEach(function (e) {
+              var m = /^(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) UTC$/.exec(e.textContent.trim());
+              if (!m || e.querySelector('.local')) return;
+              var s = document.createElement('span'); s.className = 'local';
+              s.textContent = ' (' + new Date(m[1] + 'T' + m[2] + 'Z').toLocaleString([], {dateStyle: 'short', timeStyle: 'medium'}) + ' local)';
+              e.appendChild(s);
+            });
+          }
+          localTimes();
           if (window.EventSource) {
             var events = new EventSource('/events');
             events.addEventListener('change', refresh);
