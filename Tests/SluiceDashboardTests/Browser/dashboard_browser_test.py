@@ -10,7 +10,7 @@ and checks, at 390 px (a phone) and at 1280 px:
     answers 200 with the right type;
   - the SQL box runs a query, formats numbers as the server does (1,234.5, 10) and keeps its
     permalink current;
-  - the page updates by itself after a file lands in the inbox;
+  - the page updates by itself after a file lands in the inbox, and shows local time beside UTC;
   - the browser requested nothing from anywhere but the dashboard, and logged no error (a
     Content-Security-Policy violation would be one).
 
@@ -161,6 +161,15 @@ def check_sql_box(driver):
     check("the permalink follows the SQL", permalink.endswith("/?sql=SELECT%201234.5%20AS%20x%2C%2010.0%20AS%20y%2C%201226%20AS%20z"), permalink)
 
 
+def check_local_time(driver, base):
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
+    driver.get(base)
+    shown = wait_for(lambda: driver.execute_script(
+        "var e = document.querySelector('#meta strong .local'); return e && e.textContent;"), 10)
+    check("local time is shown beside UTC", shown and "local" in shown, shown)
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "UTC"})
+
+
 def check_live_update(driver, base, workspace):
     driver.get(base)
     wait_for(lambda: driver.execute_script("return document.getElementById('live-status').textContent") == "live", 10)
@@ -211,6 +220,7 @@ def main():
         check_downloads(driver, base)
         check_sql_box(driver)
         check_layout(driver, base, 390, screenshots)
+        check_local_time(driver, base)
         check_live_update(driver, base, workspace)
         foreign = [url for url in requested_urls(driver) if not (url.startswith(base) or url.startswith("data:"))]
         check("no request leaves the dashboard's address", not foreign, foreign[:5])
