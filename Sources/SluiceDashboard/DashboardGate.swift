@@ -135,8 +135,11 @@ struct DashboardGate: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+        let type = response.headers[.contentType] ?? ""
+        if type.hasPrefix("text/html") {
             response.headers[.contentSecurityPolicy] = PageTemplates.contentSecurityPolicy
+        } else if type.hasPrefix("image/svg+xml") {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'"
         }
     }
 

@@ -17,7 +17,7 @@ import SluiceWarehouse
 /// | `GET /api/reports/NAME.csv`, `.json` | the same as a download (`Content-Disposition: attachment`) |
 /// | `GET /api/reports/NAME.sql` | the report's SQL file, as text |
 /// | `GET /api/ingests?limit=N` | `{"ingests":[…],"totals":{…}}`, newest first (see ``IngestHistory``) |
-/// | `GET /api/query?sql=…&max_rows=N` | `{"columns","rows","truncated","max_rows"}`; `&format=csv` or `json` downloads it |
+/// | `GET /api/query?sql=…&max_rows=N` | `{"columns","rows","truncated","max_rows"}`; `&format=csv` or `json` downloads it, `&format=svg` draws it as bars |
 /// | `POST /api/upload?name=FILE.csv` | body = the CSV; 201 `{"name","path","size"}` |
 ///
 /// Errors are `{"error":{"code","message","status"}}` with the status of ``DashboardError/Code/httpStatus``.
@@ -70,7 +70,9 @@ struct DashboardRoutes: Sendable {
             case nil: format = nil
             case "csv": format = .csv
             case "json": format = .json
-            case let other?: throw DashboardError(code: .badRequest, message: "format must be csv or json, not '\(other)'")
+            case "svg":
+                return text(try await reader.chart(query: sql, maxRows: maxRows), type: "image/svg+xml")
+            case let other?: throw DashboardError(code: .badRequest, message: "format must be csv, json or svg, not '\(other)'")
             }
             let body = try await reader.render(query: sql, maxRows: maxRows, as: format ?? .json)
             guard let format else { return text(body, type: "application/json") }

@@ -134,7 +134,8 @@ enum PageTemplates {
         .error{color:var(--bad);background:#fef3f2;border-radius:6px;padding:8px 10px}
         .note{color:var(--muted);font-size:12px;margin:4px 0}
         figure.chart-box{margin:6px 0 10px}
-        svg.chart{width:100%;height:auto;display:block}
+        svg.chart,img.chart{width:100%;height:auto;display:block}
+        img.chart{margin:6px 0 10px}
         .table-wrap{max-height:300px;overflow:auto;border:1px solid var(--line);border-radius:6px}
         .table-wrap.compact{max-height:none}
         .table-wrap.tall{max-height:560px}
@@ -259,6 +260,12 @@ enum PageTemplates {
             fetch('/api/query?sql=' + encodeURIComponent(box.value)).then(function (r) { return r.json(); }).then(function (json) {
               out.textContent = '';
               if (json.error) { var p = document.createElement('p'); p.className = 'error'; p.textContent = json.error.code + ': ' + json.error.message; out.appendChild(p); return; }
+              var numeric = json.columns.map(function (c, i) { return json.rows.some(function (r) { return typeof r[i] === 'number'; }); });
+              if (json.rows.length && numeric.indexOf(true) >= 0 && numeric.indexOf(false) >= 0) {
+                var chart = document.createElement('img'); chart.className = 'chart'; chart.alt = 'The result as bars';
+                chart.src = '/api/query?format=svg&sql=' + encodeURIComponent(box.value);
+                out.appendChild(chart);
+              }
               out.appendChild(table(json));
               var n = document.createElement('p'); n.className = 'note';
               n.textContent = fmt(json.rows.length) + ' row' + (json.rows.length === 1 ? '' : 's') + (json.truncated ? ', more not shown' : '');

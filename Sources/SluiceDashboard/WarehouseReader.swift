@@ -88,6 +88,22 @@ public actor WarehouseReader {
         return body
     }
 
+    /// One ad-hoc query drawn as bars (the chart ``ChartSpec/inferred(for:)`` picks), as SVG.
+    ///
+    /// - Throws: ``DashboardError`` `bad-request` when the result has no category and number
+    ///   columns to draw, or the query's own errors.
+    func chart(query sql: String, maxRows: Int) throws -> String {
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
+        let result = try query(sql, maxRows: min(max(1, maxRows), limits.maxRows))
+        let spec = ChartSpec.inferred(for: result)
+        guard let svg = SVGChart.render(result, spec: spec, title: "Query result") else {
+            let why = SVGChart.note(for: result, spec: spec) ?? "it needs a text column and a number column"
+            throw DashboardError(code: .badRequest, message: "this result cannot be drawn as bars: \(why)")
+        }
+        try check(deadline)
+        return svg
+    }
+
     private func check(_ deadline: ContinuousClock.Instant) throws(DashboardError) {
         guard ContinuousClock.now <= deadline else {
             throw DashboardError(

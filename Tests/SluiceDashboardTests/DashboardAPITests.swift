@@ -186,6 +186,11 @@ struct DashboardAPITests {
                 let queryJSON = try await client.execute(uri: query + "&format=json", method: .get)
                 #expect(String(buffer: queryJSON.body).contains("\"rows\":[[\"f\",208],[\"m\",187]]"))
                 #expect(try await client.execute(uri: query + "&format=xml", method: .get).status == .badRequest)
+                let chart = try await client.execute(uri: query + "&format=svg", method: .get)
+                #expect(chart.headers[.contentType] == "image/svg+xml; charset=utf-8")
+                #expect(String(buffer: chart.body).hasPrefix("<svg") && String(buffer: chart.body).contains(">208</text>"))
+                let notChartable = try await client.execute(uri: "/api/query?format=svg&sql=SELECT+'a'+AS+t", method: .get)
+                #expect(notChartable.status == .badRequest)
 
                 let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
                 for name in ["q1_mother_jobs_of_young_male_students", "q3_top_father_jobs_by_cohabitation"] {

@@ -8,8 +8,8 @@ and checks, at 390 px (a phone) and at 1280 px:
   - no sideways scrolling, and one column of report cards on the phone, several on the wide screen;
   - every download link on the page (each report's CSV, JSON and SQL, the SQL box's CSV and JSON)
     answers 200 with the right type;
-  - the SQL box runs a query, formats numbers as the server does (1,234.5, 10) and keeps its
-    permalink current;
+  - the SQL box runs a query, formats numbers as the server does (1,234.5, 10), keeps its
+    permalink current, and draws a result with a text and a number column as bars;
   - the page updates by itself after a file lands in the inbox, and shows local time beside UTC;
   - the browser requested nothing from anywhere but the dashboard, and logged no error (a
     Content-Security-Policy violation would be one).
@@ -157,8 +157,21 @@ def check_sql_box(driver):
     driver.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
     cells = wait_for(lambda: [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#query-result td")], 10)
     check("the SQL box formats numbers like the server", cells == ["1,234.5", "10", "1,226"], cells)
+    check("no chart for a result without a text column", not driver.find_elements(By.CSS_SELECTOR, "#query-result img.chart"))
     permalink = driver.find_element(By.ID, "query-link").get_attribute("href")
     check("the permalink follows the SQL", permalink.endswith("/?sql=SELECT%201234.5%20AS%20x%2C%2010.0%20AS%20y%2C%201226%20AS%20z"), permalink)
+
+
+def check_sql_chart(driver):
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.ID, "query-sql")
+    box.clear()
+    box.send_keys("SELECT fjob, COUNT(*) AS n FROM student_data GROUP BY fjob ORDER BY n DESC")
+    driver.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
+    drawn = wait_for(lambda: driver.execute_script(
+        "var i = document.querySelector('#query-result img.chart'); return i && i.complete && i.naturalWidth;"), 10)
+    check("the SQL box draws a text and a number column as bars", drawn and drawn > 0, drawn)
 
 
 def check_local_time(driver, base):
@@ -219,6 +232,7 @@ def main():
         check_layout(driver, base, 1280, screenshots)
         check_downloads(driver, base)
         check_sql_box(driver)
+        check_sql_chart(driver)
         check_layout(driver, base, 390, screenshots)
         check_local_time(driver, base)
         check_live_update(driver, base, workspace)
