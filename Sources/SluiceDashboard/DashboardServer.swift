@@ -133,7 +133,7 @@ public struct DashboardServer: Sendable {
         routes.register(on: router)
         var services: [any Service] = [WarehouseMonitor(reader: reader, feed: feed, interval: configuration.pollInterval)]
         if configuration.watchInbox {
-            services.append(InboxWatcherService(workspace: workspace, logger: ingestLogger))
+            services.append(InboxWatcherService(workspace: workspace, logger: ingestLogger, announcer: logger))
         }
         return Application(
             router: router,
