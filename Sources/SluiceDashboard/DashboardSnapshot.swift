@@ -43,6 +43,17 @@ public struct DashboardSnapshot: Sendable {
         workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
         now: Date = Date()
     ) -> DashboardSnapshot {
+        load(workspace: workspace, reports: reports, warehouse: warehouse, historyLimit: historyLimit, now: now) {
+            try warehouse?.run($0) ?? QueryResult(columns: [], rows: [])
+        }
+    }
+
+    /// ``load(workspace:reports:warehouse:historyLimit:now:)`` with the reports run by `run`
+    /// (the server's ``WarehouseReader`` answers from its cache when nothing changed).
+    static func load(
+        workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
+        now: Date = Date(), run: (SavedReport) throws -> QueryResult
+    ) -> DashboardSnapshot {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
             reports: [], history: IngestHistory(), notice: nil, takenAt: now)
@@ -60,7 +71,7 @@ public struct DashboardSnapshot: Sendable {
         }
         snapshot.reports = saved.map { report in
             do {
-                return Report(report: report, result: try warehouse.run(report), error: nil)
+                return Report(report: report, result: try run(report), error: nil)
             } catch let error as DashboardError {
                 return Report(report: report, result: nil, error: error.message)
             } catch {

@@ -5,6 +5,10 @@ import SluiceWarehouse
 /// The server's one owner of the read-only warehouse connection: every request that reads
 /// goes through this actor, one statement at a time.
 ///
+/// Saved reports' results are kept until the data changes: a report runs again only when
+/// `PRAGMA data_version` moved (another connection committed) or its SQL file changed, so a page
+/// load between two ingests costs no query at all.
+///
 /// The connection is opened on first use, so `sluice serve` can start before anything was
 /// loaded (and pick the warehouse up once `--watch` or `sluice ingest` creates it).
 public actor WarehouseReader {
@@ -15,6 +19,10 @@ public actor WarehouseReader {
     private var warehouse: ReadOnlyWarehouse?
     private var lastVersion: Int64?
     private var generation = 0
+    /// Report results valid for one `data_version`.
+    private var cache: (version: Int64, results: [SavedReport: QueryResult])?
+    /// How many times a saved report actually ran (for tests of the cache).
+    private(set) var reportRuns = 0
 
     /// Creates a reader; nothing is opened yet.
     public init(workspace: Workspace, limits: ReadOnlyWarehouse.Limits = .init()) {
@@ -32,7 +40,7 @@ public actor WarehouseReader {
     /// Every saved report with its rows: the content of `sluice report --format json`.
     public func reports() throws -> [ReportResult] {
         let warehouse = try open()
-        return try workspace.reports().reports.map { ReportResult(report: $0, result: try warehouse.run($0)) }
+        return try workspace.reports().reports.map { ReportResult(report: $0, result: try run($0, on: warehouse)) }
     }
 
     /// One saved report, by name or unique prefix (`q3`).
@@ -40,7 +48,7 @@ public actor WarehouseReader {
     /// - Throws: ``DashboardError`` `not-found` listing the available names.
     public func report(named name: String) throws -> ReportResult {
         let report = try savedReport(named: name)
-        return ReportResult(report: report, result: try open().run(report))
+        return ReportResult(report: report, result: try run(report, on: try open()))
     }
 
     private func savedReport(named name: String) throws -> SavedReport {
@@ -120,7 +128,23 @@ public actor WarehouseReader {
 
     /// Everything the dashboard page shows.
     public func snapshot() -> DashboardSnapshot {
-        DashboardSnapshot.load(workspace: workspace, warehouse: try? open())
+        let warehouse = try? open()
+        return DashboardSnapshot.load(workspace: workspace, warehouse: warehouse) { report in
+            guard let warehouse else { return QueryResult(columns: [], rows: []) }
+            return try run(report, on: warehouse)
+        }
+    }
+
+    /// A saved report's result: from the cache when nothing was committed since it ran (and its
+    /// SQL is the same), else run now and kept. Failures are not kept.
+    private func run(_ report: SavedReport, on warehouse: ReadOnlyWarehouse) throws -> QueryResult {
+        let version = try warehouse.dataVersion()
+        if cache?.version != version { cache = (version, [:]) }
+        if let result = cache?.results[report] { return result }
+        reportRuns += 1
+        let result = try warehouse.run(report)
+        cache?.results[report] = result
+        return result
     }
 
     /// A number that grows whenever the warehouse changed since the last call: a commit by

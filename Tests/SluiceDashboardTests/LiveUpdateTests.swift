@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SluiceDashboard
+@testable import SluiceDashboard
 import SluicePipeline
 import Testing
 
@@ -85,6 +85,31 @@ struct LiveUpdateTests {
                 #expect(sources.first == "dropped.csv")
             }
             #expect(FileManager.default.fileExists(atPath: workspace.layout.archive.appendingPathComponent("dropped.csv").path))
+        }
+    }
+}
+
+/// Report results are kept until the data changes.
+struct ReportCacheTests {
+    @Test func reportsRunAgainOnlyAfterACommit() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let reader = WarehouseReader(workspace: workspace)
+            let first = try await reader.reports()
+            #expect(await reader.reportRuns == 5)
+            _ = await reader.snapshot()
+            _ = try await reader.report(named: "q3")
+            #expect(try await reader.reports() == first)
+            #expect(await reader.reportRuns == 5)
+
+            let file = root.appendingPathComponent("more.csv")
+            try DashboardFixture.sample(rows: 7, offset: 200).write(to: file, atomically: true, encoding: .utf8)
+            _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger).ingest(fileAt: file, origin: .external)
+            _ = await reader.snapshot()
+            #expect(await reader.reportRuns == 10)
+            let after = try await reader.reports()
+            #expect(await reader.reportRuns == 10)
+            #expect(after.map(\.report) == first.map(\.report))
         }
     }
 }
