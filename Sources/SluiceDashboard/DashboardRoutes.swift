@@ -9,14 +9,14 @@ import SluiceWarehouse
 ///
 /// | route | answer |
 /// |---|---|
-/// | `GET /` | the live dashboard (HTML); `/?sql=…` opens it with that SQL in the box, run |
+/// | `GET /` | the live dashboard (HTML); `/?sql=…` opens it with that SQL in the box, run; `?history_offset=N` pages the history |
 /// | `GET /report.html` | the self-contained report, as `sluice report --format html` writes it |
 /// | `GET /events` | `text/event-stream`: `event: change` + `data: {"generation":N}` when the warehouse changes |
 /// | `GET /api/reports` | `{"reports":[{"name","title","description","columns","rows"}]}` = `sluice report --format json` |
 /// | `GET /api/reports/NAME` | one `{"name","title","description","columns","rows"}` (name or unique prefix) |
 /// | `GET /api/reports/NAME.csv`, `.json` | the same as a download (`Content-Disposition: attachment`) |
 /// | `GET /api/reports/NAME.sql` | the report's SQL file, as text |
-/// | `GET /api/ingests?limit=N` | `{"ingests":[…],"totals":{…}}`, newest first (see ``IngestHistory``) |
+/// | `GET /api/ingests?limit=N&offset=M` | `{"ingests":[…],"offset","totals":{…}}`, newest first (see ``IngestHistory``) |
 /// | `GET /api/query?sql=…&max_rows=N` | `{"columns","rows","truncated","max_rows"}`; `&format=csv` or `json` downloads it, `&format=svg` draws it as bars |
 /// | `POST /api/upload?name=FILE.csv` | body = the CSV; 201 `{"name","path","size"}` |
 ///
@@ -33,9 +33,10 @@ struct DashboardRoutes: Sendable {
     func register(on router: Router<DashboardRequestContext>) {
         router.get("/") { request, context in
             let mayUpload = upload != nil && context.caller?.role?.mayUpload == true
-            let sql = FormQuery(request.uri.query)["sql"]
-            let mode = PageRenderer.Mode.live(uploads: mayUpload, signsOut: signsOut, sql: sql)
-            return html(renderer.render(await reader.snapshot(), mode: mode))
+            let query = FormQuery(request.uri.query)
+            let mode = PageRenderer.Mode.live(uploads: mayUpload, signsOut: signsOut, sql: query["sql"])
+            let offset = max(0, try integer(request, "history_offset") ?? 0)
+            return html(renderer.render(await reader.snapshot(historyOffset: offset), mode: mode))
         }
         router.get("/report.html") { _, _ in html(renderer.render(await reader.snapshot(), mode: .report)) }
         router.get("/events") { _, _ in events() }
@@ -58,7 +59,8 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/api/ingests") { request, _ in
             let limit = try integer(request, "limit") ?? 100
-            return json(try await reader.history(limit: min(max(limit, 1), 10_000)))
+            let offset = max(0, try integer(request, "offset") ?? 0)
+            return json(try await reader.history(limit: min(max(limit, 1), 10_000), offset: offset))
         }
         router.get("/api/query") { request, _ in
             let query = FormQuery(request.uri.query)

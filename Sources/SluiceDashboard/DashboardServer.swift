@@ -131,6 +131,7 @@ public struct DashboardServer: Sendable {
             access: access, limiter: ClientLimiter(limit: configuration.maxClientQueries), logger: logger))
         LoginPage.register(on: router, access: access)
         routes.register(on: router)
+        QuarantineRoutes(workspace: workspace, reader: reader, allowsRetry: configuration.allowUploads).register(on: router)
         var services: [any Service] = [WarehouseMonitor(reader: reader, feed: feed, interval: configuration.pollInterval)]
         if configuration.watchInbox {
             services.append(InboxWatcherService(workspace: workspace, logger: ingestLogger, announcer: logger))

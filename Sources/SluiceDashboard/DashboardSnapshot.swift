@@ -26,8 +26,10 @@ public struct DashboardSnapshot: Sendable {
     public var workspacePath: String
     /// Every saved report, in file-name order.
     public var reports: [Report]
-    /// The ingest ledger.
+    /// The ingest ledger (one page of it, and the totals).
     public var history: IngestHistory
+    /// Every file waiting in `failed/`, with its reason.
+    public var quarantine: [QuarantinedFile] = []
     /// Why there is nothing to show yet, e.g. no warehouse.
     public var notice: String?
     /// When the snapshot was taken.
@@ -39,20 +41,24 @@ public struct DashboardSnapshot: Sendable {
     /// - Parameters:
     ///   - reports: The reports to run; `nil` runs every report in the workspace's `queries/`.
     ///   - historyLimit: Most ledger entries listed (the totals cover all of them).
+    ///   - historyOffset: Newest ledger entries skipped (paging).
     public static func load(
         workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
-        now: Date = Date()
+        historyOffset: Int = 0, now: Date = Date()
     ) -> DashboardSnapshot {
-        load(workspace: workspace, reports: reports, warehouse: warehouse, historyLimit: historyLimit, now: now) {
+        load(
+            workspace: workspace, reports: reports, warehouse: warehouse, historyLimit: historyLimit,
+            historyOffset: historyOffset, now: now
+        ) {
             try warehouse?.run($0) ?? QueryResult(columns: [], rows: [])
         }
     }
 
-    /// ``load(workspace:reports:warehouse:historyLimit:now:)`` with the reports run by `run`
-    /// (the server's ``WarehouseReader`` answers from its cache when nothing changed).
+    /// ``load(workspace:reports:warehouse:historyLimit:historyOffset:now:)`` with the reports run
+    /// by `run` (the server's ``WarehouseReader`` answers from its cache when nothing changed).
     static func load(
         workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
-        now: Date = Date(), run: (SavedReport) throws -> QueryResult
+        historyOffset: Int = 0, now: Date = Date(), run: (SavedReport) throws -> QueryResult
     ) -> DashboardSnapshot {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
@@ -79,9 +85,14 @@ public struct DashboardSnapshot: Sendable {
             }
         }
         do {
-            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit)
+            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit, offset: historyOffset)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
+        }
+        do {
+            snapshot.quarantine = try QuarantinedFile.list(in: workspace, warehouse: warehouse)
+        } catch {
+            snapshot.notice = "cannot list the quarantined files: \(error)"
         }
         return snapshot
     }

@@ -59,12 +59,17 @@ struct PageView {
         var errorsReport: String?, storedAt: String?
     }
     struct Stat { var label: String; var value: String; var tone: String }
+    struct Quarantined {
+        var name: String, urlName: String, source: String?, badge: String, badgeLabel: String, problem: String
+        var hint: String?, when: String, reportURL: String?, fileLabel: String, retry: Bool
+    }
 
     var title: String, workspaceName: String, workspacePath: String, generatedAt: String, lastLoaded: String
     var live: Bool, uploads: Bool, signsOut: Bool, querySQL: String, queryURL: String, runQuery: Bool, css: String
     var script: String
     var notice: String?
-    var stats: [Stat], cards: [Card], rejected: [Ingest], ingests: [Ingest], hasRejected: Bool, hasIngests: Bool
+    var stats: [Stat], cards: [Card], rejected: [Quarantined], ingests: [Ingest], hasRejected: Bool, hasIngests: Bool
+    var rejectedCount: String, historyNote: String, newerLink: String?, olderLink: String?
 
     init(_ snapshot: DashboardSnapshot, mode: PageRenderer.Mode) {
         title = "Sluice — \(snapshot.workspaceName)"
@@ -92,13 +97,22 @@ struct PageView {
             Stat(label: "duplicates", value: ChartFormat.grouped(totals.duplicate), tone: ""),
             Stat(label: "rows loaded", value: ChartFormat.grouped(totals.rowsLoaded), tone: ""),
             Stat(label: "rows dropped", value: ChartFormat.grouped(totals.rowsDropped), tone: ""),
-            Stat(label: "rows rejected", value: ChartFormat.grouped(totals.rowsRejected), tone: totals.rowsRejected > 0 ? "bad" : ""),
+            Stat(label: "rows refused in loaded files", value: ChartFormat.grouped(totals.rowsRejectedInLoadedFiles), tone: ""),
+            Stat(label: "rows in rejected files", value: ChartFormat.grouped(totals.rowsInRejectedFiles),
+                 tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
         ]
         cards = snapshot.reports.map(Self.card)
-        rejected = snapshot.history.rejected.map(Self.ingest)
+        let mayRetry = uploads
+        rejected = snapshot.quarantine.map { Self.quarantined($0, retry: mayRetry) }
         ingests = snapshot.history.ingests.map(Self.ingest)
         hasRejected = !rejected.isEmpty
         hasIngests = !ingests.isEmpty
+        rejectedCount = rejected.isEmpty ? "" : "\(ChartFormat.grouped(Int64(rejected.count))) waiting in failed/"
+        let offset = snapshot.history.offset
+        let shown = snapshot.history.ingests.count
+        historyNote = shown == 0 ? "" : "\(ChartFormat.grouped(Int64(offset + 1)))–\(ChartFormat.grouped(Int64(offset + shown))) of \(ChartFormat.grouped(totals.files)) files, newest first"
+        newerLink = live && offset > 0 ? (offset - 50 > 0 ? "/?history_offset=\(offset - 50)" : "/") : nil
+        olderLink = live && Int64(offset + shown) < totals.files ? "/?history_offset=\(offset + shown)" : nil
     }
 
     /// What the SQL box holds until someone types.
@@ -109,7 +123,7 @@ struct PageView {
         let spec = item.chart
         var card = Card(
             anchor: "report-" + item.report.name, name: item.report.name,
-            urlName: item.report.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"])) ?? item.report.name,
+            urlName: pathEncoded(item.report.name),
             title: item.report.title,
             description: item.report.description.isEmpty ? nil : item.report.description, sql: item.report.sql.trimmingCharacters(in: .whitespacesAndNewlines),
             chart: nil, chartNote: nil, chartKind: spec.headerText, rowCount: "", error: item.error, table: nil, showTable: false,
@@ -139,6 +153,21 @@ struct PageView {
             Column(name: result.columns[index], numeric: ChartSpec.isNumericColumn(index, in: result))
         }
         return Table(columns: columns, rows: rows, empty: rows.isEmpty, truncated: result.isTruncated, compact: compact)
+    }
+
+    private static func quarantined(_ file: QuarantinedFile, retry: Bool) -> Quarantined {
+        let isRows = file.kind == "rejected-rows"
+        return Quarantined(
+            name: file.name, urlName: pathEncoded(file.name), source: file.source == file.name ? nil : file.source,
+            badge: "rejected", badgeLabel: isRows ? "rows refused" : (file.reason ?? "rejected"),
+            problem: file.firstError ?? file.message ?? "", hint: file.hint,
+            when: file.ingestedAt.map(readableTimestamp) ?? "", reportURL: file.errorsReport.map { "/api/failed/" + pathEncoded($0) },
+            fileLabel: isRows ? "refused rows (\(ChartFormat.grouped(file.rowsRejected)))" : "the file", retry: retry)
+    }
+
+    /// A name as one URL path segment.
+    static func pathEncoded(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#", ";"])) ?? name
     }
 
     private static func ingest(_ entry: IngestEntry) -> Ingest {

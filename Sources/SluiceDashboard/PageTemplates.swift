@@ -42,20 +42,21 @@ enum PageTemplates {
         {{/cards}}
         </section>
         <section id="failed" class="panel">
-          <h2>Rejected files</h2>
+          <h2>Rejected files <span class="count">{{rejectedCount}}</span></h2>
           {{#hasRejected}}
           <div class="table-wrap tall"><table class="data">
-            <thead><tr><th>file</th><th>reason</th><th>first problem</th><th>what to do</th><th>when</th></tr></thead>
+            <thead><tr><th>file</th><th>reason</th><th>first problem</th><th>what to do</th><th>when</th>{{#live}}<th></th>{{/live}}</tr></thead>
             <tbody>
-            {{#rejected}}<tr><td class="file">{{source}}{{#storedAt}}<div class="sub">{{.}}</div>{{/storedAt}}</td><td><span class="badge rejected">{{reason}}</span></td><td>{{#firstError}}{{.}}{{/firstError}}{{^firstError}}{{message}}{{/firstError}}</td><td>{{hint}}</td><td class="when">{{ingestedAt}}</td></tr>
+            {{#rejected}}<tr><td class="file">{{name}}{{#source}}<div class="sub">from {{.}}</div>{{/source}}</td><td><span class="badge {{badge}}">{{badgeLabel}}</span></td><td>{{problem}}</td><td>{{hint}}</td><td class="when">{{when}}</td>{{#live}}<td class="actions-cell"><a href="/api/failed/{{urlName}}" download>{{fileLabel}}</a>{{#reportURL}} · <a href="{{.}}">reason report</a>{{/reportURL}}{{#retry}} <button type="button" class="retry" data-name="{{name}}">Retry</button>{{/retry}}</td>{{/live}}</tr>
             {{/rejected}}
             </tbody>
           </table></div>
           {{/hasRejected}}
-          {{^hasRejected}}<p class="empty">No file was rejected.</p>{{/hasRejected}}
+          {{^hasRejected}}<p class="empty">No file is waiting in failed/.</p>{{/hasRejected}}
         </section>
+        {{#live}}<p class="note" id="retry-status" role="status"></p>{{/live}}
         <section id="history" class="panel">
-          <h2>Ingest history</h2>
+          <h2>Ingest history <span class="count">{{historyNote}}</span></h2>
           {{#hasIngests}}
           <div class="table-wrap tall"><table class="data">
             <thead><tr><th>#</th><th>file</th><th>status</th><th class="num">read</th><th class="num">loaded</th><th class="num">rejected</th><th>message</th><th>when</th></tr></thead>
@@ -64,6 +65,7 @@ enum PageTemplates {
             {{/ingests}}
             </tbody>
           </table></div>
+          {{#live}}<p class="links pager">{{#newerLink}}<a href="{{.}}">← newer</a>{{/newerLink}}{{#newerLink}}{{#olderLink}} · {{/olderLink}}{{/newerLink}}{{#olderLink}}<a href="{{.}}">older →</a>{{/olderLink}}</p>{{/live}}
           {{/hasIngests}}
           {{^hasIngests}}<p class="empty">No file was ingested yet.</p>{{/hasIngests}}
         </section>
@@ -154,6 +156,9 @@ enum PageTemplates {
         .local{font-weight:400;opacity:.8}
         .badge{display:inline-block;padding:1px 8px;border-radius:9px;font-size:12px;background:#eef2f6;color:#344054;white-space:nowrap}
         .badge.loaded{background:#dcfae6;color:var(--good)} .badge.rejected{background:#fee4e2;color:var(--bad)}
+        h2 .count{font-weight:400;color:var(--muted);font-size:13px;margin-left:6px}
+        td.actions-cell{white-space:nowrap;font-size:12px} td.actions-cell a{color:var(--accent)}
+        button.retry{padding:2px 10px;font-size:12px;margin-left:6px}
         details.sql{margin-top:10px} details.sql summary{cursor:pointer;color:var(--accent);font-size:13px;overflow-wrap:anywhere}
         details.sql pre{background:#f3f4f6;border-radius:6px;padding:10px;overflow:auto;font-size:12px;line-height:1.4}
         .panel{margin-top:18px}
@@ -190,7 +195,7 @@ enum PageTemplates {
           function refresh() {
             var open = {};
             document.querySelectorAll('details[open]').forEach(function (d) { var c = d.closest('article'); if (c) open[c.id] = true; });
-            fetch(location.pathname, {cache: 'no-store'}).then(function (r) { return r.text(); }).then(function (html) {
+            fetch(location.pathname + location.search, {cache: 'no-store'}).then(function (r) { return r.text(); }).then(function (html) {
               var doc = new DOMParser().parseFromString(html, 'text/html');
               ['meta', 'summary', 'reports', 'failed', 'history'].forEach(function (id) {
                 var now = document.getElementById(id), next = doc.getElementById(id);
@@ -277,6 +282,17 @@ enum PageTemplates {
             form.addEventListener('submit', function (e) { e.preventDefault(); history.replaceState(null, '', '/?sql=' + encodeURIComponent(box.value)); run(); });
             if (form.getAttribute('data-run')) run();
           }
+          document.addEventListener('click', function (e) {
+            var button = e.target.closest && e.target.closest('button.retry');
+            if (!button) return;
+            var name = button.getAttribute('data-name');
+            button.disabled = true;
+            fetch('/api/retry?name=' + encodeURIComponent(name), {method: 'POST'}).then(function (r) { return r.json(); }).then(function (json) {
+              var note = document.getElementById('retry-status');
+              if (note) note.textContent = json.error ? name + ': ' + json.error.message : name + ' is back in the inbox';
+              refresh();
+            });
+          });
           var upload = document.getElementById('upload-form');
           if (upload) upload.addEventListener('submit', function (e) {
             e.preventDefault();

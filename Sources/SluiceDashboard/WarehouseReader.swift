@@ -121,15 +121,20 @@ public actor WarehouseReader {
     }
 
     /// The ingest ledger, newest first; empty before anything was loaded.
-    public func history(limit: Int = 100) throws -> IngestHistory {
+    public func history(limit: Int = 100, offset: Int = 0) throws -> IngestHistory {
         guard let warehouse = try? open() else { return IngestHistory() }
-        return try IngestHistory(from: warehouse, limit: limit)
+        return try IngestHistory(from: warehouse, limit: limit, offset: offset)
     }
 
-    /// Everything the dashboard page shows.
-    public func snapshot() -> DashboardSnapshot {
+    /// Every file waiting in `failed/`, with what the ledger says about it.
+    public func quarantine() throws -> [QuarantinedFile] {
+        try QuarantinedFile.list(in: workspace, warehouse: try? open())
+    }
+
+    /// Everything the dashboard page shows, with the ingest history from `historyOffset` on.
+    public func snapshot(historyOffset: Int = 0) -> DashboardSnapshot {
         let warehouse = try? open()
-        return DashboardSnapshot.load(workspace: workspace, warehouse: warehouse) { report in
+        return DashboardSnapshot.load(workspace: workspace, warehouse: warehouse, historyOffset: historyOffset) { report in
             guard let warehouse else { return QueryResult(columns: [], rows: []) }
             return try run(report, on: warehouse)
         }
