@@ -10,6 +10,7 @@ and checks, at 390 px (a phone) and at 1280 px:
     answers 200 with the right type;
   - the SQL box runs a query, formats numbers as the server does (1,234.5, 10), keeps its
     permalink current, and draws a result with a text and a number column as bars;
+  - every rejected file is listed after 55 later loads, and its Retry button works;
   - the page updates by itself after a file lands in the inbox, and shows local time beside UTC;
   - the browser requested nothing from anywhere but the dashboard, and logged no error (a
     Content-Security-Policy violation would be one).
@@ -130,6 +131,8 @@ def check_downloads(driver, base):
         "return Array.from(document.querySelectorAll('a[href^=\"/api/\"], a[href^=\"/?sql\"]')).map(function (a) { return a.getAttribute('href'); });")
     reports = [link for link in links if link.startswith("/api/reports/")]
     check("each report links its CSV, JSON and SQL", len(reports) >= 15, links)
+    check("each quarantined file links itself and its reason report",
+          len([link for link in links if link.startswith("/api/failed/")]) >= 4, links)
     check("the SQL box has a permalink, CSV and JSON", any(l.startswith("/?sql=") for l in links)
           and any(l.startswith("/api/query?format=csv") for l in links) and any(l.startswith("/api/query?format=json") for l in links), links)
     # One after another, as a person clicks them.
@@ -143,8 +146,14 @@ def check_downloads(driver, base):
         }, Promise.resolve()).then(function () { done(answers); }, function (e) { done([['error', 0, String(e), '']]); });
     """, links)
     for href, status, kind, start in answers:
-        expected = "text/csv" if (".csv" in href or "format=csv" in href) else (
-            "text/plain" if href.endswith(".sql") else ("text/html" if href.startswith("/?") else "application/json"))
+        if href.startswith("/?"):
+            expected = "text/html"
+        elif href.endswith(".sql"):
+            expected = "text/plain"
+        elif href.endswith(".csv") or "format=csv" in href:
+            expected = "text/csv"
+        else:
+            expected = "application/json"
         check("download %s answers" % href[:70], status == 200 and (kind or "").startswith(expected), (status, kind, start))
 
 
@@ -172,6 +181,43 @@ def check_sql_chart(driver):
     drawn = wait_for(lambda: driver.execute_script(
         "var i = document.querySelector('#query-result img.chart'); return i && i.complete && i.naturalWidth;"), 10)
     check("the SQL box draws a text and a number column as bars", drawn and drawn > 0, drawn)
+
+
+def crowd(sluice, workspace, root):
+    """Two rejected files, then 55 good ones: the rejected fall out of the 50-entry history."""
+    with open(os.path.join(REPO, "data", "student-mat.csv"), encoding="utf-8") as source:
+        lines = source.read().splitlines()
+    folder = os.path.join(root, "deliveries")
+    os.makedirs(folder)
+    paths = []
+    for name, age in [("bad-early.csv", "99"), ("bad-later.csv", "98")]:
+        row = lines[1].replace(";18;", ";%s;" % age, 1)
+        paths.append(os.path.join(folder, name))
+        with open(paths[-1], "w", encoding="utf-8") as out:
+            out.write(lines[0] + "\n" + row + "\n")
+    for index in range(55):
+        paths.append(os.path.join(folder, "good-%02d.csv" % index))
+        with open(paths[-1], "w", encoding="utf-8") as out:
+            out.write(lines[0] + "\n" + lines[2 + index] + "\n")
+    for path in paths:  # one at a time, so the ledger keeps this order
+        subprocess.run([sluice, "ingest", "-w", workspace, path], stdout=subprocess.DEVNULL)
+
+
+def check_quarantine(driver, base):
+    from selenium.webdriver.common.by import By
+
+    driver.get(base)
+    listed = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#failed td.file")]
+    check("every rejected file is listed after 55 later loads", listed and sorted(listed) == ["bad-early.csv", "bad-later.csv"], listed)
+    note = driver.find_element(By.CSS_SELECTOR, "#history h2 .count").text
+    check("the history says how much it shows", note.startswith("1–50 of ") and "files" in note, note)
+    driver.find_element(By.CSS_SELECTOR, "button.retry[data-name='bad-early.csv']").click()
+    said = wait_for(lambda: driver.find_element(By.ID, "retry-status").text, 10)
+    check("retry moves the file back to the inbox", said == "bad-early.csv is back in the inbox", said)
+    # --watch loads it again; it is refused again and listed again.
+    back = wait_for(lambda: "bad-early.csv" in [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#failed td.file")]
+                    and int(driver.execute_script("return document.body.getAttribute('data-updates') || '0'")) >= 1, 20)
+    check("the retried file is refused again and listed again", back)
 
 
 def check_local_time(driver, base):
@@ -226,6 +272,7 @@ def main():
     try:
         workspace = os.path.join(root, "ws")
         subprocess.run([sluice, "demo", "-w", workspace], check=True, stdout=subprocess.DEVNULL)
+        crowd(sluice, workspace, root)
         server, base = start_server(sluice, workspace)
         check("the report CSV answers over plain HTTP", urllib.request.urlopen(base + "api/reports/q1.csv", timeout=10).status == 200)
         driver = make_driver()
@@ -235,6 +282,7 @@ def main():
         check_sql_chart(driver)
         check_layout(driver, base, 390, screenshots)
         check_local_time(driver, base)
+        check_quarantine(driver, base)
         check_live_update(driver, base, workspace)
         foreign = [url for url in requested_urls(driver) if not (url.startswith(base) or url.startswith("data:"))]
         check("no request leaves the dashboard's address", not foreign, foreign[:5])
