@@ -141,6 +141,7 @@ enum PageTemplates {
         .table-wrap{max-height:300px;overflow:auto;border:1px solid var(--line);border-radius:6px}
         .table-wrap.compact{max-height:none}
         .table-wrap.tall{max-height:560px}
+        .table-wrap.tall table.data{min-width:760px}
         .links{font-size:13px;color:var(--muted);margin:8px 0 0}
         .links a{color:var(--accent)}
         table.data{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}

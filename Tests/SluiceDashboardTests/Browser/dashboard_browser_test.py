@@ -164,7 +164,7 @@ def check_sql_box(driver):
     box.clear()
     box.send_keys("SELECT 1234.5 AS x, 10.0 AS y, 1226 AS z")
     driver.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
-    cells = wait_for(lambda: [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#query-result td")], 10)
+    cells = wait_for(lambda: texts(driver, "#query-result td"), 10)
     check("the SQL box formats numbers like the server", cells == ["1,234.5", "10", "1,226"], cells)
     check("no chart for a result without a text column", not driver.find_elements(By.CSS_SELECTOR, "#query-result img.chart"))
     permalink = driver.find_element(By.ID, "query-link").get_attribute("href")
@@ -203,19 +203,25 @@ def crowd(sluice, workspace, root):
         subprocess.run([sluice, "ingest", "-w", workspace, path], stdout=subprocess.DEVNULL)
 
 
+def texts(driver, selector):
+    """The text of every element matching `selector`, read in one go (the live refresh swaps sections)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(function (e) { return e.textContent.trim(); });", selector)
+
+
 def check_quarantine(driver, base):
     from selenium.webdriver.common.by import By
 
     driver.get(base)
-    listed = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#failed td.file")]
+    listed = texts(driver, "#failed td.file")
     check("every rejected file is listed after 55 later loads", listed and sorted(listed) == ["bad-early.csv", "bad-later.csv"], listed)
-    note = driver.find_element(By.CSS_SELECTOR, "#history h2 .count").text
+    note = (texts(driver, "#history h2 .count") or [""])[0]
     check("the history says how much it shows", note.startswith("1–50 of ") and "files" in note, note)
     driver.find_element(By.CSS_SELECTOR, "button.retry[data-name='bad-early.csv']").click()
-    said = wait_for(lambda: driver.find_element(By.ID, "retry-status").text, 10)
+    said = wait_for(lambda: driver.execute_script("return document.getElementById('retry-status').textContent"), 10)
     check("retry moves the file back to the inbox", said == "bad-early.csv is back in the inbox", said)
     # --watch loads it again; it is refused again and listed again.
-    back = wait_for(lambda: "bad-early.csv" in [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#failed td.file")]
+    back = wait_for(lambda: "bad-early.csv" in texts(driver, "#failed td.file")
                     and int(driver.execute_script("return document.body.getAttribute('data-updates') || '0'")) >= 1, 20)
     check("the retried file is refused again and listed again", back)
 
@@ -243,7 +249,7 @@ def check_live_update(driver, base, workspace):
                        and driver.execute_script("return document.querySelector('#summary .stat .value').textContent") != files_before, 30)
     files_after = driver.execute_script("return document.querySelector('#summary .stat .value').textContent")
     check("the page updates itself after a file lands", updated, (files_before, files_after))
-    check("the new file is in the history", "browser-late.csv" in driver.find_element("id", "history").text)
+    check("the new file is in the history", "browser-late.csv" in " ".join(texts(driver, "#history td.file")))
 
 
 def main():
