@@ -47,7 +47,7 @@ enum PageTemplates {
           <div class="table-wrap tall"><table class="data">
             <thead><tr><th>file</th><th>reason</th><th>first problem</th><th>what to do</th><th>when</th>{{#live}}<th></th>{{/live}}</tr></thead>
             <tbody>
-            {{#rejected}}<tr><td class="file">{{name}}{{#source}}<div class="sub">from {{.}}</div>{{/source}}</td><td><span class="badge {{badge}}">{{badgeLabel}}</span></td><td>{{problem}}</td><td>{{hint}}</td><td class="when">{{when}}</td>{{#live}}<td class="actions-cell"><a href="/api/failed/{{urlName}}" download>{{fileLabel}}</a>{{#reportURL}} · <a href="{{.}}">reason report</a>{{/reportURL}}{{#retry}} <button type="button" class="retry" data-name="{{name}}">Retry</button>{{/retry}}</td>{{/live}}</tr>
+            {{#rejected}}<tr><td class="file">{{name}}{{#source}}<div class="sub">from {{.}}</div>{{/source}}</td><td><span class="badge {{badge}}">{{badgeLabel}}</span></td><td class="msg">{{problem}}</td><td class="msg">{{hint}}</td><td class="when">{{when}}</td>{{#live}}<td class="actions-cell"><a href="/api/failed/{{urlName}}" download>{{fileLabel}}</a>{{#reportURL}} · <a href="{{.}}">reason report</a>{{/reportURL}}{{#retry}} <button type="button" class="retry" data-name="{{name}}">Retry</button>{{/retry}}</td>{{/live}}</tr>
             {{/rejected}}
             </tbody>
           </table></div>
@@ -61,7 +61,7 @@ enum PageTemplates {
           <div class="table-wrap tall"><table class="data">
             <thead><tr><th>#</th><th>file</th><th>status</th><th class="num">read</th><th class="num">loaded</th><th class="num">rejected</th><th>message</th><th>when</th></tr></thead>
             <tbody>
-            {{#ingests}}<tr><td class="num">{{id}}</td><td class="file">{{source}}</td><td><span class="badge {{status}}">{{status}}</span></td><td class="num">{{rowsRead}}</td><td class="num">{{rowsLoaded}}</td><td class="num">{{rowsRejected}}</td><td>{{message}}</td><td class="when">{{ingestedAt}}</td></tr>
+            {{#ingests}}<tr><td class="num">{{id}}</td><td class="file">{{source}}</td><td><span class="badge {{status}}">{{status}}</span></td><td class="num">{{rowsRead}}</td><td class="num">{{rowsLoaded}}</td><td class="num">{{rowsRejected}}</td><td class="msg">{{message}}</td><td class="when">{{ingestedAt}}</td></tr>
             {{/ingests}}
             </tbody>
           </table></div>
@@ -141,7 +141,7 @@ enum PageTemplates {
         .table-wrap{max-height:300px;overflow:auto;border:1px solid var(--line);border-radius:6px}
         .table-wrap.compact{max-height:none}
         .table-wrap.tall{max-height:560px}
-        .table-wrap.tall table.data{min-width:760px}
+        .table-wrap.tall td.msg{min-width:18em}
         .links{font-size:13px;color:var(--muted);margin:8px 0 0}
         .links a{color:var(--accent)}
         table.data{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
