@@ -30,6 +30,8 @@ public struct DashboardSnapshot: Sendable {
     public var history: IngestHistory
     /// Every file waiting in `failed/`, with its reason.
     public var quarantine: [QuarantinedFile] = []
+    /// The schema's column descriptions by column name, for axis titles.
+    public var columnDescriptions: [String: String] = [:]
     /// Why there is nothing to show yet, e.g. no warehouse.
     public var notice: String?
     /// When the snapshot was taken.
@@ -63,6 +65,9 @@ public struct DashboardSnapshot: Sendable {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
             reports: [], history: IngestHistory(), notice: nil, takenAt: now)
+        for column in workspace.schema.columns {
+            if let description = column.description, !description.isEmpty { snapshot.columnDescriptions[column.name] = description }
+        }
         let saved: [SavedReport]
         do {
             saved = try reports ?? workspace.reports().reports

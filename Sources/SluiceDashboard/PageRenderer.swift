@@ -101,7 +101,8 @@ struct PageView {
             Stat(label: "rows in rejected files", value: ChartFormat.grouped(totals.rowsInRejectedFiles),
                  tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
         ]
-        cards = snapshot.reports.map(Self.card)
+        let descriptions = snapshot.columnDescriptions
+        cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions) }
         let mayRetry = uploads
         rejected = snapshot.quarantine.map { Self.quarantined($0, retry: mayRetry) }
         ingests = snapshot.history.ingests.map(Self.ingest)
@@ -119,7 +120,7 @@ struct PageView {
     static let exampleSQL =
         "SELECT school, sex, COUNT(*) AS students, ROUND(AVG(g3), 2) AS mean_g3 FROM student_data GROUP BY school, sex ORDER BY school, sex"
 
-    private static func card(_ item: DashboardSnapshot.Report) -> Card {
+    private static func card(_ item: DashboardSnapshot.Report, axisTitles: [String: String]) -> Card {
         let spec = item.chart
         var card = Card(
             anchor: "report-" + item.report.name, name: item.report.name,
@@ -131,7 +132,7 @@ struct PageView {
         guard let result = item.result else { return card }
         let count = result.rows.count
         card.rowCount = "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
-        card.chart = SVGChart.render(result, spec: spec, title: item.report.title)
+        card.chart = SVGChart.render(result, spec: spec, title: item.report.title, axisTitles: axisTitles)
         card.chartNote = SVGChart.note(for: result, spec: spec)
         card.table = table(result, compact: card.chart == nil)
         card.showTable = true

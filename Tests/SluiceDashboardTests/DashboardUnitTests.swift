@@ -93,3 +93,28 @@ struct DashboardUnitTests {
         #expect(store.token(forSession: first) == nil)
     }
 }
+
+/// Charts name their axes with the schema's descriptions and show a legend only for several series.
+struct ChartWordingTests {
+    @Test func axesUseTheSchemasDescriptions() throws {
+        let result = QueryResult(columns: ["pstatus", "fjob", "count"], rows: [
+            [.text("t"), .text("other"), .integer(194)], [.text("a"), .text("other"), .integer(23)],
+        ])
+        let spec = ChartSpec(kind: .bar, x: "fjob", y: "count", group: "pstatus")
+        let svg = try #require(SVGChart.render(
+            result, spec: spec, title: "Top jobs", axisTitles: ["fjob": "father's job", "pstatus": "parents' cohabitation"]))
+        #expect(svg.contains(">father&#39;s job</text>"))
+        #expect(svg.contains(">parents&#39; cohabitation:</text>"))
+        #expect(svg.contains(">count</text>"))
+    }
+
+    @Test func oneSeriesHasNoLegend() throws {
+        let result = QueryResult(columns: ["famsize", "failures", "count"], rows: [
+            [.text("gt3"), .integer(0), .integer(222)], [.text("le3"), .integer(0), .integer(90)],
+        ])
+        let svg = try #require(SVGChart.render(
+            result, spec: ChartSpec(kind: .bar, x: "famsize", y: "count", group: "failures"), title: "Failures"))
+        #expect(!svg.contains("failures:"))
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 2)  // two bars, no swatch
+    }
+}
