@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "SluiceDashboard",
             dependencies: [
-                "SluicePipeline", "SluiceWarehouse",
+                "SluicePipeline", "SluiceWarehouse", "SluiceSchema",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

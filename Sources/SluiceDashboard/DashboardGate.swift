@@ -125,7 +125,7 @@ struct DashboardGate: RouterMiddleware {
     /// Routes that run SQL.
     static func runsQueries(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path == "/" || path == "/report.html" || path == "/api/query"
+        return path == "/" || path == "/report.html" || path == "/api/query" || path == "/schema" || path == "/api/schema"
             || (path.hasPrefix("/api/reports") && !path.hasSuffix(".sql"))
     }
 

@@ -11,6 +11,7 @@ import SluiceWarehouse
 /// |---|---|
 /// | `GET /` | the live dashboard (HTML); `/?sql=…` opens it with that SQL in the box, run; `?history_offset=N` pages the history |
 /// | `GET /report.html` | the self-contained report, as `sluice report --format html` writes it |
+/// | `GET /schema`, `GET /api/schema` | the schema (types, rules, descriptions) and the warehouse's tables, as a page or `{"schema","tables"}` |
 /// | `GET /events` | `text/event-stream`: `event: change` + `data: {"generation":N}` when the warehouse changes |
 /// | `GET /api/reports` | `{"reports":[{"name","title","description","columns","rows"}]}` = `sluice report --format json` |
 /// | `GET /api/reports/NAME` | one `{"name","title","description","columns","rows"}` (name or unique prefix) |
@@ -40,6 +41,10 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/report.html") { _, _ in html(renderer.render(await reader.snapshot(), mode: .report)) }
         router.get("/events") { _, _ in events() }
+        router.get("/schema") { _, _ in
+            html(try await reader.schemaOverview().html(workspaceName: reader.workspace.layout.root.lastPathComponent))
+        }
+        router.get("/api/schema") { _, _ in json(try await reader.schemaOverview()) }
         router.get("/api/reports") { _, _ in
             text(try await reader.renderReports(), type: "application/json")
         }

@@ -19,7 +19,7 @@ enum PageTemplates {
         <body{{#live}} data-live="1"{{/live}}>
         <header class="top">
           <h1>Sluice <span class="ws">{{workspaceName}}</span></h1>
-          <p class="meta" id="meta">Data last loaded <strong>{{lastLoaded}}</strong> · page generated {{generatedAt}}{{#live}} · <span id="live-status" class="live">live</span>{{/live}}<br><span class="path">{{workspacePath}}</span></p>
+          <p class="meta" id="meta">Data last loaded <strong>{{lastLoaded}}</strong> · page generated {{generatedAt}}{{#live}} · <span id="live-status" class="live">live</span> · <a href="/schema">schema</a>{{/live}}<br><span class="path">{{workspacePath}}</span></p>
           {{#signsOut}}<form class="logout" method="post" action="/logout"><button type="submit">Log out</button></form>{{/signsOut}}
         </header>
         <main>
@@ -116,6 +116,7 @@ enum PageTemplates {
         header.top .ws{font-weight:400;color:#9ca3af;margin-left:6px}
         header.top .meta{margin:6px 0 0;color:#d1d5db;font-size:13px}
         header.top .meta strong{color:#fff}
+        header.top a{color:#93c5fd}
         header.top .path{overflow-wrap:anywhere;color:#9ca3af;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
         .live{display:inline-block;padding:0 8px;border-radius:9px;background:#065f46;color:#d1fae5;font-size:12px}
         .live.off{background:#7c2d12;color:#ffedd5}

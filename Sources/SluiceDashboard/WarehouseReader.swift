@@ -9,6 +9,9 @@ import SluiceWarehouse
 /// `PRAGMA data_version` moved (another connection committed) or its SQL file changed, so a page
 /// load between two ingests costs no query at all.
 ///
+/// The actor runs on a thread of its own (``WarehouseThread``), so a slow query never holds a
+/// thread of the shared pool that the other requests need.
+///
 /// The connection is opened on first use, so `sluice serve` can start before anything was
 /// loaded (and pick the warehouse up once `--watch` or `sluice ingest` creates it).
 public actor WarehouseReader {
@@ -23,11 +26,19 @@ public actor WarehouseReader {
     private var cache: (version: Int64, results: [SavedReport: QueryResult])?
     /// How many times a saved report actually ran (for tests of the cache).
     private(set) var reportRuns = 0
+    private let thread = WarehouseThread(name: "sluice-warehouse")
+
+    /// The actor's executor: its own thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     /// Creates a reader; nothing is opened yet.
     public init(workspace: Workspace, limits: ReadOnlyWarehouse.Limits = .init()) {
         self.workspace = workspace
         self.limits = limits
+    }
+
+    deinit {
+        thread.shutDown()
     }
 
     private func open() throws -> ReadOnlyWarehouse {
@@ -124,6 +135,11 @@ public actor WarehouseReader {
     public func history(limit: Int = 100, offset: Int = 0) throws -> IngestHistory {
         guard let warehouse = try? open() else { return IngestHistory() }
         return try IngestHistory(from: warehouse, limit: limit, offset: offset)
+    }
+
+    /// The schema and the warehouse's tables, for `GET /schema`.
+    public func schemaOverview() throws -> SchemaOverview {
+        try SchemaOverview.load(workspace: workspace, warehouse: try? open())
     }
 
     /// Every file waiting in `failed/`, with what the ledger says about it.

@@ -209,6 +209,33 @@ struct DashboardAPITests {
         }
     }
 
+    @Test func theSchemaPageShowsRulesAndTables() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let json = try object(try await client.execute(uri: "/api/schema", method: .get).body)
+                let schema = try #require(json["schema"] as? [String: Any])
+                #expect(schema["table"] as? String == "student_data")
+                let columns = try #require(schema["columns"] as? [[String: Any]])
+                let age = try #require(columns.first { $0["name"] as? String == "age" })
+                #expect(age["rules"] as? [String] == ["15–22"] && age["type"] as? String == "integer")
+                #expect(age["description"] as? String == "age in years")
+                let sex = try #require(columns.first { $0["name"] as? String == "sex" })
+                #expect(sex["rules"] as? [String] == ["one of: f, m", "at most 1 character"])
+                let tables = try #require(json["tables"] as? [[String: Any]])
+                #expect(tables.compactMap { $0["name"] as? String } == ["sluice_ingests", "student_data"])
+                #expect(tables.last?["rows"] as? Int == 395)
+
+                let page = try await client.execute(uri: "/schema", method: .get)
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: page.body)
+                #expect(html.contains("<td class=\"file\">fjob</td>") && html.contains("father&#39;s job"))
+                #expect(html.contains("student_data <span class=\"count\">395 rows</span>"))
+                #expect(String(buffer: try await client.execute(uri: "/", method: .get).body).contains("<a href=\"/schema\">schema</a>"))
+            }
+        }
+    }
+
     @Test func uploadsCanBeTurnedOff() async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)

@@ -154,7 +154,7 @@ struct DashboardAccessTests {
 
     @Test func eachClientHasALimitedNumberOfQueriesInFlight() async throws {
         let configuration = DashboardServer.Configuration(
-            port: 0, limits: .init(timeLimit: .milliseconds(1_500)), tokens: Self.tokens, maxClientQueries: 1)
+            port: 0, limits: .init(timeLimit: .milliseconds(3_000)), tokens: Self.tokens, maxClientQueries: 1)
         try await withServer(configuration) { _, port, client in
             let slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"
             let encoded = slow.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

@@ -10,6 +10,7 @@ and checks, at 390 px (a phone) and at 1280 px:
     answers 200 with the right type;
   - the SQL box runs a query, formats numbers as the server does (1,234.5, 10), keeps its
     permalink current, and draws a result with a text and a number column as bars;
+  - the schema page fits the phone;
   - every rejected file is listed after 55 later loads, and its Retry button works;
   - the page updates by itself after a file lands in the inbox, and shows local time beside UTC;
   - the browser requested nothing from anywhere but the dashboard, and logged no error (a
@@ -226,6 +227,14 @@ def check_quarantine(driver, base):
     check("the retried file is refused again and listed again", back)
 
 
+def check_schema_page(driver, base):
+    set_width(driver, 390)
+    driver.get(base + "schema")
+    widths = driver.execute_script("return [document.documentElement.scrollWidth, document.querySelectorAll('#schema-columns tbody tr').length];")
+    check("the schema page lists the columns and fits a phone", widths[0] <= 390 and widths[1] >= 30, widths)
+    set_width(driver, 1280)
+
+
 def check_local_time(driver, base):
     driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
     driver.get(base)
@@ -287,6 +296,7 @@ def main():
         check_sql_box(driver)
         check_sql_chart(driver)
         check_layout(driver, base, 390, screenshots)
+        check_schema_page(driver, base)
         check_local_time(driver, base)
         check_quarantine(driver, base)
         check_live_update(driver, base, workspace)
