@@ -49,7 +49,7 @@ struct LiveUpdateTests {
                 let port = try #require(client.port)
                 let curl = Process()
                 curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                curl.arguments = ["-sN", "--max-time", "3", "http://localhost:\(port)/events"]
+                curl.arguments = ["-sN", "--max-time", "6", "http://localhost:\(port)/events"]
                 let output = Pipe()
                 curl.standardOutput = output
                 try curl.run()
