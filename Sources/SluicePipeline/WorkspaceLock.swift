@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// The one-writer lock of a workspace: an advisory `flock` on `.sluice.lock` in the workspace,
 /// held for as long as this value lives by the process that writes (an ``Ingestor``: `ingest`,
@@ -12,7 +13,8 @@ import Foundation
 /// `query`, `serve`) never take it and never wait.
 ///
 /// While it holds the lock a process owns the work area: recovery only ever touches files that
-/// no live process has claimed.
+/// no live process has claimed. Within one process the lock is shared (counted): a second
+/// ``Ingestor`` on the same workspace does not wait for the first, so keep to one per workspace.
 public final class WorkspaceLock: Sendable {
     /// How to take the lock when another process holds it.
     public enum WaitPolicy: Sendable {
@@ -26,7 +28,10 @@ public final class WorkspaceLock: Sendable {
     /// The lock file's name in the workspace folder.
     public static let fileName = ".sluice.lock"
 
-    private let descriptor: Int32
+    private let path: String
+
+    /// The locks this process holds: descriptor and number of holders, by lock file path.
+    private static let held = Mutex<[String: (descriptor: Int32, holders: Int)]>([:])
 
     /// Takes the lock of the workspace at `root`.
     ///
@@ -34,7 +39,14 @@ public final class WorkspaceLock: Sendable {
     ///   holds it, `io` when the lock file cannot be opened, or `CancellationError` when the
     ///   waiting task is cancelled.
     public init(root: URL, policy: WaitPolicy) throws {
-        let path = root.appendingPathComponent(Self.fileName).path
+        let path = root.standardizedFileURL.appendingPathComponent(Self.fileName).path
+        self.path = path
+        let shared = Self.held.withLock { held -> Bool in
+            guard let lock = held[path] else { return false }
+            held[path] = (lock.descriptor, lock.holders + 1)
+            return true
+        }
+        if shared { return }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw PipelineError(code: .io, message: "cannot open the workspace lock \(path)",
@@ -65,7 +77,7 @@ public final class WorkspaceLock: Sendable {
                 usleep(50_000)
             }
         }
-        self.descriptor = descriptor
+        Self.held.withLock { $0[path] = (descriptor, 1) }
         // Who holds it, for the message another process shows while it waits.
         let note = "process \(getpid()) (\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "?") since \(FileLogHandler.timestamp()))\n"
         _ = ftruncate(descriptor, 0)
@@ -73,9 +85,18 @@ public final class WorkspaceLock: Sendable {
     }
 
     deinit {
-        _ = ftruncate(descriptor, 0)
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        let path = self.path
+        Self.held.withLock { held in
+            guard let lock = held[path] else { return }
+            if lock.holders > 1 {
+                held[path] = (lock.descriptor, lock.holders - 1)
+                return
+            }
+            held[path] = nil
+            _ = ftruncate(lock.descriptor, 0)
+            flock(lock.descriptor, LOCK_UN)
+            close(lock.descriptor)
+        }
     }
 
     /// The note the holder wrote into the lock file, or "another process".
