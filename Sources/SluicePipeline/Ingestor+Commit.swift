@@ -74,7 +74,7 @@ extension Ingestor {
         if job.isRecovered, let pending = try ledger.pendingMove(sha256: prepared.sha256, source: job.source, table: table.name) {
             return Entry(prepared: prepared, record: record, action: .finishMove(id: pending.id, destination: pending.storedAt))
         }
-        if let identity = prepared.identity, files.identity(of: job.url.path) != identity {
+        if let identity = prepared.identity, files.identity(of: job.url.path, following: workspace.config.followSymlinks) != identity {
             let error = PipelineError(code: .io, message: "\(job.source) changed after it was read; it is left for the next run")
             return deferredEntry(prepared, record: record, reason: .changedWhileRead, error: error)
         }
@@ -288,6 +288,7 @@ extension Ingestor {
                 logger.notice("\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(id)"])
                 continue
             case .deferred:
+                removeQuietly(entry.written)
                 logger.warning("\(entry.record.message)", metadata: ["reason": "\(entry.record.reason?.rawValue ?? "")"])
                 continue
             case .quarantine:

@@ -18,7 +18,7 @@ import Testing
         try write("school;age\ngp;not-a-number\n", to: inbox.appendingPathComponent("d14-bad.csv"))
         _ = mkfifo(inbox.appendingPathComponent("d15-fifo.csv").path, 0o644)
         try write(FaultIsolationTests.delivery(16), to: inbox.appendingPathComponent("d16-" + String(repeating: "x", count: 230) + ".csv"))
-        FaultIsolationTests.write(try FaultIsolationTests.delivery(17), rawName: Array("d17-".utf8) + [0xFF] + Array(".csv".utf8), in: inbox)
+        FaultIsolationTests.writeRaw(try FaultIsolationTests.delivery(17), rawName: Array("d17-".utf8) + [0xFF] + Array(".csv".utf8), in: inbox)
         try write(FaultIsolationTests.delivery(18), to: inbox.appendingPathComponent("d18.csv"))
         try write(FaultIsolationTests.delivery(19), to: inbox.appendingPathComponent("d19.csv"))
     }
@@ -61,9 +61,10 @@ import Testing
         let named = Set(loaded.compactMap(\.columnar))
         let onDisk = Set(contents(of: workspace.layout.columnar).map { workspace.layout.columnar.appendingPathComponent($0).path })
         #expect(named == onDisk, "the .scol files are exactly the loaded ones at fault point \(faultPoint)")
-        // The expected outcome: 15 distinct valid deliveries loaded (d13 duplicates d00), the bad one
-        // and the FIFO quarantined.
-        #expect(loaded.count == 15, "15 loads at fault point \(faultPoint)")
+        // The expected outcome: 17 distinct valid deliveries loaded, d13 a duplicate of d00, the bad
+        // one and the FIFO quarantined.
+        #expect(loaded.count == 17, "17 loads at fault point \(faultPoint)")
+        #expect(try ledger.entries(status: .duplicate).count == 1, "1 duplicate at fault point \(faultPoint)")
         #expect(try ledger.entries(status: .rejected).count == 2, "2 rejections at fault point \(faultPoint)")
         #expect(try workspace.verify().allSatisfy(\.ok), "verify clean at fault point \(faultPoint)")
     }

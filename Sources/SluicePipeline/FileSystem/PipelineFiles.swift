@@ -171,10 +171,12 @@ struct PipelineFiles: Sendable {
         return .success(ReadResult(bytes: bytes, identity: before.identity))
     }
 
-    /// The identity of the file at `path` now (not following a final symbolic link), or `nil`.
-    func identity(of path: String) -> FileIdentity? {
+    /// The identity of the file at `path` now (of a final symbolic link itself unless
+    /// `following`), or `nil`.
+    func identity(of path: String, following: Bool = false) -> FileIdentity? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        let result = following ? Self.followingStat(path, &info) : lstat(path, &info)
+        guard result == 0 else { return nil }
         return Self.identity(info)
     }
 
@@ -224,6 +226,11 @@ struct PipelineFiles: Sendable {
     }
 
     // MARK: Helpers
+
+    /// `stat(2)`, which the type of the same name hides inside these methods.
+    private static func followingStat(_ path: String, _ info: inout stat) -> Int32 {
+        stat(path, &info)
+    }
 
     private static func kind(ofPath path: [UInt8]) -> FileKind? {
         var info = stat()
