@@ -46,6 +46,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // Declarations of the Linux calls Swift's Glibc module leaves out (syncfs); no library of its own.
+        .systemLibrary(name: "CSluiceSystem"),
         .systemLibrary(
             name: "CSluiceZstd",
             pkgConfig: "libzstd",
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse",
+                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse", "CSluiceSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

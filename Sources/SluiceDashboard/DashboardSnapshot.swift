@@ -90,7 +90,8 @@ public struct DashboardSnapshot: Sendable {
             }
         }
         do {
-            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit, offset: historyOffset)
+            snapshot.history = try IngestHistory(
+                from: warehouse, limit: historyLimit, offset: historyOffset, root: workspace.layout.root)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
         }

@@ -43,28 +43,32 @@ public struct QuarantinedFile: Sendable, Hashable, Encodable {
         let names = workspace.quarantinedFiles()
         guard !names.isEmpty else { return [] }
         var entries: [String: [SQLiteValue]] = [:]
+        // The ledger stores paths relative to the workspace (`failed/x.csv`); older ledgers, absolute.
+        let root = workspace.layout.root
+        let prefixes = [failed.path + "/", failed.lastPathComponent + "/"]
         if let warehouse, try warehouse.hasTable(IngestHistory.table) {
-            let prefix = failed.path + "/"
-            let like = "'" + prefix.replacingOccurrences(of: "'", with: "''") + "%'"
+            let likes = prefixes.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "%'" }
+            let filter = likes.flatMap { ["stored_at LIKE \($0)", "rejected_rows LIKE \($0)"] }.joined(separator: " OR ")
             let rows = try warehouse.query("""
                 SELECT id, source, status, reason, message, hint, rows_read, rows_rejected, ingested_at,
                        errors_report, stored_at, rejected_rows
                 FROM \(IngestHistory.table)
-                WHERE stored_at LIKE \(like) OR rejected_rows LIKE \(like)
+                WHERE \(filter)
                 ORDER BY id
                 """, maxRows: 1_000_000).rows
             for row in rows {  // later entries win: a file quarantined again after a retry
                 for column in [10, 11] {
-                    if case .text(let path) = row[column], path.hasPrefix(prefix) {
-                        entries[String(path.dropFirst(prefix.count))] = row
-                    }
+                    guard case .text(let path) = row[column], let prefix = prefixes.first(where: { path.hasPrefix($0) }) else { continue }
+                    entries[String(path.dropFirst(prefix.count))] = row
                 }
             }
         }
+        let resolve = { (path: String) -> String in path.hasPrefix("/") ? path : root.appendingPathComponent(path).path }
         let files = names.map { name -> QuarantinedFile in
             let row = entries[name]
-            let isRows = row.map { text($0, 11) == failed.appendingPathComponent(name).path } ?? name.hasSuffix(".rejected.csv")
-            let report = row.flatMap { text($0, 9) }
+            let isRows = row.map { text($0, 11).map(resolve) == failed.appendingPathComponent(name).path }
+                ?? name.hasSuffix(".rejected.csv")
+            let report = row.flatMap { text($0, 9) }.map(resolve)
             return QuarantinedFile(
                 name: name, kind: isRows ? "rejected-rows" : "rejected", source: row.flatMap { text($0, 1) } ?? name,
                 reason: isRows ? nil : row.flatMap { text($0, 3) }, message: row.flatMap { text($0, 4) },

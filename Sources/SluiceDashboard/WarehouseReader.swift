@@ -134,7 +134,7 @@ public actor WarehouseReader {
     /// The ingest ledger, newest first; empty before anything was loaded.
     public func history(limit: Int = 100, offset: Int = 0) throws -> IngestHistory {
         guard let warehouse = try? open() else { return IngestHistory() }
-        return try IngestHistory(from: warehouse, limit: limit, offset: offset)
+        return try IngestHistory(from: warehouse, limit: limit, offset: offset, root: workspace.layout.root)
     }
 
     /// The schema and the warehouse's tables, for `GET /schema`.

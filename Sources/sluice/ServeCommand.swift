@@ -106,8 +106,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let ingestLogger = workspaceLogger(workspace)
             if watch {
-                // Fail now, with exit 2, on a configuration the watcher could not load with.
-                _ = try Ingestor(workspace: workspace, logger: ingestLogger)
+                // Fail now, with exit 2, on a configuration the watcher could not load with
+                // (another writer may hold the workspace: the watcher then waits its turn).
+                do {
+                    _ = try Ingestor(workspace: workspace, logger: ingestLogger, lockPolicy: .noWait)
+                } catch let error as PipelineError where error.code == .workspaceLocked {}
             }
             // Server notices and one line per request (with the caller's role) on stderr.
             var logger = Logger(label: "sluice.serve")

@@ -85,7 +85,8 @@ struct DashboardSecurityTests {
             let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT zeroblob(16000000) FROM n"
             let started = ContinuousClock.now
             let reply = try await client.execute(uri: "/api/query?sql=\(escaped(sql))", method: .get)
-            #expect(ContinuousClock.now - started < .seconds(4))
+            // Seconds at most even on a loaded machine: before the cap it took 54 s and sent 1.28 GB.
+            #expect(ContinuousClock.now - started < .seconds(20))
             #expect(reply.status == .unprocessableContent)
             #expect(reply.body.readableBytes < 1_000)
             #expect(String(buffer: reply.body).contains("\"code\":\"result-too-large\""))

@@ -49,19 +49,42 @@ struct LiveUpdateTests {
                 let port = try #require(client.port)
                 let curl = Process()
                 curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                curl.arguments = ["-sN", "--max-time", "6", "http://localhost:\(port)/events"]
+                curl.arguments = ["-sN", "--max-time", "60", "http://localhost:\(port)/events"]
                 let output = Pipe()
                 curl.standardOutput = output
                 try curl.run()
-                try await Task.sleep(for: .milliseconds(800))
+                defer {
+                    // SIGKILL: the test process ignores SIGTERM (the server's graceful-shutdown
+                    // handler), and a child inherits that.
+                    if curl.isRunning { kill(curl.processIdentifier, SIGKILL) }
+                    curl.waitUntilExit()
+                }
+                // The stream is open once the hello arrived; only then does a commit make a change event.
+                var text = try await Self.read(output.fileHandleForReading, until: "event: hello\ndata: {", after: "")
+
                 let file = root.appendingPathComponent("later.csv")
                 try DashboardFixture.sample(rows: 4, offset: 50).write(to: file, atomically: true, encoding: .utf8)
                 let ingestor = try Ingestor(workspace: workspace, logger: DashboardFixture.logger)
                 _ = try ingestor.ingest(fileAt: file, origin: .external)
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                curl.waitUntilExit()
+                text = try await Self.read(output.fileHandleForReading, until: "event: change\ndata: {", after: text)
                 #expect(text.hasPrefix("retry: 2000\nevent: hello\n"), "\(text)")
                 #expect(text.contains("event: change\ndata: {\"generation\":"), "\(text)")
+            }
+        }
+    }
+
+    /// Reads from `handle` (blocking, on a thread of its own) until the text holds `marker` or
+    /// the stream ends; returns everything read so far.
+    private static func read(_ handle: FileHandle, until marker: String, after earlier: String) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            Thread.detachNewThread {
+                var text = earlier
+                while !text.contains(marker) {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    text += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
             }
         }
     }
@@ -76,7 +99,7 @@ struct LiveUpdateTests {
                 let upload = try await client.execute(uri: "/api/upload?name=dropped.csv", method: .post, body: ByteBuffer(string: csv))
                 #expect(upload.status == .created)
                 var sources: [String] = []
-                for _ in 0..<50 where !sources.contains("dropped.csv") {
+                for _ in 0..<300 where !sources.contains("dropped.csv") {  // up to 30 s on a loaded machine
                     try await Task.sleep(for: .milliseconds(100))
                     let response = try await client.execute(uri: "/api/ingests", method: .get)
                     let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
