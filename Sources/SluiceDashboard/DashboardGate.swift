@@ -54,10 +54,31 @@ struct DashboardGate: RouterMiddleware {
             log(request, context: context, status: response.status.code, since: started)
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            log(request, context: context, status: status, since: started)
-            throw error
+            // Every error, Hummingbird's own (no such route, a body too large) included, leaves
+            // as {"error":{"code","message","status"}} with the same headers.
+            let answer = Self.dashboardError(for: error, request: request)
+            if answer.code == .internalError { logger.error("\(request.method) \(request.uri.path) failed: \(error)") }
+            var response = json(answer, status: answer.status)
+            if answer.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"sluice\"" }
+            Self.addSecurityHeaders(to: &response)
+            log(request, context: context, status: response.status.code, since: started)
+            return response
         }
+    }
+
+    /// The error a client sees: a ``DashboardError`` as it is; Hummingbird's HTTP errors by their
+    /// status; anything else as `internal` without its details (they go to the log).
+    static func dashboardError(for error: any Error, request: Request) -> DashboardError {
+        if let error = error as? DashboardError { return error }
+        if let error = error as? any HTTPResponseError {
+            switch error.status.code {
+            case 404: return DashboardError(code: .notFound, message: "no such page or API route: \(request.uri.path)")
+            case 413: return DashboardError(code: .tooLarge, message: "the request body is larger than this route accepts")
+            case 400..<500: return DashboardError(code: .badRequest, message: "bad request (\(error.status))")
+            default: break
+            }
+        }
+        return DashboardError(code: .internalError, message: "the server failed to answer; see its log")
     }
 
     /// `Host`, `Origin` and `Sec-Fetch-Site`.

@@ -189,6 +189,10 @@ struct DashboardSecurityTests {
             let api = try await client.execute(uri: "/api/ingests", method: .get)
             #expect(api.headers[.xContentTypeOptions] == "nosniff")
             #expect(api.headers[.contentSecurityPolicy] == nil)
+            let missing = try await client.execute(uri: "/no/such/page", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(String(buffer: missing.body).contains("\"code\":\"not-found\""))
+            #expect(missing.headers[.xContentTypeOptions] == "nosniff")
         }
     }
 
