@@ -113,13 +113,15 @@ let package = Package(
 
         // MARK: Tests.
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        // A SQLite VFS that fails the Nth write or sync, for the fault-injection tests (C: it is a VFS).
+        .target(name: "CSluiceFaultVFS", dependencies: ["CSluiceSQLite"], path: "Tests/CSluiceFaultVFS"),
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
         .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"], exclude: ["Fixtures"]),
         .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),
         .testTarget(
             name: "SluicePipelineTests",
             dependencies: [
-                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceTestSupport",
+                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceTestSupport", "CSluiceFaultVFS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -51,7 +51,10 @@ extension Ingestor {
             }
             refusedByWarehouse = try record(&entries)
         } catch {
-            for entry in entries { removeQuietly(entry.written) }
+            // Whether the commit reached the disk is not known when a write or sync of it failed
+            // (its frames may be in the WAL). So nothing it may name is removed here: the next
+            // run, under the lock and after SQLite's own recovery, finds every file in the work
+            // area again and removes the `.scol` files no loaded delivery names.
             if let error = error as? PipelineError { throw error }
             throw PipelineError(code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error)
         }

@@ -95,13 +95,24 @@ public final class Ingestor {
     }
 
     /// Removes what an interrupted run left half-written (under the lock, nothing else is
-    /// writing): `.scol` files never renamed into place, and temporary report files.
+    /// writing): `.scol` files never renamed into place, temporary report files, and `.scol`
+    /// files that no loaded delivery names (their commit failed, or never came).
     private func removeLeftovers() {
         let layout = workspace.layout
         for folder in [layout.columnar, layout.failed] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             for name in names where name.hasPrefix(".pending-") || name.hasPrefix(".tmp-") || (name.hasPrefix(".") && name.hasSuffix(".tmp")) {
                 try? files.removeFile(folder.appendingPathComponent(name).path)
+            }
+        }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.columnar.path),
+              let named = try? ledger.columnarFilesOfLoadedDeliveries()
+        else { return }
+        for name in names where name.hasSuffix(".scol") && !name.hasPrefix(".") {
+            let path = layout.columnar.appendingPathComponent(name).path
+            if !named.contains(path) {
+                logger.notice("\(DeliveryName.display(name)): removed, no loaded delivery names it (an interrupted commit's)")
+                try? files.removeFile(path)
             }
         }
     }

@@ -238,6 +238,15 @@ public final class Ledger {
         }
     }
 
+    /// The `.scol` files (absolute paths) that loaded deliveries name, in any table.
+    func columnarFilesOfLoadedDeliveries() throws -> Set<String> {
+        try withStatement("SELECT columnar FROM \(Self.tableName) WHERE status = 'loaded' AND columnar IS NOT NULL") { statement in
+            var paths = Set<String>()
+            while try statement.step() { paths.insert(resolved(statement.text(at: 0))) }
+            return paths
+        }
+    }
+
     /// The loaded deliveries into `table` that `reference` names: a ledger id, a file name as
     /// delivered, or a SHA-256 (or a prefix of at least 8 hex digits); newest first.
     func loadedMatches(_ reference: String, table: String) throws -> [LedgerEntry] {

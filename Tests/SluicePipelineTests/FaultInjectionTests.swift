@@ -3,6 +3,7 @@ import SluiceTestSupport
 import SluiceWarehouse
 import Testing
 @testable import SluicePipeline
+import CSluiceFaultVFS
 
 /// After SQLite's I/O-error tests: for every file operation N of a 20-file ingest (some files
 /// hostile), fail operation N with EIO or ENOSPC, then run again without faults, and check
@@ -91,5 +92,50 @@ import Testing
             #expect(injector.fired)
             try Self.checkInvariants(workspace, faultPoint: start)
         }
+    }
+}
+
+/// The warehouse half: a SQLite VFS (`Tests/CSluiceFaultVFS`) fails the Nth `xWrite` or `xSync`
+/// of the faulty run's connection, for every N, with an I/O error or a full disk.
+@Suite(.serialized) struct WarehouseFaultInjectionTests {
+    /// SQLite's result codes (its headers define the extended ones as macros Swift cannot import).
+    static let ok: Int32 = 0, full: Int32 = 13, ioErrorWrite: Int32 = 10 | (3 << 8)
+
+    /// A run whose warehouse connection fails its `point`th write or sync, then a clean run.
+    static func faultThenRecover(point: Int, code: Int32, sticky: Bool = false) throws -> (fired: Bool, calls: Int, Workspace, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-vfs-\(UUID().uuidString)")
+        var workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: studentSchema, queries: nil)
+        workspace.config.overrides.onError = .rejectRows
+        workspace.config.overrides.maxErrorRate = 1
+        try FaultInjectionTests.deliver(into: workspace.layout.inbox)
+        #expect(sluice_fault_vfs_register() == Self.ok)
+        sluice_fault_vfs_arm(Int32(point), code, sticky ? 1 : 0)
+        do {
+            let faulty = try Ingestor(workspace: workspace, logger: quietLogger, lockPolicy: .noWait, faults: nil,
+                                      warehouseURI: "file:\(workspace.layout.warehouse.path)?vfs=sluice-fault")
+            faulty.filesPerTransaction = 7
+            _ = try faulty.ingestInbox()
+        } catch {
+            // The warehouse failed as a whole: allowed, as long as the next run makes it whole.
+        }
+        let result = (sluice_fault_vfs_fired() != 0, Int(sluice_fault_vfs_calls()))
+        sluice_fault_vfs_arm(0, 0, 0)
+        _ = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
+        return (result.0, result.1, workspace, dir)
+    }
+
+    @Test func everyWarehouseWriteOrSyncFaultLeavesTheWorkspaceWhole() throws {
+        let (_, calls, clean, cleanDir) = try Self.faultThenRecover(point: 0, code: 0)
+        defer { try? FileManager.default.removeItem(at: cleanDir) }
+        try FaultInjectionTests.checkInvariants(clean, faultPoint: 0)
+        #expect(calls > 10, "the suite exercises \(calls) warehouse fault points")
+        for point in 1...calls {
+            let code = point % 2 == 0 ? Self.ioErrorWrite : Self.full
+            let (fired, _, workspace, dir) = try Self.faultThenRecover(point: point, code: code, sticky: point % 5 == 0)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            #expect(fired)
+            try FaultInjectionTests.checkInvariants(workspace, faultPoint: -point)
+        }
+        print("fault injection: \(calls) warehouse write/sync fault points exercised")
     }
 }
