@@ -14,9 +14,10 @@ let package = Package(
     products: [
         .library(
             name: "Sluice",
-            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse", "SluicePipeline"]
+            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "SluicePipeline"]
         ),
         .library(name: "SluiceColumnar", targets: ["SluiceColumnar"]),
+        .library(name: "SluiceParquet", targets: ["SluiceParquet"]),
         .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sluice-fuzz", targets: ["sluice-fuzz"]),
         .executable(name: "sluice-bench", targets: ["sluice-bench"]),
@@ -51,11 +52,12 @@ let package = Package(
         .target(name: "SluiceCSV", swiftSettings: strictSettings),
         .target(name: "SluiceSchema", dependencies: ["CSluiceYAML"], swiftSettings: strictSettings),
         .target(name: "SluiceColumnar", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
+        .target(name: "SluiceParquet", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
         .target(name: "SluiceWarehouse", dependencies: ["CSluiceSQLite"], swiftSettings: strictSettings),
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse",
+                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -116,6 +118,7 @@ let package = Package(
         .testTarget(
             name: "SluiceColumnarTests", dependencies: ["SluiceColumnar", "SluiceTestSupport"], exclude: ["Fixtures"]
         ),
+        .testTarget(name: "SluiceParquetTests", dependencies: ["SluiceParquet", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceDashboardTests",
