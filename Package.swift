@@ -98,7 +98,7 @@ let package = Package(
                 "SluiceColumnar", "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["parquet_baseline.py", "duckdb_reports.py"],
+            exclude: ["parquet_baseline.py", "duckdb_reports.py", "export_baseline.py"],
             swiftSettings: strictSettings
         ),
 

@@ -42,16 +42,21 @@ struct StringDictionary {
 
 /// One column's rows buffered for the row group being built: non-null values only, in row
 /// order, plus a definition level per row for a nullable column.
+///
+/// The values live in plain stored arrays (not in an enum's payload), so appending mutates them
+/// in place: a payload taken out of an enum may still be shared with a temporary, and appending
+/// to it copies the whole buffer each time.
 struct ColumnBuffer {
-    /// The buffered values (nulls are not stored).
-    enum Storage {
-        case int64([Int64])
-        case double([Double])
-        /// Strings as codes into the chunk's own dictionary.
-        case string(StringDictionary, codes: [UInt32])
-    }
-
-    var storage: Storage
+    /// The column's type: which of the arrays below is used.
+    let type: ParquetColumnType
+    /// The values of an `int64` column.
+    var int64s: [Int64] = []
+    /// The values of a `double` column.
+    var doubles: [Double] = []
+    /// The distinct strings of a `string` column.
+    var dictionary = StringDictionary()
+    /// The values of a `string` column as codes into ``dictionary``.
+    var codes: [UInt32] = []
     /// Per row: 1 when it holds a value, 0 when null; `nil` for a required column.
     var definitionLevels: [UInt8]?
     /// Rows buffered, nulls included.
@@ -59,20 +64,16 @@ struct ColumnBuffer {
 
     /// An empty buffer for `field`.
     init(field: ParquetField) {
-        switch field.type {
-        case .int64: storage = .int64([])
-        case .double: storage = .double([])
-        case .string: storage = .string(StringDictionary(), codes: [])
-        }
+        type = field.type
         definitionLevels = field.isNullable ? [] : nil
     }
 
     /// The number of non-null values.
     var valueCount: Int {
-        switch storage {
-        case .int64(let values): values.count
-        case .double(let values): values.count
-        case .string(_, let codes): codes.count
+        switch type {
+        case .int64: int64s.count
+        case .double: doubles.count
+        case .string: codes.count
         }
     }
 
@@ -90,28 +91,20 @@ struct ColumnBuffer {
             }
         }
         rows += range.count
-        let isValid = { (row: Int) in validity?[row] ?? true }
         let allValid = validity.map { !$0[range].contains(false) } ?? true
-        switch (storage, column.values) {
-        case (.int64(var values), .int64(let new)):
-            storage = .int64([])
-            if allValid { values.append(contentsOf: new[range]) } else { for row in range where isValid(row) { values.append(new[row]) } }
-            storage = .int64(values)
-        case (.double(var values), .double(let new)):
-            storage = .double([])
-            if allValid { values.append(contentsOf: new[range]) } else { for row in range where isValid(row) { values.append(new[row]) } }
-            storage = .double(values)
-        case (.string(var dictionary, var codes), .string(let new)):
-            storage = .int64([])
+        let isValid = { (row: Int) in allValid || validity![row] }
+        switch column.values {
+        case .int64(let new):
+            if allValid { int64s.append(contentsOf: new[range]) } else { for row in range where isValid(row) { int64s.append(new[row]) } }
+        case .double(let new):
+            if allValid { doubles.append(contentsOf: new[range]) } else { for row in range where isValid(row) { doubles.append(new[row]) } }
+        case .string(let new):
             for row in range where isValid(row) { codes.append(dictionary.code(of: new[row])) }
-            storage = .string(dictionary, codes: codes)
-        case (.string(var dictionary, var codes), .codedString(let local, let localCodes)):
-            storage = .int64([])
+        case .codedString(let local, let localCodes):
             // Map only the local entries some non-null row uses, so the chunk's dictionary (and
             // its statistics) hold exactly the values present.
             var mapping = [UInt32](repeating: .max, count: local.count)
-            codes.reserveCapacity(codes.count + range.count)
-            for row in range where allValid || isValid(row) {
+            for row in range where isValid(row) {
                 let code = Int(localCodes[row])
                 var global = mapping[code]
                 if global == .max {
@@ -120,9 +113,6 @@ struct ColumnBuffer {
                 }
                 codes.append(global)
             }
-            storage = .string(dictionary, codes: codes)
-        default:
-            preconditionFailure("the column's values do not match its buffer (checked by the writer)")
         }
     }
 }

@@ -25,16 +25,17 @@ struct ColumnChunkEncoder {
     func encode(_ buffer: ColumnBuffer, into out: inout [UInt8], base: Int) throws(ParquetError) -> ColumnMetaData {
         let statistics: Statistics
         let values: Values
-        switch buffer.storage {
-        case .int64(let numbers):
-            statistics = Self.statistics(numbers, nulls: buffer.rows - numbers.count)
-            values = Self.choose(numbers, maxEntries: options.maxDictionaryEntries)
-        case .double(let numbers):
-            statistics = Self.statistics(numbers, nulls: buffer.rows - numbers.count)
-            values = Self.choose(numbers, maxEntries: options.maxDictionaryEntries)
-        case .string(let dictionary, let codes):
-            statistics = Self.statistics(dictionary, nulls: buffer.rows - codes.count)
-            values = Self.choose(dictionary, codes: codes, maxEntries: options.maxDictionaryEntries)
+        let nulls = buffer.rows - buffer.valueCount
+        switch buffer.type {
+        case .int64:
+            statistics = Self.statistics(buffer.int64s, nulls: nulls)
+            values = Self.choose(buffer.int64s, maxEntries: options.maxDictionaryEntries)
+        case .double:
+            statistics = Self.statistics(buffer.doubles, nulls: nulls)
+            values = Self.choose(buffer.doubles, maxEntries: options.maxDictionaryEntries)
+        case .string:
+            statistics = Self.statistics(buffer.dictionary, nulls: nulls)
+            values = Self.choose(buffer.dictionary, codes: buffer.codes, maxEntries: options.maxDictionaryEntries)
         }
 
         var sizes = (uncompressed: 0, compressed: 0)

@@ -79,7 +79,6 @@ enum RLEHybridEncoder {
         let groups = (range.count + 7) / 8
         writeVarint(UInt64(groups) << 1 | 1, into: &out)
         guard bitWidth > 0 else { return }
-        out.reserveCapacity(out.count + groups * bitWidth)
         var buffer: UInt64 = 0
         var bits = 0
         for index in range.lowerBound..<range.lowerBound + groups * 8 {
