@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "SluicePipelineTests",
             dependencies: [
-                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceTestSupport",
+                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -195,6 +195,42 @@ struct ExportCLITests {
         }
     }
 
+    @Test func nullsAndRealsSurviveAndADeliveryWithoutItsScolFileComesFromTheWarehouse() throws {
+        try withTemporaryDirectory { dir in
+            let schema = """
+                table: readings
+                columns:
+                  site: {type: text}
+                  note: {type: text, required: false}
+                  count: {type: integer, required: false}
+                  level: {type: real, required: false}
+                """
+            try Data(schema.utf8).write(to: dir.appendingPathComponent("readings.yaml"))
+            #expect(try sluice(["init", "ws", "--schema", "readings.yaml"], in: dir).status == 0)
+            for file in 0..<3 {
+                var lines = ["site;note;count;level"]
+                for row in 0..<60 {
+                    let note = row % 4 == 0 ? "" : "n\(row % 3) é"
+                    let count = row % 5 == 0 ? "" : "\(row * 7 - 100)"
+                    let level = row % 6 == 0 ? "" : "\(Double(row) / 8 - 2.5)"
+                    lines.append("s\(file)-\(row % 2);\(note);\(count);\(level)")
+                }
+                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("r\(file).csv"))
+            }
+            let ingest = try sluice(["ingest", "-w", "ws", "r0.csv", "r1.csv", "r2.csv"], in: dir)
+            #expect(ingest.status == 0, "\(ingest.stderr)")
+            // The second delivery's .scol file is gone: its rows come from the warehouse.
+            let columnar = dir.appendingPathComponent("ws/columnar")
+            let scol = try #require(try FileManager.default.contentsOfDirectory(atPath: columnar.path).first { $0.hasPrefix("r1-") })
+            try FileManager.default.removeItem(at: columnar.appendingPathComponent(scol))
+            #expect(try export(in: dir)["rows_written"] == 180)
+            let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"), table: "readings")
+            #expect(result["equal"] as? Bool == true, "\(result["mismatch"] ?? "")")
+            let types = try #require(result["schema"] as? [[String]])
+            #expect(types.prefix(4).map { $0[1] } == ["string", "string", "int64", "double"])
+        }
+    }
+
     @Test func catWritesOneScolFileAsParquet() throws {
         try withTemporaryDirectory { dir in
             #expect(try sluice(["demo", "-w", "ws"], in: dir).status == 0)

@@ -26,7 +26,7 @@ enum LakeReaders {
             got[row["_ingest_id"]].append(tuple(row[c] for c in columns))
         mismatch = None
         for key in sorted(set(expected) | set(got)):
-            a, b = sorted(expected.get(key, [])), sorted(got.get(key, []))
+            a, b = sorted(expected.get(key, []), key=repr), sorted(got.get(key, []), key=repr)
             if a != b:
                 mismatch = f"delivery {key}: warehouse {len(a)} rows, lake {len(b)}; first difference {next((x, y) for x, y in zip(a + [None] * len(b), b + [None] * len(a)) if x != y)}"
                 break
