@@ -42,6 +42,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // Declarations of the Linux calls Swift's Glibc module leaves out (syncfs); no library of its own.
+        .systemLibrary(name: "CSluiceSystem"),
         .systemLibrary(
             name: "CSluiceZstd",
             pkgConfig: "libzstd",
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse",
+                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "CSluiceSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -113,8 +113,9 @@ enum BitPacking {
     }
 }
 
-/// XXH64 (seed 0), the checksum of chunks (low 32 bits) and the footer (all 64 bits).
-enum XXH64 {
+/// XXH64 (seed 0), the checksum of chunks (low 32 bits) and the footer (all 64 bits); also the
+/// pipeline's content digests (`package`).
+package enum XXH64 {
     private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     private static let p3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -136,7 +137,18 @@ enum XXH64 {
     }
 
     /// The hash of all of `bytes`.
-    static func hash(_ bytes: [UInt8]) -> UInt64 { hash(bytes, 0..<bytes.count) }
+    package static func hash(_ bytes: [UInt8]) -> UInt64 { hash(bytes, 0..<bytes.count) }
+
+    /// The hash of the bytes of `words` in memory order (little-endian on every platform Sluice runs on).
+    package static func hash(words: ArraySlice<UInt64>) -> UInt64 {
+        words.withUnsafeBytes { hash($0) }
+    }
+
+    /// The hash of a string's UTF-8 bytes.
+    package static func hash(utf8 string: String) -> UInt64 {
+        var string = string
+        return string.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
 
     static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         let length = raw.count

@@ -68,7 +68,7 @@ public struct DashboardSnapshot: Sendable {
             }
         }
         do {
-            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit)
+            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit, root: workspace.layout.root)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
         }

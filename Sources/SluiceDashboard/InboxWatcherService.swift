@@ -21,7 +21,20 @@ public struct InboxWatcherService: Service {
     ///
     /// - Throws: ``PipelineError`` when the warehouse cannot be prepared or the inbox not watched.
     public func run() async throws {
-        let ingestor = try Ingestor(workspace: workspace, logger: logger)
+        // One writer per workspace: while another process writes, wait (without blocking a
+        // thread) and keep serving.
+        var ingestor: Ingestor?
+        var told = false
+        while ingestor == nil {
+            do {
+                ingestor = try Ingestor(workspace: workspace, logger: logger, lockPolicy: .noWait)
+            } catch let error as PipelineError where error.code == .workspaceLocked {
+                if !told { logger.notice("inbox watcher waiting: \(error.message)") }
+                told = true
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        guard let ingestor else { return }
         let watcher = try FolderWatcher(folder: workspace.layout.inbox)
         let logger = self.logger
         try await withGracefulShutdownHandler {

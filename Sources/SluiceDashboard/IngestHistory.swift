@@ -74,8 +74,10 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
 
     /// Reads the ledger through the guarded read-only connection.
     ///
-    /// - Parameter limit: Most entries listed (totals always cover all of them).
-    public init(from warehouse: ReadOnlyWarehouse, limit: Int = 100) throws {
+    /// - Parameters:
+    ///   - limit: Most entries listed (totals always cover all of them).
+    ///   - root: The workspace folder, which the ledger's paths are relative to.
+    public init(from warehouse: ReadOnlyWarehouse, limit: Int = 100, root: URL? = nil) throws {
         self.init()
         guard try warehouse.hasTable(Self.table) else { return }
         let totalsRow = try warehouse.query("""
@@ -93,14 +95,18 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
                    rows_dropped_missing + rows_dropped_duplicate, rows_rejected, ingested_at, errors_report, stored_at
             FROM \(Self.table) ORDER BY id DESC LIMIT \(max(1, limit))
             """, maxRows: max(1, limit)).rows
+        let resolve = { (path: String) -> String in
+            guard let root, !path.hasPrefix("/") else { return path }
+            return root.appendingPathComponent(path).path
+        }
         ingests = rows.map { row in
             IngestEntry(
                 id: Self.integer(row, 0), source: Self.text(row, 1) ?? "", status: Self.text(row, 2) ?? "",
                 reason: Self.text(row, 3), message: Self.text(row, 4) ?? "", hint: Self.text(row, 5),
-                firstError: Self.text(row, 12).flatMap(Self.firstError(inReport:)), size: Self.integer(row, 6),
+                firstError: Self.text(row, 12).map(resolve).flatMap(Self.firstError(inReport:)), size: Self.integer(row, 6),
                 rowsRead: Self.integer(row, 7), rowsLoaded: Self.integer(row, 8), rowsDropped: Self.integer(row, 9),
-                rowsRejected: Self.integer(row, 10), ingestedAt: Self.text(row, 11) ?? "", errorsReport: Self.text(row, 12),
-                storedAt: Self.text(row, 13))
+                rowsRejected: Self.integer(row, 10), ingestedAt: Self.text(row, 11) ?? "", errorsReport: Self.text(row, 12).map(resolve),
+                storedAt: Self.text(row, 13).map(resolve))
         }
     }
 

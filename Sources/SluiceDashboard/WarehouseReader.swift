@@ -57,7 +57,7 @@ public actor WarehouseReader {
     /// The ingest ledger, newest first; empty before anything was loaded.
     public func history(limit: Int = 100) throws -> IngestHistory {
         guard let warehouse = try? open() else { return IngestHistory() }
-        return try IngestHistory(from: warehouse, limit: limit)
+        return try IngestHistory(from: warehouse, limit: limit, root: workspace.layout.root)
     }
 
     /// Everything the dashboard page shows.

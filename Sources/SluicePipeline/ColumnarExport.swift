@@ -5,11 +5,11 @@ import SluiceSchema
 /// Writes the rows of one accepted file as `columnar/<name>-<sha8>.scol`: exactly the rows that
 /// go into the warehouse, same values, same types, same order.
 enum ColumnarExport {
-    /// The `.scol` path for a delivery: its name without extension, and the start of its hash,
-    /// so the same delivery always maps to the same file (a retry overwrites, never piles up).
-    static func path(for source: String, sha256: String, in folder: URL) -> URL {
+    /// The `.scol` file name for a delivery: its name without extension, and the start of its
+    /// hash (`student-mat-1a2b3c4d.scol`).
+    static func fileName(for source: String, sha256: String) -> String {
         let stem = (source as NSString).deletingPathExtension
-        return folder.appendingPathComponent("\(stem)-\(sha256.prefix(8)).scol")
+        return "\(stem)-\(sha256.prefix(8)).scol"
     }
 
     /// The columnar schema for a table schema: required columns are not nullable.
@@ -24,8 +24,9 @@ enum ColumnarExport {
         })
     }
 
-    /// Writes the file through a temporary name and a rename. It is not fsynced here: the
-    /// writer stage flushes once for a whole group of files before their rows commit.
+    /// Writes the file through a temporary name and a rename to `url` (a hidden name the writer
+    /// stage renames into place at commit). It is not fsynced here: the writer stage flushes
+    /// once for a whole group of files before their rows commit.
     static func write(_ outcome: ValidationOutcome, schema: Schema, to url: URL, metadata: [String: String]) throws -> ColumnarFileSummary {
         let writer = try ColumnarWriter(path: url.path, schema: Self.schema(for: schema), metadata: metadata,
                                         options: ColumnarWriterOptions(durable: false))

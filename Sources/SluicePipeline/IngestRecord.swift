@@ -6,14 +6,27 @@ public enum IngestStatus: String, Sendable, Hashable, Codable {
     case rejected
     /// The same bytes were loaded before; nothing was loaded again.
     case duplicate
+    /// Put off by a transient failure (a full disk, an I/O error, a file that changed while it
+    /// was read): nothing was loaded, the file waits in the work area, the next run takes it again.
+    case deferred
 }
 
 /// Why a file was rejected; stable identifiers for scripts (`reason` in JSON).
 public enum RejectionReason: String, Sendable, Hashable, Codable {
     /// The file is larger than `max_file_bytes`; it was quarantined without being read.
     case fileTooLarge = "file-too-large"
-    /// The file could not be read (permissions, I/O error); it was quarantined unread.
+    /// The file could not be read (permissions); it was quarantined unread.
     case unreadable
+    /// A FIFO, socket, device or other non-regular file: refused without being opened for reading.
+    case notRegularFile = "not-a-regular-file"
+    /// A symbolic link, and `follow_symlinks` is off: refused without being followed.
+    case symbolicLink = "symbolic-link"
+    /// The warehouse refused this file's rows (a constraint); nothing of it was loaded.
+    case warehouseRefused = "warehouse-refused"
+    /// Deferred: a transient I/O failure (full disk, I/O error) while handling this file.
+    case ioError = "io-error"
+    /// Deferred: the file changed (size, time or identity) while or after it was read.
+    case changedWhileRead = "changed-while-read"
     /// The file is empty or holds only whitespace.
     case emptyFile = "empty-file"
     /// The file has a header but no data rows.
@@ -82,6 +95,8 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     public var storedAt: String?
     /// The ledger row id.
     public var ledgerID: Int64?
+    /// XXH64 digest of the rows as stored (see ``ContentDigest``), for loaded files.
+    public var contentDigest: String?
     /// For duplicates: the ledger id of the earlier load.
     public var duplicateOf: Int64?
 
@@ -96,7 +111,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
             rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
             dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance", columnarFile = "columnar",
-            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of"
+            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of", contentDigest = "content_digest"
     }
 
     /// Encodes with snake_case keys, the derived `rows_dropped` included, absent optionals as `null`.
@@ -125,6 +140,7 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         try container.encode(storedAt, forKey: .storedAt)
         try container.encode(ledgerID, forKey: .ledgerID)
         try container.encode(duplicateOf, forKey: .duplicateOf)
+        try container.encode(contentDigest, forKey: .contentDigest)
     }
 }
 
@@ -138,6 +154,8 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
     public var rejected = 0
     /// Files recognised as already loaded.
     public var duplicate = 0
+    /// Files put off by a transient failure, left for the next run.
+    public var deferred = 0
     /// Data rows read over all files.
     public var rowsRead = 0
     /// Rows written to the warehouse.
@@ -159,6 +177,7 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
         case .loaded: loaded += 1
         case .rejected: rejected += 1
         case .duplicate: duplicate += 1
+        case .deferred: deferred += 1
         }
         rowsRead += record.rowsRead
         rowsLoaded += record.rowsLoaded
@@ -167,7 +186,7 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case files, loaded, rejected, duplicate, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
+        case files, loaded, rejected, duplicate, deferred, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
             rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
     }
 }

@@ -4,45 +4,88 @@ import SluiceColumnar
 import SluiceSchema
 import SluiceWarehouse
 
-/// The writer stage: refusals first (each recorded on its own), then the loads of a group in
-/// one transaction, then the file moves.
+/// The writer stage. For a group of prepared files:
+/// 1. per file, the file work that must precede the commit: its reason report, its refused
+///    rows, its `.scol` renamed from a hidden name into place (never over another file); a
+///    failure here ends that file alone (`deferred` when transient, else `rejected`);
+/// 2. one flush of the workspace's file system (`syncfs`), so every file a ledger row will
+///    name is on disk;
+/// 3. one transaction: per file a savepoint with its ledger row and its warehouse rows; a file
+///    whose rows the warehouse refuses (a constraint) is rolled back alone and quarantined;
+/// 4. after the commit, the moves out of the work area (a move that fails is finished by the
+///    next run, which finds the ledger row).
 extension Ingestor {
-    /// A file whose rows are going into the warehouse in the current transaction.
-    private struct PendingLoad {
-        var index: Int
+    /// One file on its way through the writer.
+    private struct Entry {
+        var prepared: PreparedFile
         var record: IngestRecord
-        var outcome: ValidationOutcome
-        var findings: FileCheck.Findings
-        var job: IngestJob
-        var columnar: ColumnarFileSummary?
+        /// What the writer does with it.
+        var action: Action
+        /// Files written for it before the commit (removed if it does not commit).
+        var written: [String] = []
     }
 
-    /// Commits a group of prepared files and returns their records, in the group's order.
+    private enum Action {
+        case load(ValidationOutcome)
+        case duplicate(of: Int64?)
+        case quarantine(FileCheck.Findings)
+        case deferred
+        /// Its outcome was committed by an interrupted run; only its move was left.
+        case finishMove(id: Int64, destination: String?)
+    }
+
+    /// Commits a group of prepared files and returns their records, in the group's order
+    /// (files whose outcome an interrupted run had committed return none).
     ///
-    /// - Throws: ``PipelineError`` when a file could not be read or the warehouse refused the
-    ///   transaction; then no load of the group was committed and every source is where it was.
+    /// - Throws: ``PipelineError`` when the warehouse refused the transaction (or the file
+    ///   system cannot be flushed); then nothing of the group was committed and every source is
+    ///   where it was.
     func commit(_ group: [PreparedFile]) throws -> [IngestRecord] {
-        // A path the user named must be readable; a claimed inbox file that is not is quarantined.
-        if let unreadable = group.first(where: { $0.readError != nil && $0.job.origin == .external }), let error = unreadable.readError {
-            throw error
+        var entries = try group.map(plan)
+        var reserved = Set<String>()
+        for index in entries.indices { prepareFiles(&entries[index], reserved: &reserved) }
+        var refusedByWarehouse: [PreparedFile] = []
+        do {
+            if entries.contains(where: { !$0.written.isEmpty }) {
+                try files.syncFileSystem(containing: workspace.layout.root.path)
+            }
+            refusedByWarehouse = try record(&entries)
+        } catch {
+            for entry in entries { removeQuietly(entry.written) }
+            if let error = error as? PipelineError { throw error }
+            throw PipelineError(code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error)
         }
-        var records: [IngestRecord?] = Array(repeating: nil, count: group.count)
-        var loads: [PendingLoad] = []
-        for (index, prepared) in group.enumerated() {
-            var record = IngestRecord(
-                source: prepared.job.source, sourcePath: prepared.job.url.path, status: .loaded, message: "",
-                sha256: prepared.sha256 ?? "", size: prepared.size,
-                rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
-            if let error = prepared.readError {
-                let entry = ErrorEntry(code: "unreadable", line: 0, message: error.message,
-                                       hint: "check the file's permissions, then `sluice retry` it")
-                records[index] = try quarantine(FileCheck.Findings(.unreadable, entry, message: error.message), record: record, job: prepared.job)
-                continue
-            }
-            guard let findings = prepared.findings else {
-                records[index] = try quarantineUnread(prepared, record: record)
-                continue
-            }
+        finishFiles(entries)
+        var records = entries.compactMap { entry -> IngestRecord? in
+            if case .finishMove = entry.action { return nil }
+            return entry.record
+        }
+        if !refusedByWarehouse.isEmpty { records += try commit(refusedByWarehouse) }
+        return records
+    }
+
+    // MARK: 1. What to do with each file
+
+    private func plan(_ prepared: PreparedFile) throws -> Entry {
+        let job = prepared.job
+        var record = IngestRecord(
+            source: job.source, sourcePath: job.url.path, status: .loaded, message: "", sha256: prepared.sha256, size: prepared.size,
+            rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
+        if job.isRecovered, let pending = try ledger.pendingMove(sha256: prepared.sha256, source: job.source, table: table.name) {
+            return Entry(prepared: prepared, record: record, action: .finishMove(id: pending.id, destination: pending.storedAt))
+        }
+        if let identity = prepared.identity, files.identity(of: job.url.path, following: workspace.config.followSymlinks) != identity {
+            let error = PipelineError(code: .io, message: "\(job.source) changed after it was read; it is left for the next run")
+            return deferredEntry(prepared, record: record, reason: .changedWhileRead, error: error)
+        }
+        switch prepared.stage {
+        case .deferred(let reason, let error):
+            return deferredEntry(prepared, record: record, reason: reason, error: error)
+        case .refused(let findings):
+            return Entry(prepared: prepared, record: record, action: .quarantine(findings))
+        case .alreadyLoaded:
+            return Entry(prepared: prepared, record: record, action: .duplicate(of: nil))
+        case .checked(let findings):
             record.dialect = findings.dialect
             record.header = findings.header
             record.rowsRead = findings.rows.read
@@ -50,103 +93,122 @@ extension Ingestor {
             record.rowsDroppedMissing = findings.rows.droppedMissing
             record.rowsDroppedDuplicate = findings.rows.droppedDuplicate
             record.rowsRejected = findings.rows.rejected
-            if let outcome = findings.outcome {
-                if let error = prepared.columnarError { throw error }
-                loads.append(PendingLoad(index: index, record: record, outcome: outcome, findings: findings, job: prepared.job,
-                                         columnar: prepared.columnar))
-            } else {
-                records[index] = try quarantine(findings, record: record, job: prepared.job)
+            guard let outcome = findings.outcome else {
+                return Entry(prepared: prepared, record: record, action: .quarantine(findings))
             }
+            record.contentDigest = prepared.contentDigest
+            return Entry(prepared: prepared, record: record, action: .load(outcome))
         }
-        for (index, record) in try commitLoads(loads) {
-            records[index] = record
-        }
-        return records.map { $0! }
     }
 
-    /// Loads (or records as duplicates) every pending file in one transaction, each in its own
-    /// savepoint, then moves the sources.
-    private func commitLoads(_ loads: [PendingLoad]) throws -> [(Int, IngestRecord)] {
-        guard !loads.isEmpty else { return [] }
-        var reserved = Set<String>()
-        var done: [(Int, IngestRecord, IngestJob)] = []
-        var written: [URL] = loads.compactMap { $0.columnar.map { URL(fileURLWithPath: $0.path) } }
-        if !written.isEmpty {
-            // The .scol files were written without a flush each: one flush for the whole group,
-            // before any row that points at them commits.
-            sync()
-        }
+    private func deferredEntry(_ prepared: PreparedFile, record: IngestRecord, reason: RejectionReason, error: PipelineError) -> Entry {
+        var record = record
+        record.status = .deferred
+        record.reason = reason
+        record.message = error.message + (error.cause.map { ": \($0)" } ?? "")
+        record.hint = "nothing was loaded; the next run takes the file again"
+        return Entry(prepared: prepared, record: record, action: .deferred, written: prepared.columnar.map { [$0.path] } ?? [])
+    }
+
+    private func defer_(_ entry: inout Entry, _ error: any Error) {
+        removeQuietly(entry.written)
+        let failure = error as? PipelineError ?? PipelineError(code: .io, message: "\(entry.record.source): \(error)", cause: error)
+        let reason: RejectionReason = .ioError
+        var fresh = deferredEntry(entry.prepared, record: entry.record, reason: reason, error: failure)
+        fresh.written = []
+        entry = fresh
+    }
+
+    // MARK: 2. File work before the commit (per file)
+
+    private func prepareFiles(_ entry: inout Entry, reserved: inout Set<String>) {
         do {
-            try warehouse.withTransaction {
-                for load in loads {
-                    var record = load.record
-                    try warehouse.connection.withSavepoint(named: "file") {
-                        if let earlier = try Ledger.loadedEntry(sha256: record.sha256, table: table.name, in: warehouse) {
-                            record = duplicateRecord(record, of: earlier)
-                            if let columnar = load.columnar, try Ledger.columnarPath(ofEntry: earlier, in: warehouse) != columnar.path {
-                                try? FileManager.default.removeItem(atPath: columnar.path)
-                            }
-                        } else {
-                            record.columnarFile = load.columnar?.path
-                            written += try prepareLoad(&record, load: load)
-                        }
-                        if load.job.origin == .inbox, workspace.config.afterLoad == .archive {
-                            let destination = uniqueDestination(for: record.source, in: workspace.layout.archive, reserved: reserved)
-                            reserved.insert(destination.path)
-                            record.storedAt = destination.path
-                        }
-                        let id = try Ledger.append(record, table: table.name, in: warehouse, json: ledgerJSON)
-                        record.ledgerID = id
-                        if record.status == .loaded {
-                            try warehouse.insert(ColumnBatch(load.outcome, ingestID: id), into: table)
-                        }
-                    }
-                    done.append((load.index, record, load.job))
+            switch entry.action {
+            case .load(let outcome):
+                // Loaded before (or earlier in this group)? Then a duplicate: no .scol, no rows.
+                if let earlier = try ledger.loadedEntry(sha256: entry.record.sha256, table: table.name) {
+                    removeQuietly(entry.prepared.columnar.map { [$0.path] } ?? [])
+                    entry.action = .duplicate(of: earlier)
+                    entry.record = duplicateRecord(entry.record, of: earlier)
+                } else {
+                    try placeColumnar(&entry, reserved: &reserved)
+                    try writePartialLoadFiles(&entry, outcome: outcome)
+                }
+            case .duplicate:
+                guard let earlier = try ledger.loadedEntry(sha256: entry.record.sha256, table: table.name) else {
+                    // Forgotten since the preparer looked: take it again next run.
+                    throw PipelineError(code: .io, message: "\(entry.record.source): its earlier load is no longer current")
+                }
+                entry.action = .duplicate(of: earlier)
+                entry.record = duplicateRecord(entry.record, of: earlier)
+            case .quarantine(let findings):
+                try writeQuarantineReport(&entry, findings: findings, reserved: &reserved)
+            case .deferred, .finishMove:
+                break
+            }
+            if entry.prepared.job.origin == .inbox, workspace.config.afterLoad == .archive, entry.record.status != .deferred {
+                if case .quarantine = entry.action {} else if case .finishMove = entry.action {} else {
+                    let destination = uniqueDestination(for: entry.record.source, in: workspace.layout.archive, reserved: reserved)
+                    reserved.insert(destination.path)
+                    entry.record.storedAt = destination.path
                 }
             }
         } catch {
-            // Nothing of the group committed: remove what it wrote, but never a .scol file that an
-            // earlier, committed delivery of the same bytes and name points at.
-            for file in written where (try? Ledger.isReferenced(columnarPath: file.path, in: warehouse)) != true {
-                try? FileManager.default.removeItem(at: file)
-            }
-            throw PipelineError(code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error)
+            defer_(&entry, error)
         }
-        // The rows are durable; only now may the sources leave the work area.
-        for (_, record, job) in done where job.origin == .inbox {
-            if let destination = record.storedAt {
-                try move(job.url, to: URL(fileURLWithPath: destination))
-            } else {
-                try remove(job.url)
-            }
-        }
-        for (_, record, _) in done {
-            if record.status == .duplicate {
-                logger.notice("\(record.message)", metadata: ["sha256": "\(record.sha256)"])
-            } else {
-                logger.info("\(record.message)", metadata: ["sha256": "\(record.sha256)", "ledger": "\(record.ledgerID ?? 0)"])
-            }
-        }
-        return done.map { ($0.0, $0.1) }
     }
 
-    /// Writes the refused rows and their report for a partially loaded file; returns the files written.
-    private func prepareLoad(_ record: inout IngestRecord, load: PendingLoad) throws -> [URL] {
+    /// Renames the `.scol` file from its hidden name to `<name>-<sha8>.scol`, never over a file.
+    private func placeColumnar(_ entry: inout Entry, reserved: inout Set<String>) throws {
+        guard let columnar = entry.prepared.columnar else { return }
+        entry.written.append(columnar.path)
+        let wanted = ColumnarExport.fileName(for: entry.record.source, sha256: entry.record.sha256)
+        let destination = uniqueDestination(for: wanted, in: workspace.layout.columnar, reserved: reserved)
+        reserved.insert(destination.path)
+        try files.rename(columnar.path, to: destination.path)
+        entry.written = [destination.path]
+        entry.record.columnarFile = destination.path
+    }
+
+    /// For a partially loaded file: its refused rows and their reason report, in `failed/`.
+    private func writePartialLoadFiles(_ entry: inout Entry, outcome: ValidationOutcome) throws {
+        var record = entry.record
         var notes: [String] = []
         if record.rowsDroppedMissing > 0 { notes.append("\(record.rowsDroppedMissing) with a missing value dropped") }
         if record.rowsDroppedDuplicate > 0 { notes.append("\(record.rowsDroppedDuplicate) repeated rows dropped") }
         if record.rowsRejected > 0 { notes.append("\(record.rowsRejected) bad rows rejected") }
         record.message = "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
             + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")
-        guard !load.findings.rejectedRows.isEmpty else { return [] }
+        defer { entry.record = record }
+        guard let findings = entry.prepared.findings, !findings.rejectedRows.isEmpty else { return }
         let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".rejected.csv", ".errors.json"])
         let rowsURL = URL(fileURLWithPath: destination.path + ".rejected.csv")
-        try writeRejectedRows(load.findings, to: rowsURL)
+        try writeRejectedRows(findings, to: rowsURL)
+        entry.written.append(rowsURL.path)
         record.rejectedRowsFile = rowsURL.path
-        record.hint = load.findings.hint
-        let report = try writeReport(load.findings, record: record, status: "partially-loaded", next: destination)
+        record.hint = findings.hint
+        let report = try writeReport(findings, record: record, status: "partially-loaded", next: destination)
+        entry.written.append(report.path)
         record.errorsReport = report.path
-        return [rowsURL, report]
+    }
+
+    /// For a refused file: its reason report, beside where the file will go in `failed/`.
+    private func writeQuarantineReport(_ entry: inout Entry, findings: FileCheck.Findings, reserved: inout Set<String>) throws {
+        var record = entry.record
+        record.status = .rejected
+        record.reason = findings.reason
+        record.message = findings.message
+        record.hint = findings.hint
+        record.rowsLoaded = 0
+        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"], reserved: reserved)
+        reserved.insert(destination.path)
+        let report = try writeReport(findings, record: record, status: "rejected", next: destination)
+        entry.written.append(report.path)
+        record.errorsReport = report.path
+        // A user's file that is not regular is never opened, so it is not copied either.
+        let copyable = entry.prepared.job.origin == .inbox || (findings.reason != .notRegularFile && findings.reason != .symbolicLink)
+        record.storedAt = copyable ? destination.path : nil
+        entry.record = record
     }
 
     private func duplicateRecord(_ record: IngestRecord, of earlier: Int64) -> IngestRecord {
@@ -158,42 +220,126 @@ extension Ingestor {
         duplicate.rowsDroppedMissing = 0
         duplicate.rowsDroppedDuplicate = 0
         duplicate.rowsRejected = 0
+        duplicate.contentDigest = nil
+        duplicate.dialect = nil
+        duplicate.header = nil
         duplicate.message = "\(record.source): the same bytes were loaded before (ledger entry \(earlier)); nothing loaded again"
         return duplicate
     }
 
-    /// Quarantines a refused file: its reason report first, then the file, then the ledger row.
-    func quarantine(_ findings: FileCheck.Findings, record: IngestRecord, job: IngestJob) throws -> IngestRecord {
-        var record = record
-        record.status = .rejected
-        record.reason = findings.reason
-        record.message = findings.message
-        record.hint = findings.hint
-        record.rowsLoaded = 0
-        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"])
-        // The reason, then the ledger entry naming where the file goes, then the file: a crash
-        // before the move leaves the input in the work area, and the restart finishes the move.
-        record.errorsReport = try writeReport(findings, record: record, status: "rejected", next: destination).path
-        record.storedAt = destination.path
-        do {
-            record.ledgerID = try Ledger.append(record, table: table.name, in: warehouse, json: ledgerJSON)
-        } catch {
-            throw PipelineError(code: .warehouse, message: "\(record.source): cannot record the outcome in the ledger: \(error)", cause: error)
+    // MARK: 3. The transaction
+
+    /// Records every entry in one transaction, each in its own savepoint. Returns the files
+    /// whose rows the warehouse refused, to be quarantined.
+    private func record(_ entries: inout [Entry]) throws -> [PreparedFile] {
+        var refused: [PreparedFile] = []
+        var refusedIndices = IndexSet()
+        try warehouse.withTransaction {
+            for index in entries.indices {
+                if case .finishMove = entries[index].action { continue }
+                var record = entries[index].record
+                // Two deliveries of the same bytes in one group: the second is a duplicate of the first.
+                if case .load = entries[index].action, let earlier = try ledger.loadedEntry(sha256: record.sha256, table: table.name) {
+                    removeQuietly(entries[index].written)
+                    entries[index].written = []
+                    entries[index].action = .duplicate(of: earlier)
+                    record = duplicateRecord(record, of: earlier)
+                }
+                do {
+                    try warehouse.connection.withSavepoint(named: "file") {
+                        let id = try ledger.append(record, table: table.name, json: ledgerJSON)
+                        record.ledgerID = id
+                        if case .load(let outcome) = entries[index].action {
+                            try warehouse.insert(ColumnBatch(outcome, ingestID: id), into: table)
+                        }
+                    }
+                    entries[index].record = record
+                } catch let error as SQLiteError where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */ {
+                    removeQuietly(entries[index].written)
+                    refused.append(warehouseRefusal(entries[index], error: error))
+                    refusedIndices.insert(index)
+                }
+            }
         }
-        switch job.origin {
-        case .inbox: try move(job.url, to: destination)
-        case .external: try copy(job.url, to: destination)
-        }
-        logger.warning("\(record.message)", metadata: ["report": "\(record.errorsReport ?? "")", "reason": "\(findings.reason?.rawValue ?? "")"])
-        return record
+        // The refused ones are recorded by a commit of their own.
+        for index in refusedIndices.reversed() { entries.remove(at: index) }
+        return refused
     }
 
-    /// Quarantines a file over `max_file_bytes` without reading it (so no hash is known).
-    private func quarantineUnread(_ prepared: PreparedFile, record: IngestRecord) throws -> IngestRecord {
-        let limit = workspace.config.maxFileBytes
-        let message = "\(prepared.job.source) is \(prepared.size) bytes, over the limit of \(limit) bytes; it was not read"
-        let entry = ErrorEntry(code: "file-too-large", line: 0, message: message,
-                               hint: "split the file, or raise max_file_bytes in sluice.yaml")
-        return try quarantine(FileCheck.Findings(.fileTooLarge, entry, message: message), record: record, job: prepared.job)
+    private func warehouseRefusal(_ entry: Entry, error: SQLiteError) -> PreparedFile {
+        let message = "\(entry.record.source): the warehouse refused its rows: \(error.message)"
+        let issue = ErrorEntry(code: RejectionReason.warehouseRefused.rawValue, line: 0, message: message,
+                               hint: "check the warehouse table against the schema (sluice verify)")
+        var prepared = entry.prepared
+        prepared.columnar = nil
+        prepared.identity = nil
+        prepared.stage = .refused(FileCheck.Findings(.warehouseRefused, issue, message: message))
+        return prepared
+    }
+
+    // MARK: 4. After the commit
+
+    private func finishFiles(_ entries: [Entry]) {
+        for entry in entries {
+            let job = entry.prepared.job
+            switch entry.action {
+            case .finishMove(let id, let destination):
+                finishMove(job, to: destination)
+                logger.notice("\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(id)"])
+                continue
+            case .deferred:
+                removeQuietly(entry.written)
+                logger.warning("\(entry.record.message)", metadata: ["reason": "\(entry.record.reason?.rawValue ?? "")"])
+                continue
+            case .quarantine:
+                if let destination = entry.record.storedAt {
+                    if job.origin == .inbox {
+                        finishMove(job, to: destination)
+                    } else {
+                        do { try FileManager.default.copyItem(atPath: job.url.path, toPath: destination) } catch {
+                            logger.error("\(job.source): cannot copy it to \(destination): \(error.localizedDescription)")
+                        }
+                    }
+                } else if job.origin == .inbox {
+                    finishMove(job, to: nil)
+                }
+                logger.warning("\(entry.record.message)", metadata: [
+                    "report": "\(entry.record.errorsReport ?? "")", "reason": "\(entry.record.reason?.rawValue ?? "")",
+                ])
+            case .load, .duplicate:
+                if job.origin == .inbox { finishMove(job, to: entry.record.storedAt) }
+                if entry.record.status == .duplicate {
+                    logger.notice("\(entry.record.message)", metadata: ["sha256": "\(entry.record.sha256)"])
+                } else {
+                    logger.info("\(entry.record.message)", metadata: [
+                        "sha256": "\(entry.record.sha256)", "ledger": "\(entry.record.ledgerID ?? 0)",
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Moves a committed inbox file out of the work area (or deletes it when `destination` is
+    /// `nil`), then removes its claim folder. A failure is logged: the next run finds the file
+    /// and its ledger row, and finishes the move.
+    private func finishMove(_ job: IngestJob, to destination: String?) {
+        do {
+            if let destination {
+                try files.rename(job.url.path, to: destination)
+            } else {
+                try files.removeFile(job.url.path)
+            }
+        } catch {
+            logger.error("\(job.source): \(error); the next run finishes the move")
+            return
+        }
+        let folder = job.url.deletingLastPathComponent().standardizedFileURL
+        if folder.deletingLastPathComponent().path == workspace.layout.work.standardizedFileURL.path {
+            try? files.removeDirectory(folder.path)
+        }
+    }
+
+    private func removeQuietly(_ paths: [String]) {
+        for path in paths { try? files.removeFile(path) }
     }
 }

@@ -16,9 +16,9 @@ extension Ingestor {
             errorsShown: findings.errors.count, errors: findings.errors, rejectedRows: record.rejectedRowsFile,
             createdAt: FileLogHandler.timestamp())
         do {
-            try report.jsonData().write(to: reportURL, options: .atomic)
+            try files.writeAtomically(Array(try report.jsonData()), to: reportURL.path)
         } catch {
-            throw PipelineError(code: .io, message: "cannot write \(reportURL.path): \(error.localizedDescription)")
+            throw PipelineError(code: .io, message: "\(record.source): cannot write its reason report", cause: error)
         }
         return reportURL
     }
@@ -36,15 +36,17 @@ extension Ingestor {
             output += row.text + [0x0A]
         }
         do {
-            try Data(output).write(to: url, options: .atomic)
+            try files.writeAtomically(output, to: url.path)
         } catch {
-            throw PipelineError(code: .io, message: "cannot write \(url.path): \(error.localizedDescription)")
+            throw PipelineError(code: .io, message: "cannot write \(url.path)", cause: error)
         }
     }
 
     /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name (or the name plus one of
-    /// `suffixes`) is taken on disk or `reserved` by the transaction in progress.
+    /// `suffixes`) is taken on disk or `reserved` by the transaction in progress. A name too
+    /// long to take the suffixes is shortened first (see ``DeliveryName/fitted(_:maxBytes:)``).
     func uniqueDestination(for name: String, in folder: URL, suffixes: [String] = [], reserved: Set<String> = []) -> URL {
+        let name = DeliveryName.fitted(name)
         var candidate = folder.appendingPathComponent(name)
         let stem = (name as NSString).deletingPathExtension
         let ext = (name as NSString).pathExtension
@@ -56,23 +58,5 @@ extension Ingestor {
             counter += 1
         }
         return candidate
-    }
-
-    func move(_ source: URL, to destination: URL) throws {
-        do { try FileManager.default.moveItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot move \(source.path) to \(destination.path): \(error.localizedDescription)")
-        }
-    }
-
-    func copy(_ source: URL, to destination: URL) throws {
-        do { try FileManager.default.copyItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
-        }
-    }
-
-    func remove(_ url: URL) throws {
-        do { try FileManager.default.removeItem(at: url) } catch {
-            throw PipelineError(code: .io, message: "cannot delete \(url.path): \(error.localizedDescription)")
-        }
     }
 }

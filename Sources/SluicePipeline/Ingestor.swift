@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SluiceSchema
 import SluiceWarehouse
+import Synchronization
 
 /// Where a file to ingest comes from, which decides what may happen to it afterwards.
 public enum IngestOrigin: Sendable, Hashable {
@@ -16,14 +17,14 @@ public enum IngestOrigin: Sendable, Hashable {
 ///
 /// Two stages. The **prepare** stage (``FilePreparer``) reads, hashes, sniffs, parses, cleans
 /// and validates a file; it is a pure value and runs on many files at once
-/// (``ingestConcurrently(_:workers:onRecord:)``). The **commit** stage is this class: one
-/// writer that records refusals, then loads a group of files in **one transaction** — each file
-/// in its own savepoint, its rows and its ledger entry together — and only after the commit
-/// moves the sources out of the work area. A crash at any point leaves each file either
-/// committed (its ledger entry names where it was going; ``recover()`` finishes the move) or
-/// not (it is still in the work area and is processed again). Every file ends in exactly one
-/// ledger row.
+/// (``ingestEach(_:workers:onRecord:)``). The **commit** stage is this class: one writer that
+/// records a group of files in **one transaction** — each file in its own savepoint, its rows
+/// and its ledger entry together — and only after the commit moves the sources out of the work
+/// area. Whatever concerns one file (its name, type, bytes, `.scol`, reason report, rows) ends
+/// that file alone, as `rejected` or `deferred`; only a failure of the workspace as a whole
+/// (the warehouse refuses a transaction) stops a run, with every file still claimable.
 ///
+/// Creating one takes the workspace's writer lock (``WorkspaceLock``) for its lifetime.
 /// Not thread-safe: one owner (it holds the warehouse connection).
 public final class Ingestor {
     /// The workspace being loaded.
@@ -39,39 +40,78 @@ public final class Ingestor {
     static let maxBytesInFlight = 64 << 20
 
     let warehouse: Warehouse
+    let ledger: Ledger
     let table: WarehouseTable
     let logger: Logger
     let preparer: FilePreparer
+    let files: PipelineFiles
     /// Remembers the ledger's last JSON values (see ``LedgerJSON``).
     let ledgerJSON = LedgerJSON()
+    /// Held for the ingestor's lifetime.
+    private let lock: WorkspaceLock
 
-    /// Opens the workspace's warehouse, creating the ledger and the data table if needed.
+    /// Takes the workspace lock (waiting for another writer to finish), opens the warehouse,
+    /// and creates or migrates the ledger and the data table.
     ///
     /// - Throws: ``PipelineError`` when the warehouse cannot be opened or its table does not
     ///   match the schema.
-    public init(workspace: Workspace, logger: Logger) throws {
+    public convenience init(workspace: Workspace, logger: Logger) throws {
+        try self.init(workspace: workspace, logger: logger, lockPolicy: .wait())
+    }
+
+    /// Like ``init(workspace:logger:)``, choosing what to do when another process writes
+    /// (`.noWait` throws ``PipelineError`` `workspace-locked`).
+    public convenience init(workspace: Workspace, logger: Logger, lockPolicy: WorkspaceLock.WaitPolicy) throws {
+        try self.init(workspace: workspace, logger: logger, lockPolicy: lockPolicy, faults: nil, warehouseURI: nil)
+    }
+
+    /// The full initialiser, with the fault-injection seams the tests use: `faults` fails the
+    /// pipeline's file operations, `warehouseURI` opens the warehouse through another SQLite VFS.
+    package init(
+        workspace: Workspace, logger: Logger, lockPolicy: WorkspaceLock.WaitPolicy, faults: FaultInjector?, warehouseURI: String?
+    ) throws {
         self.workspace = workspace
         self.logger = logger
         table = workspace.warehouseTable
-        preparer = FilePreparer(workspace: workspace)
+        files = PipelineFiles(faults: faults)
         try workspace.layout.createFolders()
+        lock = try WorkspaceLock(root: workspace.layout.root, policy: lockPolicy)
         do {
-            warehouse = try Warehouse(path: workspace.layout.warehouse.path)
-            try Ledger.create(in: warehouse)
+            warehouse = try Warehouse(path: warehouseURI ?? workspace.layout.warehouse.path)
+            // The writer's commits reach the disk before `loaded` is reported (see the README's
+            // durability contract): one WAL fsync per group.
+            try warehouse.connection.execute("PRAGMA synchronous = FULL")
+            ledger = Ledger(warehouse: warehouse, root: workspace.layout.root)
+            try ledger.createOrMigrate()
             try warehouse.createTableIfNeeded(table)
         } catch let error as WarehouseError where error.code == .tableMismatch {
             throw PipelineError(code: .configuration, message: error.message, cause: error)
         } catch {
             throw PipelineError(code: .warehouse, message: "cannot prepare the warehouse \(workspace.layout.warehouse.path): \(error)", cause: error)
         }
+        let loaded = LoadedHashes(path: workspace.layout.warehouse.path, table: table.name)
+        preparer = FilePreparer(workspace: workspace, files: files, isLoaded: { loaded.contains($0) })
+        removeLeftovers()
+    }
+
+    /// Removes what an interrupted run left half-written (under the lock, nothing else is
+    /// writing): `.scol` files never renamed into place, and temporary report files.
+    private func removeLeftovers() {
+        let layout = workspace.layout
+        for folder in [layout.columnar, layout.failed] {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where name.hasPrefix(".pending-") || name.hasPrefix(".tmp-") || (name.hasPrefix(".") && name.hasSuffix(".tmp")) {
+                try? files.removeFile(folder.appendingPathComponent(name).path)
+            }
+        }
     }
 
     /// Ingests one file.
     ///
     /// - Returns: How it ended. Data problems are a `rejected` record (or rejected rows in a
-    ///   `loaded` one), not an error.
-    /// - Throws: ``PipelineError`` when the file cannot be read or the warehouse refuses the write;
-    ///   in that case nothing was committed and the file was left where it was.
+    ///   `loaded` one), transient failures a `deferred` one, not an error.
+    /// - Throws: ``PipelineError`` when the warehouse refuses the write; then nothing was
+    ///   committed and the file was left where it was.
     public func ingest(fileAt url: URL, origin: IngestOrigin) throws -> IngestRecord {
         try ingest(IngestJob(url: url, origin: origin))
     }
@@ -82,10 +122,13 @@ public final class Ingestor {
     }
 
     /// Finishes what an interrupted run left in the work area, then claims and ingests every
-    /// file waiting in `inbox/`, one file after another.
+    /// file waiting in `inbox/`, one file after another, in groups.
     public func ingestInbox() throws -> [IngestRecord] {
         var records = try recover()
-        let jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
+        var jobs: [IngestJob] = []
+        for entry in try workspace.waitingEntries(files: files) {
+            if let job = try claimOrRecord(entry, into: &records) { jobs.append(job) }
+        }
         var start = 0
         while start < jobs.count {
             let group = jobs[start..<min(start + filesPerTransaction, jobs.count)]
@@ -95,14 +138,44 @@ public final class Ingestor {
         return records
     }
 
+    /// Finishes what an interrupted run left, then claims and ingests every file waiting in
+    /// `inbox/` with the parallel pipeline (see ``ingestEach(_:workers:onRecord:)``).
+    public func ingestInbox(
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, onRecord: (IngestRecord) -> Void
+    ) async throws {
+        var records: [IngestRecord] = []
+        var jobs = try workspace.claimedFiles(files: files).map { job in
+            var job = job
+            job.isRecovered = true
+            return job
+        }
+        for entry in try workspace.waitingEntries(files: files) {
+            if let job = try claimOrRecord(entry, into: &records) { jobs.append(job) }
+        }
+        records.forEach(onRecord)
+        try await ingestEach(jobs, workers: workers, onRecord: onRecord)
+    }
+
+    /// Claims one inbox entry; a file that cannot be claimed is recorded as deferred and left
+    /// in the inbox (the others go on).
+    func claimOrRecord(_ entry: DirectoryEntry, into records: inout [IngestRecord]) throws -> IngestJob? {
+        do {
+            return try workspace.claim(entry, files: files)
+        } catch let error as PipelineError {
+            logger.warning("\(error.message): \(error.cause.map { "\($0)" } ?? ""); it stays in inbox/ for the next run")
+            var record = IngestRecord(
+                source: entry.displayName, sourcePath: workspace.layout.inbox.path + "/" + entry.displayName, status: .deferred,
+                message: "\(error.message) (\(error.cause.map { "\($0)" } ?? "")); it stays in inbox/ for the next run",
+                sha256: "", size: 0, rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
+            record.reason = .ioError
+            records.append(record)
+            return nil
+        }
+    }
+
     /// Ingests `jobs` with the prepare stage on up to `workers` files at once and this writer
     /// committing groups of prepared files as they arrive (in completion order).
     ///
-    /// Memory stays flat: at most `workers` files are being prepared; more are queued or wait
-    /// prepared (so the workers keep going while a group commits) only within
-    /// ``maxFilesInFlight`` files and ``maxBytesInFlight`` bytes; and at most one transaction's
-    /// worth (``filesPerTransaction`` / ``rowsPerTransaction``) waits to commit.
-    /// - Parameter onRecord: Called for each file as soon as its outcome is committed.
     /// - Returns: Every file's record, in the order the jobs were given.
     public func ingestConcurrently(
         _ jobs: [IngestJob], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -120,6 +193,11 @@ public final class Ingestor {
     /// Like ``ingestConcurrently(_:workers:onRecord:)`` but keeps no record: each goes to
     /// `onRecord` once committed (in completion order) and is then dropped, so memory stays
     /// flat over any number of files.
+    ///
+    /// Memory stays flat: at most `workers` files are being prepared; more are queued or wait
+    /// prepared only within ``maxFilesInFlight`` files and ``maxBytesInFlight`` bytes; and at
+    /// most one transaction's worth waits to commit. Cancelling the task stops taking new files;
+    /// what was committed stays, the rest stays claimable.
     public func ingestEach(
         _ jobs: [IngestJob], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         onRecord: (IngestRecord) -> Void
@@ -134,10 +212,6 @@ public final class Ingestor {
 
     /// The two stages: preparations as child tasks on the shared pool, commits of groups of
     /// prepared files here, as they arrive.
-    ///
-    /// More files are in flight than workers, so preparing goes on while this task commits a
-    /// group (synchronously, for tens of milliseconds); the limit keeps at most `workers`
-    /// preparations running, and the file and byte budgets keep memory flat whatever the sizes.
     private func prepareAndCommit(_ jobs: [IngestJob], workers: Int, onRecord: (IngestRecord) -> Void) async throws {
         let preparer = self.preparer
         let limit = ConcurrencyLimit(workers)
@@ -145,8 +219,8 @@ public final class Ingestor {
             var remaining = jobs[...]
             var inFlight = 0, inFlightBytes = 0
             func prepareMore() {
-                while let job = remaining.first {
-                    let size = (try? FileManager.default.attributesOfItem(atPath: job.url.path))?[.size] as? Int ?? 0
+                while let job = remaining.first, !Task.isCancelled {
+                    let size = files.identity(of: job.url.path)?.size ?? 0
                     let withinBudget = inFlight < Self.maxFilesInFlight && inFlightBytes + size <= Self.maxBytesInFlight
                     guard inFlight < max(1, workers) || withinBudget else { return }
                     remaining = remaining.dropFirst()
@@ -178,32 +252,42 @@ public final class Ingestor {
         }
     }
 
-    /// Finishes the work an interrupted run left in the work area: a file whose rows were
-    /// committed is moved to where its ledger entry says it was going; anything else is
-    /// processed again from the start.
+    /// Finishes the work an interrupted run left in the work area, in bounded groups: a file
+    /// whose outcome was committed is moved to where its ledger entry says it was going;
+    /// anything else is processed again from the start.
     /// - Returns: Records for the files processed again (moves of committed files return none).
     public func recover() throws -> [IngestRecord] {
-        var again: [PreparedFile] = []
-        for job in try workspace.claimedFiles() {
-            let prepared = preparer.prepare(job)
-            if let sha = prepared.sha256, try completeCommittedMove(of: job, sha256: sha) { continue }
-            again.append(prepared)
+        var records: [IngestRecord] = []
+        var group: [PreparedFile] = []
+        for var job in try workspace.claimedFiles(files: files) {
+            job.isRecovered = true
+            group.append(preparer.prepare(job))
+            if group.count >= filesPerTransaction {
+                records += try commit(group)
+                group.removeAll()
+            }
         }
-        return again.isEmpty ? [] : try commit(again)
+        if !group.isEmpty { records += try commit(group) }
+        return records
+    }
+}
+
+/// Whether a hash was loaded before, asked by the preparing workers before they parse a file:
+/// a read-only connection of its own, used by one worker at a time.
+private final class LoadedHashes: Sendable {
+    private let state: Mutex<Warehouse?>
+    private let table: String
+
+    init(path: String, table: String) {
+        state = Mutex(try? Warehouse(path: path, readOnly: true))
+        self.table = table
     }
 
-    /// If the ledger already holds this delivery (committed, not yet moved), finish the move.
-    private func completeCommittedMove(of job: IngestJob, sha256: String) throws -> Bool {
-        guard let entry = try Ledger.pendingMove(sha256: sha256, source: job.source, table: table.name, in: warehouse) else {
-            return false
+    func contains(_ sha256: String) -> Bool {
+        state.withLock { warehouse in
+            guard let warehouse else { return false }
+            return (try? Ledger(warehouse: warehouse, root: URL(fileURLWithPath: "/")).loadedEntry(sha256: sha256, table: table)) != nil
         }
-        if let destination = entry.storedAt {
-            try move(job.url, to: URL(fileURLWithPath: destination))
-        } else {
-            try remove(job.url)
-        }
-        logger.notice("\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(entry.id)"])
-        return true
     }
 }
 

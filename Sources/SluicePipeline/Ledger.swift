@@ -1,124 +1,328 @@
 import Foundation
 import SluiceWarehouse
 
-/// The ingest ledger: one row per input file in the warehouse table `sluice_ingests`.
+/// The ingest ledger: one row per delivery outcome in the warehouse table `sluice_ingests`, and
+/// the one place that reads or writes it.
 ///
-/// It records each file's content hash, name, size, outcome and row counts. A loaded file's
-/// ledger row commits in the same transaction as its data rows, and a partial unique index on
-/// the hash of loaded files makes a second delivery of the same bytes a recorded no-op.
-struct Ledger {
+/// It records each file's content hash, name, size, outcome, row counts and a digest of the
+/// rows as stored. A loaded file's ledger row commits in the same transaction as its data rows,
+/// and a partial unique index on `(target_table, sha256)` of loaded files makes a second
+/// delivery of the same bytes into the same table a recorded no-op. Paths are stored relative to
+/// the workspace (absolute only for files outside it), so a workspace can be copied or moved.
+///
+/// Writing is the ``Ingestor``'s (it holds the workspace lock); reading is for anyone, through
+/// ``Ledger/openReadOnly(_:)``: ``totals()``, ``recent(limit:offset:)``, ``entry(id:)``,
+/// ``entries(status:)``. Every statement is reset after use, so no read snapshot outlives a call.
+public final class Ledger {
     /// The ledger table's name.
-    static let tableName = "sluice_ingests"
-
+    public static let tableName = "sluice_ingests"
     /// The column that ties each warehouse row to its ledger entry.
-    static let ingestIDColumn = "_ingest_id"
+    public static let ingestIDColumn = "_ingest_id"
+    /// The ledger's layout version, kept in the warehouse's `PRAGMA user_version`.
+    static let version: Int64 = 2
 
-    /// Creates the ledger table and its indexes if missing.
-    static func create(in warehouse: Warehouse) throws {
-        try warehouse.connection.execute(
-            """
-            CREATE TABLE IF NOT EXISTS \(tableName) (
-                id INTEGER PRIMARY KEY,
-                sha256 TEXT NOT NULL,
-                source TEXT NOT NULL,
-                source_path TEXT NOT NULL,
-                size INTEGER NOT NULL,
-                status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate', 'forgotten')),
-                reason TEXT,
-                message TEXT NOT NULL,
-                target_table TEXT NOT NULL,
-                ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-                rows_read INTEGER NOT NULL,
-                rows_loaded INTEGER NOT NULL,
-                rows_dropped_missing INTEGER NOT NULL,
-                rows_dropped_duplicate INTEGER NOT NULL,
-                rows_rejected INTEGER NOT NULL,
-                dialect TEXT,
-                header TEXT,
-                hint TEXT,
-                errors_report TEXT,
-                rejected_rows TEXT,
-                columnar TEXT,
-                stored_at TEXT,
-                duplicate_of INTEGER REFERENCES \(tableName)(id)
-            ) STRICT;
-            CREATE UNIQUE INDEX IF NOT EXISTS \(tableName)_loaded_sha256 ON \(tableName)(sha256) WHERE status = 'loaded';
-            """)
+    let warehouse: Warehouse
+    /// The workspace folder, which stored paths are relative to.
+    let root: String
+
+    init(warehouse: Warehouse, root: URL) {
+        self.warehouse = warehouse
+        self.root = root.standardizedFileURL.path
     }
 
-    /// The ledger id of the file with this hash that was loaded before, if any.
-    static func loadedEntry(sha256: String, table: String, in warehouse: Warehouse) throws -> Int64? {
-        let statement = try warehouse.cachedStatement(
-            "SELECT id FROM \(tableName) WHERE sha256 = ? AND status = 'loaded' AND target_table = ?")
-        try statement.bind(sha256, at: 1)
-        try statement.bind(table, at: 2)
-        return try statement.step() ? statement.int64(at: 0) : nil
+    /// Opens the ledger of `workspace` read-only (a connection of its own that never waits for
+    /// the writer), or returns `nil` when nothing was ingested yet.
+    public static func openReadOnly(_ workspace: Workspace) throws -> Ledger? {
+        let path = workspace.layout.warehouse.path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let warehouse = try Warehouse(path: path, readOnly: true)
+        let ledger = Ledger(warehouse: warehouse, root: workspace.layout.root)
+        guard try warehouse.columns(ofTable: tableName) != nil else { return nil }
+        return ledger
+    }
+
+    // MARK: Creating and migrating
+
+    private static let createStatement = """
+        CREATE TABLE IF NOT EXISTS \(tableName) (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate', 'deferred', 'forgotten')),
+            reason TEXT,
+            message TEXT NOT NULL,
+            target_table TEXT NOT NULL,
+            ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            rows_read INTEGER NOT NULL,
+            rows_loaded INTEGER NOT NULL,
+            rows_dropped_missing INTEGER NOT NULL,
+            rows_dropped_duplicate INTEGER NOT NULL,
+            rows_rejected INTEGER NOT NULL,
+            dialect TEXT,
+            header TEXT,
+            hint TEXT,
+            errors_report TEXT,
+            rejected_rows TEXT,
+            columnar TEXT,
+            stored_at TEXT,
+            duplicate_of INTEGER REFERENCES \(tableName)(id),
+            content_digest TEXT
+        ) STRICT
+        """
+
+    private static let indexStatements = """
+        DROP INDEX IF EXISTS \(tableName)_loaded_sha256;
+        CREATE UNIQUE INDEX IF NOT EXISTS \(tableName)_loaded_table_sha256 ON \(tableName)(target_table, sha256) WHERE status = 'loaded';
+        CREATE INDEX IF NOT EXISTS \(tableName)_sha256 ON \(tableName)(sha256);
+        """
+
+    /// Creates the ledger table and its indexes if missing, and brings a ledger written by an
+    /// earlier version up to date (one transaction): the `deferred` status, the content digest,
+    /// the unique index per table, and paths relative to the workspace.
+    func createOrMigrate() throws {
+        let connection = warehouse.connection
+        let exists = try warehouse.columns(ofTable: Self.tableName) != nil
+        let version = try Self.userVersion(of: warehouse)
+        guard !exists || version < Self.version else { return }
+        try warehouse.withTransaction {
+            if exists {
+                try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
+                try connection.execute(Self.createStatement)
+                let columns = """
+                    id, sha256, source, source_path, size, status, reason, message, target_table, ingested_at, rows_read,
+                    rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected, dialect, header, hint,
+                    errors_report, rejected_rows, columnar, stored_at, duplicate_of
+                    """
+                try connection.execute("INSERT INTO \(Self.tableName) (\(columns)) SELECT \(columns) FROM \(Self.tableName)_v1")
+                try connection.execute("DROP TABLE \(Self.tableName)_v1")
+                try makePathsRelative()
+            } else {
+                try connection.execute(Self.createStatement)
+            }
+            try connection.execute(Self.indexStatements)
+            try connection.execute("PRAGMA user_version = \(Self.version)")
+        }
+    }
+
+    private static func userVersion(of warehouse: Warehouse) throws -> Int64 {
+        let statement = try warehouse.connection.prepare("PRAGMA user_version")
+        return try statement.step() ? statement.int64(at: 0) : 0
+    }
+
+    /// Rewrites absolute paths as paths relative to the workspace: those under its folder, and
+    /// those under the folder it was in before it was moved (recognised by the workspace's own
+    /// folder names).
+    private func makePathsRelative() throws {
+        let select = try warehouse.connection.prepare(
+            "SELECT id, source_path, errors_report, rejected_rows, columnar, stored_at FROM \(Self.tableName)")
+        var updates: [(Int64, [SQLiteValue])] = []
+        while try select.step() {
+            let values = (1...5).map { index -> SQLiteValue in
+                guard case .text(let path) = select.value(at: index) else { return .null }
+                return .text(relative(path, movedWorkspace: true))
+            }
+            updates.append((select.int64(at: 0), values))
+        }
+        let update = try warehouse.connection.prepare(
+            "UPDATE \(Self.tableName) SET source_path = ?, errors_report = ?, rejected_rows = ?, columnar = ?, stored_at = ? WHERE id = ?")
+        for (id, values) in updates {
+            update.reset()
+            try update.bind(values + [.integer(id)])
+            _ = try update.step()
+        }
+    }
+
+    // MARK: Paths
+
+    /// The workspace's own top-level folders, by which a path from a moved workspace is recognised.
+    private static let workspaceFolders = ["archive/", "failed/", "columnar/", ".work/", "inbox/"]
+
+    /// `path` as stored: relative when it is inside the workspace.
+    func relative(_ path: String, movedWorkspace: Bool = false) -> String {
+        guard path.hasPrefix("/") else { return path }
+        if path.hasPrefix(root + "/") { return String(path.dropFirst(root.count + 1)) }
+        if movedWorkspace {
+            for folder in Self.workspaceFolders {
+                if let range = path.range(of: "/" + folder, options: .backwards) {
+                    return String(path[path.index(after: range.lowerBound)...])
+                }
+            }
+        }
+        return path
+    }
+
+    /// A stored path as an absolute one.
+    func resolved(_ stored: String) -> String {
+        stored.hasPrefix("/") ? stored : root + "/" + stored
+    }
+
+    // MARK: Writing (the ingestor's, under the workspace lock)
+
+    /// Runs `body` with a cached statement for `sql`, and resets it afterwards so no read
+    /// snapshot stays open.
+    private func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement = try warehouse.cachedStatement(sql)
+        defer { statement.reset() }
+        return try body(statement)
+    }
+
+    /// The ledger id of the delivery with this hash loaded into `table`, if any.
+    func loadedEntry(sha256: String, table: String) throws -> Int64? {
+        try withStatement("SELECT id FROM \(Self.tableName) WHERE target_table = ? AND sha256 = ? AND status = 'loaded'") { statement in
+            try statement.bind(table, at: 1)
+            try statement.bind(sha256, at: 2)
+            return try statement.step() ? statement.int64(at: 0) : nil
+        }
     }
 
     /// Appends `record` and returns its new id. Runs inside the caller's transaction.
     /// `json` remembers the last dialect and header encoded: consecutive files mostly share them.
-    static func append(_ record: IngestRecord, table: String, in warehouse: Warehouse, json: LedgerJSON = LedgerJSON()) throws -> Int64 {
-        let statement = try warehouse.cachedStatement(
-            """
-            INSERT INTO \(tableName) (sha256, source, source_path, size, status, reason, message, target_table,
+    func append(_ record: IngestRecord, table: String, json: LedgerJSON) throws -> Int64 {
+        let sql = """
+            INSERT INTO \(Self.tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
-                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let optionalText: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
-        try statement.bind([
-            .text(record.sha256), .text(record.source), .text(record.sourcePath), .integer(Int64(record.size)),
-            .text(record.status.rawValue), optionalText(record.reason?.rawValue), .text(record.message), .text(table),
-            .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
-            .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
-            .integer(Int64(record.rowsRejected)), optionalText(record.dialect.map(json.text)),
-            optionalText(record.header.map(json.text)),
-            optionalText(record.hint), optionalText(record.errorsReport), optionalText(record.rejectedRowsFile),
-            optionalText(record.columnarFile),
-            optionalText(record.storedAt),
-            record.duplicateOf.map(SQLiteValue.integer) ?? .null,
-        ])
-        try statement.step()
+                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of, content_digest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        let text: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
+        let path: (String?) -> SQLiteValue = { $0.map { .text(self.relative($0)) } ?? .null }
+        try withStatement(sql) { statement in
+            try statement.bind([
+                .text(record.sha256), .text(record.source), .text(relative(record.sourcePath)), .integer(Int64(record.size)),
+                .text(record.status.rawValue), text(record.reason?.rawValue), .text(record.message), .text(table),
+                .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
+                .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
+                .integer(Int64(record.rowsRejected)), text(record.dialect.map(json.text)), text(record.header.map(json.text)),
+                text(record.hint), path(record.errorsReport), path(record.rejectedRowsFile), path(record.columnarFile),
+                path(record.storedAt), record.duplicateOf.map(SQLiteValue.integer) ?? .null, text(record.contentDigest),
+            ])
+            _ = try statement.step()
+        }
         return warehouse.connection.lastInsertRowID
     }
 
-    /// A recorded delivery whose source had not yet been moved when the process stopped: the
-    /// newest entry with this hash and name whose destination is still free (or that was to be
-    /// deleted).
-    static func pendingMove(sha256: String, source: String, table: String, in warehouse: Warehouse) throws -> (id: Int64, storedAt: String?)? {
-        let statement = try warehouse.connection.prepare(
-            """
-            SELECT id, stored_at, status, errors_report FROM \(tableName)
-            WHERE sha256 = ? AND source = ? AND target_table = ?
+    /// A recorded outcome whose source had not yet been moved when the process stopped: the
+    /// newest loaded, duplicate or rejected entry with this hash and name whose destination is
+    /// still free (or that was to be deleted). Returns the entry and its absolute destination.
+    func pendingMove(sha256: String, source: String, table: String) throws -> (id: Int64, storedAt: String?)? {
+        let sql = """
+            SELECT id, stored_at, status, errors_report FROM \(Self.tableName)
+            WHERE sha256 = ? AND source = ? AND target_table = ? AND status IN ('loaded', 'duplicate', 'rejected')
             ORDER BY id DESC
-            """)
-        try statement.bind(sha256, at: 1)
-        try statement.bind(source, at: 2)
-        try statement.bind(table, at: 3)
-        while try statement.step() {
-            let id = statement.int64(at: 0)
-            guard case .text(let path) = statement.value(at: 1) else { return (id, nil) }
-            // A rejected file moved back by `sluice retry` had its report renamed: not pending.
-            if statement.text(at: 2) == IngestStatus.rejected.rawValue,
-               !FileManager.default.fileExists(atPath: statement.text(at: 3)) { continue }
-            if !FileManager.default.fileExists(atPath: path) { return (id, path) }
+            """
+        return try withStatement(sql) { statement in
+            try statement.bind(sha256, at: 1)
+            try statement.bind(source, at: 2)
+            try statement.bind(table, at: 3)
+            while try statement.step() {
+                let id = statement.int64(at: 0)
+                guard case .text(let stored) = statement.value(at: 1) else { return (id, nil) }
+                // A rejected file moved back by `sluice retry` had its report renamed: not pending.
+                if statement.text(at: 2) == IngestStatus.rejected.rawValue,
+                   case .text(let report) = statement.value(at: 3),
+                   !FileManager.default.fileExists(atPath: resolved(report)) { continue }
+                let destination = resolved(stored)
+                if !FileManager.default.fileExists(atPath: destination) { return (id, destination) }
+            }
+            return nil
         }
-        return nil
     }
 
-    /// The `.scol` file an entry names, if any.
-    static func columnarPath(ofEntry id: Int64, in warehouse: Warehouse) throws -> String? {
-        let statement = try warehouse.connection.prepare("SELECT columnar FROM \(tableName) WHERE id = ?")
-        try statement.bind(id, at: 1)
-        guard try statement.step(), case .text(let path) = statement.value(at: 0) else { return nil }
-        return path
+    /// Whether any entry names this `.scol` file (an absolute path).
+    func isReferenced(columnarPath path: String) throws -> Bool {
+        try withStatement("SELECT 1 FROM \(Self.tableName) WHERE columnar = ? LIMIT 1") { statement in
+            try statement.bind(relative(path), at: 1)
+            return try statement.step()
+        }
     }
 
-    /// Whether any entry names this `.scol` file.
-    static func isReferenced(columnarPath path: String, in warehouse: Warehouse) throws -> Bool {
-        let statement = try warehouse.connection.prepare("SELECT 1 FROM \(tableName) WHERE columnar = ? LIMIT 1")
-        try statement.bind(path, at: 1)
-        return try statement.step()
+    /// The loaded deliveries into `table` that `reference` names: a ledger id, a file name as
+    /// delivered, or a SHA-256 (or a prefix of at least 8 hex digits); newest first.
+    func loadedMatches(_ reference: String, table: String) throws -> [LedgerEntry] {
+        let sql = """
+            SELECT \(LedgerEntry.columns) FROM \(Self.tableName)
+            WHERE status = 'loaded' AND target_table = ?1
+              AND (CAST(id AS TEXT) = ?2 OR source = ?2 OR (length(?2) >= 8 AND substr(sha256, 1, length(?2)) = lower(?2)))
+            ORDER BY id DESC
+            """
+        return try withStatement(sql) { statement in
+            try statement.bind(table, at: 1)
+            try statement.bind(reference, at: 2)
+            return try readEntries(statement)
+        }
+    }
+
+    /// Marks a loaded entry `forgotten` after its rows were deleted. Runs inside the caller's transaction.
+    func markForgotten(id: Int64, rowsDeleted: Int) throws {
+        let sql = "UPDATE \(Self.tableName) SET status = 'forgotten', message = message || ' (forgotten: ' || ? || ' rows deleted)' WHERE id = ?"
+        try withStatement(sql) { statement in
+            try statement.bind(Int64(rowsDeleted), at: 1)
+            try statement.bind(id, at: 2)
+            _ = try statement.step()
+        }
+    }
+
+    // MARK: Reading (the read model)
+
+    /// Files and rows per status, over the whole ledger.
+    public func totals() throws -> [LedgerTotals] {
+        let sql = """
+            SELECT status, count(*), sum(rows_read), sum(rows_loaded), sum(rows_dropped_missing + rows_dropped_duplicate),
+                   sum(rows_rejected), max(ingested_at)
+            FROM \(Self.tableName) GROUP BY status ORDER BY status
+            """
+        return try withStatement(sql) { statement in
+            var totals: [LedgerTotals] = []
+            while try statement.step() {
+                totals.append(LedgerTotals(
+                    status: statement.text(at: 0), files: Int(statement.int64(at: 1)), rowsRead: Int(statement.int64(at: 2)),
+                    rowsLoaded: Int(statement.int64(at: 3)), rowsDropped: Int(statement.int64(at: 4)),
+                    rowsRejected: Int(statement.int64(at: 5)), last: statement.text(at: 6)))
+            }
+            return totals
+        }
+    }
+
+    /// The most recent entries, newest first: `limit` of them after skipping `offset`.
+    public func recent(limit: Int, offset: Int = 0) throws -> [LedgerEntry] {
+        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
+            try statement.bind(Int64(max(0, limit)), at: 1)
+            try statement.bind(Int64(max(0, offset)), at: 2)
+            return try readEntries(statement)
+        }
+    }
+
+    /// Every entry with `status`, oldest first (e.g. every quarantined file: `.rejected`).
+    public func entries(status: LedgerStatus) throws -> [LedgerEntry] {
+        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE status = ? ORDER BY id") { statement in
+            try statement.bind(status.rawValue, at: 1)
+            return try readEntries(statement)
+        }
+    }
+
+    /// One entry by id.
+    public func entry(id: Int64) throws -> LedgerEntry? {
+        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE id = ?") { statement in
+            try statement.bind(id, at: 1)
+            return try readEntries(statement).first
+        }
+    }
+
+    /// How many entries there are.
+    public func count() throws -> Int {
+        try withStatement("SELECT count(*) FROM \(Self.tableName)") { statement in
+            try statement.step() ? Int(statement.int64(at: 0)) : 0
+        }
+    }
+
+    private func readEntries(_ statement: SQLiteStatement) throws -> [LedgerEntry] {
+        var entries: [LedgerEntry] = []
+        while try statement.step() {
+            entries.append(LedgerEntry(statement, resolve: resolved))
+        }
+        return entries
     }
 }
 

@@ -4,7 +4,9 @@
 public struct PipelineError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; stable for scripts and tests.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case configuration, notAWorkspace = "not-a-workspace", io, warehouse }
+        private enum Kind: String {
+            case configuration, notAWorkspace = "not-a-workspace", io, warehouse, workspaceLocked = "workspace-locked"
+        }
         private let kind: Kind
         /// `sluice.yaml` or the schema it names is wrong.
         public static let configuration = Code(kind: .configuration)
@@ -14,6 +16,8 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         public static let io = Code(kind: .io)
         /// The warehouse refused a write.
         public static let warehouse = Code(kind: .warehouse)
+        /// Another process holds the workspace's writer lock (see ``WorkspaceLock``).
+        public static let workspaceLocked = Code(kind: .workspaceLocked)
         /// The stable kebab-case identifier.
         public var description: String { kind.rawValue }
     }
@@ -34,6 +38,12 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 
     /// `error: message`.
     public var description: String { "error: \(message)" }
+
+    /// Whether running again later may succeed (a full disk, an I/O error): the underlying
+    /// ``SystemCallError`` says so.
+    public var isTransient: Bool {
+        (cause as? SystemCallError)?.isTransient ?? false
+    }
 
     /// `true` for mistakes the user fixes in configuration (CLI exit code 2).
     public var isConfigurationError: Bool { code == .configuration || code == .notAWorkspace }

@@ -1,56 +1,103 @@
 import Foundation
 
 extension Workspace {
-    /// The files waiting in `inbox/`, oldest name first. Hidden files (`.name`) are skipped:
-    /// by the write-then-rename convention they are still being written.
-    public func waitingFiles() throws -> [URL] {
-        try regularFiles(in: layout.inbox).filter { !$0.lastPathComponent.hasPrefix(".") }
+    /// Names that are never claimed: hidden files and the usual temporary names of a file still
+    /// being written (write-then-rename). `ingest` and `watch` both go by it.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
+            || name.hasSuffix(".partial") || name.hasSuffix(".crdownload") || name.hasSuffix(".swp")
     }
 
-    /// Claims an inbox file by renaming it into the work area: atomic, so two processes never
-    /// take the same file, and a restart finds it there.
+    /// The names of the deliveries waiting in `inbox/`, in name order, escaped where they are not
+    /// printable (see ``DeliveryName``). Folders, hidden files and temporary names are skipped;
+    /// FIFOs, devices and symbolic links are listed (claiming refuses them with a reason).
+    public func waitingNames() throws -> [String] {
+        try waitingEntries().map(\.displayName)
+    }
+
+    /// The entries of `inbox/` that a run claims.
+    func waitingEntries(files: PipelineFiles = PipelineFiles()) throws -> [DirectoryEntry] {
+        do {
+            return try files.entries(of: layout.inbox.path).filter { entry in
+                entry.kind != .directory && !Self.isTemporaryName(entry.displayName) && entry.rawName.first != 0x2E
+            }
+        } catch {
+            throw PipelineError(code: .io, message: "cannot list \(layout.inbox.path)", cause: error)
+        }
+    }
+
+    /// Claims an inbox entry by renaming it into a folder of its own in the work area
+    /// (`.work/<time>-<random>/<name>`): atomic, so two runs never take the same file, and a
+    /// restart finds it there. The name keeps its length (a folder, not a prefix, makes it
+    /// unique); a name that is not printable UTF-8 is stored escaped.
     ///
-    /// - Returns: The job for the claimed file, or `nil` when the file vanished before it could
-    ///   be claimed (deleted or taken by another process).
+    /// - Returns: The job, or `nil` when the file vanished before it could be claimed.
+    /// - Throws: ``PipelineError`` `io` (with the ``SystemCallError``) when the rename fails.
+    func claim(_ entry: DirectoryEntry, files: PipelineFiles) throws -> IngestJob? {
+        let source = entry.displayName
+        let folder = layout.work.appendingPathComponent(Self.claimFolderName()).path
+        let storedName = DeliveryName.fitted(source, maxBytes: DeliveryName.maxBytes)
+        let claimed = folder + "/" + storedName
+        do {
+            try files.makeDirectory(folder)
+        } catch {
+            throw PipelineError(code: .io, message: "\(source): cannot claim it", cause: error)
+        }
+        do {
+            try files.rename(rawPath: Array(layout.inbox.path.utf8) + [0x2F] + entry.rawName, to: claimed)
+        } catch {
+            try? files.removeDirectory(folder)
+            if error.errno == ENOENT { return nil }
+            throw PipelineError(code: .io, message: "\(source): cannot claim it", cause: error)
+        }
+        return IngestJob(url: URL(fileURLWithPath: claimed), source: source, origin: .inbox)
+    }
+
+    /// Claims the inbox file at `file` (see ``claim(_:files:)``).
     public func claim(_ file: URL) throws -> IngestJob? {
-        let name = file.lastPathComponent
-        let claimed = layout.work.appendingPathComponent(Self.workName(for: name))
-        if rename(file.path, claimed.path) != 0 {
-            if errno == ENOENT { return nil }
-            throw PipelineError(code: .io, message: "cannot claim \(file.path): \(String(cString: strerror(errno)))")
-        }
-        return IngestJob(url: claimed, source: name, origin: .inbox)
+        let name = Array(file.lastPathComponent.utf8)
+        return try claim(DirectoryEntry(rawName: name, kind: .regular), files: PipelineFiles())
     }
 
-    /// The files in the work area: claimed by an earlier run that did not finish them.
+    /// The files in the work area: claimed by an earlier run that did not finish them (the
+    /// caller holds the workspace lock, so no live process owns them). Empty claim folders,
+    /// left by a run stopped between making the folder and the rename, are removed.
     public func claimedFiles() throws -> [IngestJob] {
+        try claimedFiles(files: PipelineFiles())
+    }
+
+    func claimedFiles(files: PipelineFiles) throws -> [IngestJob] {
         guard FileManager.default.fileExists(atPath: layout.work.path) else { return [] }
-        return try regularFiles(in: layout.work).map { url in
-            IngestJob(url: url, source: Self.deliveredName(ofWorkName: url.lastPathComponent), origin: .inbox)
+        var jobs: [IngestJob] = []
+        do {
+            for entry in try files.entries(of: layout.work.path) {
+                let path = layout.work.path + "/" + entry.displayName
+                switch entry.kind {
+                case .directory:
+                    let inside = try files.entries(of: path)
+                    if inside.isEmpty { try? files.removeDirectory(path) }
+                    for file in inside {
+                        jobs.append(IngestJob(url: URL(fileURLWithPath: path + "/" + file.displayName), source: file.displayName, origin: .inbox))
+                    }
+                default:
+                    // A claim made by an earlier version: `<time>-<random>-<name>` in the work area itself.
+                    jobs.append(IngestJob(url: URL(fileURLWithPath: path), source: Self.deliveredName(ofWorkName: entry.displayName), origin: .inbox))
+                }
+            }
+        } catch {
+            throw PipelineError(code: .io, message: "cannot list \(layout.work.path)", cause: error)
         }
+        return jobs
     }
 
-    /// `1764196547123456789-x.csv`: a unique, time-ordered name that keeps the delivered name.
-    static func workName(for name: String) -> String {
-        "\(DispatchTime.now().uptimeNanoseconds)-\(UInt32.random(in: 0...UInt32.max))-\(name)"
+    /// `1764196547123456789-2864434397`: unique and time-ordered.
+    static func claimFolderName() -> String {
+        "\(DispatchTime.now().uptimeNanoseconds)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// The delivered name inside a work-area name.
+    /// The delivered name inside an earlier version's work-area name.
     static func deliveredName(ofWorkName name: String) -> String {
         let parts = name.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
         return parts.count == 3 ? String(parts[2]) : name
-    }
-
-    private func regularFiles(in folder: URL) throws -> [URL] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw PipelineError(code: .io, message: "cannot list \(folder.path): \(error.localizedDescription)")
-        }
-        return names.sorted().map { folder.appendingPathComponent($0) }.filter { url in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
     }
 }

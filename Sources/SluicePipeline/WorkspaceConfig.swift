@@ -67,6 +67,9 @@ public struct WorkspaceConfig: Sendable, Hashable {
     public var overrides = PolicyOverrides()
     /// Whether each accepted file is also written as `columnar/<name>-<sha8>.scol`.
     public var writeColumnar = true
+    /// Whether a symbolic link in `inbox/` is read (the link, not its target, is moved);
+    /// by default a link is refused without being followed.
+    public var followSymlinks = false
 
     /// A configuration that points at a schema file.
     public init(schemaPath: String, table: String? = nil) {
@@ -98,12 +101,13 @@ public struct WorkspaceConfig: Sendable, Hashable {
                 afterLoad = choice
             case "max_file_bytes": maxFileBytes = try value.requireInteger(file: file, range: 1...(1 << 40))
             case "columnar": writeColumnar = try value.requireBool(file: file)
+            case "follow_symlinks": followSymlinks = try value.requireBool(file: file)
             case "dialect": try parseDialect(value, file: file)
             case "limits": try parseLimits(value, file: file)
             case "cleaning": try parseCleaning(value, file: file)
             default:
                 throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
-                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, dialect, limits or cleaning")
+                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, follow_symlinks, dialect, limits or cleaning")
             }
         }
         guard schemaPath != nil || inlineSchema != nil else {
@@ -194,6 +198,10 @@ public struct WorkspaceConfig: Sendable, Hashable {
         # Also write each accepted file's rows as columnar/<name>-<sha8>.scol (Sluice's
         # zstd-compressed columnar format; see `sluice inspect` and `sluice cat`).
         columnar: true
+
+        # A symbolic link in inbox/ is refused unless this is true (then its target is
+        # read, and the link itself is moved).
+        # follow_symlinks: false
 
         # How files are read. Everything is detected unless pinned here; a file whose
         # delimiter or header cannot be told with confidence is refused (dialect-error).

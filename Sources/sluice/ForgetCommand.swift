@@ -20,13 +20,15 @@ struct ForgetCommand: ParsableCommand {
     @Flag(help: "Print what was removed as JSON.")
     var json = false
 
+    @OptionGroup var lock: LockOptions
+
     @Argument(help: ArgumentHelp("A file name as delivered, a ledger id, or a SHA-256 (8+ hex digits).", valueName: "delivery"))
     var delivery: String
 
     func run() throws {
         try withExitCodes {
             let workspace = try options.open()
-            let forgotten = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace)).forget(delivery)
+            let forgotten = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy).forget(delivery)
             if json {
                 print(ResultFormatter.json(forgotten), terminator: "")
             } else {

@@ -16,8 +16,14 @@ struct IngestCommand: AsyncParsableCommand {
             modified, moved or deleted; a rejected one is copied to failed/. The same
             bytes are never loaded twice.
 
+            One process writes to a workspace at a time: a second ingest (or an
+            ingest while `watch` runs) waits its turn, or with --no-wait exits 4.
+
             Exit codes: 0 all files loaded (or already loaded), 3 some file was
-            rejected, 2 usage or configuration error, 1 any other failure.
+            rejected, 5 some file was deferred by a transient failure (a full disk,
+            an I/O error, a file that changed while read; it is taken again by the
+            next run), 4 the workspace is locked (--no-wait), 2 usage or
+            configuration error, 1 any other failure.
             """)
 
     @OptionGroup var options: WorkspaceOptions
@@ -30,41 +36,39 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var parallelism: ParallelismOptions
 
+    @OptionGroup var lock: LockOptions
+
     func run() async throws {
         try await withExitCodesAsync {
             let workspace = try options.open()
             for path in paths where !FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path): no such file", exitCode: 2)
             }
-            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace))
+            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy)
             let started = Date()
             var outcome = Outcome(keepEveryRecord: json)
-            let jobs: [IngestJob]
-            if paths.isEmpty {
-                for record in try ingestor.recover() { outcome.add(record) }
-                jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
-            } else {
-                jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
-            }
-            let sizes = jobs.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path))?[.size] as? Int ?? 0 }
-            let progress = ProgressLine(total: jobs.count, totalBytes: sizes.reduce(0, +))
+            let jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
+            let waiting = paths.isEmpty ? try workspace.waitingNames().count + workspace.claimedFiles().count : jobs.count
+            let sizes = jobs.map { Self.fileSize($0.url.path) }
+            let progress = ProgressLine(total: waiting, totalBytes: sizes.reduce(0, +))
             let warehouseBefore = Self.fileSize(workspace.layout.warehouse.path)
-            if json {
-                // --json lists every file, in the order given: keep them all.
-                for record in try await ingestor.ingestConcurrently(jobs, workers: parallelism.workers, onRecord: { record in
-                    progress.advance(rows: record.rowsRead, bytes: record.size)
-                }) { outcome.add(record) }
+            // Memory stays flat: only what will be printed is kept (--json lists every file).
+            let onRecord = { (record: IngestRecord) in
+                progress.advance(rows: record.rowsRead, bytes: record.size)
+                outcome.add(record)
+            }
+            if paths.isEmpty {
+                try await ingestor.ingestInbox(workers: parallelism.workers, onRecord: onRecord)
             } else {
-                // Otherwise keep only what will be printed, so memory stays flat over any number of files.
-                try await ingestor.ingestEach(jobs, workers: parallelism.workers) { record in
-                    progress.advance(rows: record.rowsRead, bytes: record.size)
-                    outcome.add(record)
-                }
+                try await ingestor.ingestEach(jobs, workers: parallelism.workers, onRecord: onRecord)
             }
             progress.finish()
             if json {
                 struct Output: Encodable { let files: [IngestRecord]; let totals: IngestTotals }
-                print(ResultFormatter.json(Output(files: outcome.kept, totals: outcome.totals)), terminator: "")
+                // In the order given (paths), or by name (the inbox), whatever order they committed in.
+                let position = Dictionary(paths.enumerated().map { (URL(fileURLWithPath: $1).path, $0) }, uniquingKeysWith: { first, _ in first })
+                let files = outcome.kept.sorted { position[$0.sourcePath] ?? 0 < position[$1.sourcePath] ?? 0 || (position[$0.sourcePath] == position[$1.sourcePath] && $0.source < $1.source) }
+                print(ResultFormatter.json(Output(files: files, totals: outcome.totals)), terminator: "")
             } else {
                 printSummary(outcome, order: jobs.count <= Outcome.listAll ? jobs.map(\.url.path) : [], workspace: workspace)
                 if outcome.totals.files > 1 {
@@ -76,6 +80,7 @@ struct IngestCommand: AsyncParsableCommand {
                 }
             }
             if outcome.totals.rejected > 0 { throw ExitCode(3) }
+            if outcome.totals.deferred > 0 { throw ExitCode(5) }
         }
     }
 
@@ -124,7 +129,8 @@ struct IngestCommand: AsyncParsableCommand {
             print(IngestSummary.lines(for: record).joined(separator: "\n"))
         }
         let totals = outcome.totals
-        print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate; "
+        print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate"
+            + (totals.deferred > 0 ? ", \(totals.deferred) deferred (taken again by the next run)" : "") + "; "
             + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected")
     }
 }

@@ -66,8 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
             let workspace = try options.open()
             let ingestLogger = workspaceLogger(workspace)
             if watch {
-                // Fail now, with exit 2, on a configuration the watcher could not load with.
-                _ = try Ingestor(workspace: workspace, logger: ingestLogger)
+                // Fail now, with exit 2, on a configuration the watcher could not load with
+                // (another writer may hold the workspace: the watcher then waits its turn).
+                do {
+                    _ = try Ingestor(workspace: workspace, logger: ingestLogger, lockPolicy: .noWait)
+                } catch let error as PipelineError where error.code == .workspaceLocked {}
             }
             var logger = Logger(label: "sluice.serve")
             logger.logLevel = .notice

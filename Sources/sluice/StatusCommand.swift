@@ -25,27 +25,15 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try withExitCodes {
             let workspace = try options.open()
-            let waiting = try workspace.waitingFiles().map(\.lastPathComponent)
+            let waiting = try workspace.waitingNames()
             let inFlight = try workspace.claimedFiles().map(\.source)
             let failed = workspace.quarantinedFiles()
-            var totals = QueryResult(columns: [], rows: [])
-            var history = QueryResult(columns: [], rows: [])
-            if FileManager.default.fileExists(atPath: workspace.layout.warehouse.path) {
-                let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-                totals = try warehouse.query("""
-                    SELECT status, count(*) AS files, sum(rows_read) AS rows_read, sum(rows_loaded) AS rows_loaded,
-                           sum(rows_dropped_missing + rows_dropped_duplicate) AS rows_dropped, sum(rows_rejected) AS rows_rejected,
-                           max(ingested_at) AS last
-                    FROM sluice_ingests GROUP BY status ORDER BY status
-                    """)
-                history = try warehouse.query("""
-                    SELECT id, ingested_at, status, source, rows_loaded, coalesce(reason, '') AS reason
-                    FROM sluice_ingests ORDER BY id DESC LIMIT \(recent)
-                    """)
-            }
+            let ledger = try Ledger.openReadOnly(workspace)
+            let totals = try ledger?.totals() ?? []
+            let history = try ledger?.recent(limit: recent) ?? []
             if json {
                 struct Output: Encodable {
-                    let totals: QueryResult, recent: QueryResult, waiting: [String], inFlight: [String], failed: [String]
+                    let totals: [LedgerTotals], recent: [LedgerEntry], waiting: [String], inFlight: [String], failed: [String]
                     enum CodingKeys: String, CodingKey { case totals, recent, waiting, inFlight = "in_flight", failed }
                 }
                 print(ResultFormatter.json(Output(totals: totals, recent: history, waiting: waiting, inFlight: inFlight, failed: failed)),
@@ -53,12 +41,20 @@ struct StatusCommand: ParsableCommand {
                 return
             }
             print("Workspace \(workspace.layout.root.path)\n")
-            if totals.rows.isEmpty {
+            if totals.isEmpty {
                 print("Nothing ingested yet.")
             } else {
-                print(ResultFormatter.render(totals, as: .table))
+                let totalsTable = QueryResult(
+                    columns: ["status", "files", "rows_read", "rows_loaded", "rows_dropped", "rows_rejected", "last"],
+                    rows: totals.map { [.text($0.status), .integer(Int64($0.files)), .integer(Int64($0.rowsRead)), .integer(Int64($0.rowsLoaded)),
+                                        .integer(Int64($0.rowsDropped)), .integer(Int64($0.rowsRejected)), .text($0.last)] })
+                print(ResultFormatter.render(totalsTable, as: .table))
                 print("Recent:")
-                print(ResultFormatter.render(history, as: .table))
+                let recentTable = QueryResult(
+                    columns: ["id", "ingested_at", "status", "source", "rows_loaded", "reason"],
+                    rows: history.map { [.integer($0.id), .text($0.ingestedAt), .text($0.status.rawValue), .text($0.source),
+                                         .integer(Int64($0.rowsLoaded)), .text($0.reason ?? "")] })
+                print(ResultFormatter.render(recentTable, as: .table))
             }
             print("Waiting in inbox/: \(waiting.count)" + (waiting.isEmpty ? "" : "  (" + waiting.prefix(10).joined(separator: ", ") + (waiting.count > 10 ? ", …" : "") + ")"))
             print("In flight in .work/: \(inFlight.count)" + (inFlight.isEmpty ? "" : "  (finished by the next ingest or watch)"))

@@ -14,12 +14,13 @@ struct WatchCommand: AsyncParsableCommand {
             writing or renamed into inbox/; dot-files and temporary names (*.tmp,
             *.part, *~) are ignored, so write to a temporary name and rename when done.
             At start it first finishes what an interrupted run left behind, then loads
-            the files already waiting. SIGINT or SIGTERM: the files in hand are
+            the files already waiting. It is the workspace's one writer while it runs:
+            an `ingest` meanwhile waits (or, with --no-wait, exits 4). SIGINT or SIGTERM: the files in hand are
             finished, then it exits 0. A kill -9 loses nothing: the next start finishes
             the work.
 
             --json prints one line per event, flushed at once:
-              {"event":"claimed"|"loaded"|"rejected"|"duplicate"|"error","source":"x.csv","time":"…",…}
+              {"event":"claimed"|"loaded"|"rejected"|"duplicate"|"deferred"|"error","source":"x.csv","time":"…",…}
             """)
 
     @OptionGroup var options: WorkspaceOptions
@@ -29,10 +30,12 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var parallelism: ParallelismOptions
 
+    @OptionGroup var lock: LockOptions
+
     func run() async throws {
         try await withExitCodesAsync {
             let workspace = try options.open()
-            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace))
+            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy)
             let watcher = try FolderWatcher(folder: workspace.layout.inbox)
             let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { watcher.stop() }
             defer { withExtendedLifetime(signals) {} }

@@ -24,6 +24,22 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
+/// The `--no-wait` flag of the commands that write (one writer per workspace).
+struct LockOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp(
+        "Exit with code 4 instead of waiting when another process is writing to the workspace.",
+        discussion: "One process writes to a workspace at a time (ingest, watch, serve --watch, forget); the others wait their turn. Readers (report, query, serve) never wait."))
+    var noWait = false
+
+    /// The lock policy: wait (saying so on a terminal) or fail at once.
+    var policy: WorkspaceLock.WaitPolicy {
+        if noWait { return .noWait }
+        return .wait(onWait: { holder in
+            if isatty(STDERR_FILENO) != 0 { printError("sluice: waiting for the workspace, which is being written by \(holder)…") }
+        })
+    }
+}
+
 /// The `--workers` option of the commands that ingest.
 struct ParallelismOptions: ParsableArguments {
     @Option(help: "Files prepared in parallel (default: the number of cores).")
@@ -57,8 +73,8 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let exit as ExitCode {
         throw exit
     } catch let error as PipelineError {
-        printError("sluice: \(error.description)")
-        throw ExitCode(error.isConfigurationError ? 2 : 1)
+        printError("sluice: \(error.description)" + (error.cause.map { " (\($0))" } ?? ""))
+        throw ExitCode(error.code == .workspaceLocked ? 4 : error.isConfigurationError ? 2 : 1)
     } catch let error as WarehouseError {
         printError("sluice: \(error.description)")
         throw ExitCode(1)

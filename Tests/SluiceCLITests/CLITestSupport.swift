@@ -45,9 +45,12 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL, environmen
     process.standardError = err
     if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
     try process.run()
-    // Read before waiting so a full pipe cannot block the child.
+    // Read both pipes at once, before waiting, so a child that fills either cannot block.
+    let stderrBox = DataBox()
+    let reader = Thread { stderrBox.set(err.fileHandleForReading.readDataToEndOfFile()) }
+    reader.start()
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = stderrBox.wait()
     process.waitUntilExit()
     return CommandOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                          stderr: String(decoding: stderrData, as: UTF8.self))
@@ -65,4 +68,24 @@ func which(_ name: String) -> URL? {
     let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
     return paths.map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// Data handed over from a reader thread.
+final class DataBox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data!
+    }
 }

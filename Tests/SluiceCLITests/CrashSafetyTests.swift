@@ -51,11 +51,15 @@ struct CrashSafetyTests {
             while !pending.isEmpty || kills < 6 {
                 let watch = Process()
                 watch.executableURL = sluiceBinary
-                watch.arguments = ["watch", "-w", "ws", "--json"]
+                watch.arguments = ["watch", "-w", "ws"]
                 watch.currentDirectoryURL = dir
-                watch.standardOutput = FileHandle.nullDevice
+                let output = Pipe()
+                watch.standardOutput = output
                 watch.standardError = FileHandle.nullDevice
                 try watch.run()
+                // Kill only once it watches (it has the lock and the warehouse open), so the random
+                // moment falls in the work, not in the start-up, however loaded the machine is.
+                _ = output.fileHandleForReading.availableData
                 // Deliver a batch the way a well-behaved sender does: a rename into the inbox.
                 for name in pending.prefix(Int.random(in: 20...60, using: &random)) {
                     try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: inbox.appendingPathComponent(name))

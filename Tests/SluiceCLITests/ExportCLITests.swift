@@ -51,6 +51,7 @@ struct ExportCLITests {
             #expect(first["files_written"] == 1)
             #expect(first["deliveries_exported"] == 4)
             #expect(first["rows_written"] == 395 + 360)
+            #expect(first["deliveries_from_warehouse"] == 0)   // every .scol file found and used
             #expect(first["bytes_written"] ?? 0 > 0)
             let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"))
             #expect(result["equal"] as? Bool == true, "\(result["mismatch"] ?? "")")
@@ -223,7 +224,9 @@ struct ExportCLITests {
             let columnar = dir.appendingPathComponent("ws/columnar")
             let scol = try #require(try FileManager.default.contentsOfDirectory(atPath: columnar.path).first { $0.hasPrefix("r1-") })
             try FileManager.default.removeItem(at: columnar.appendingPathComponent(scol))
-            #expect(try export(in: dir)["rows_written"] == 180)
+            let totals = try export(in: dir)
+            #expect(totals["rows_written"] == 180)
+            #expect(totals["deliveries_from_warehouse"] == 1)
             let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"), table: "readings")
             #expect(result["equal"] as? Bool == true, "\(result["mismatch"] ?? "")")
             let types = try #require(result["schema"] as? [[String]])

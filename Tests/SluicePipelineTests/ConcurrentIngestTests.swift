@@ -30,7 +30,7 @@ struct ConcurrentIngestTests {
             let workspace = try makeWorkspace(in: dir)
             try deliver(1_000, into: workspace.layout.inbox, rejecting: [7, 500, 999])
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
-            let jobs = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
+            let jobs = try workspace.waitingNames().compactMap { try workspace.claim(workspace.layout.inbox.appendingPathComponent($0)) }
             var seen = 0
             let records = try await ingestor.ingestConcurrently(jobs, workers: 2) { _ in seen += 1 }
             #expect(records.count == 1_000)
@@ -67,7 +67,7 @@ struct ConcurrentIngestTests {
             let workspace = try makeWorkspace(in: dir)
             try deliver(2, into: workspace.layout.inbox)
             // A run that claimed the files and died before doing anything else.
-            let claimed = try workspace.waitingFiles().compactMap { try workspace.claim($0) }
+            let claimed = try workspace.waitingNames().compactMap { try workspace.claim(workspace.layout.inbox.appendingPathComponent($0)) }
             #expect(claimed.map(\.source) == ["delivery-0000.csv", "delivery-0001.csv"])
             #expect(contents(of: workspace.layout.work).count == 2)
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
@@ -86,8 +86,9 @@ struct ConcurrentIngestTests {
             _ = try ingestor.ingestInbox()
             // Simulate a crash between the commit and the move: put the file back in the work area.
             let archived = workspace.layout.archive.appendingPathComponent("delivery-0000.csv")
-            let claimed = workspace.layout.work.appendingPathComponent(Workspace.workName(for: "delivery-0000.csv"))
-            try FileManager.default.moveItem(at: archived, to: claimed)
+            let folder = workspace.layout.work.appendingPathComponent("1-2")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: archived, to: folder.appendingPathComponent("delivery-0000.csv"))
             let records = try Ingestor(workspace: workspace, logger: quietLogger).recover()
             #expect(records.isEmpty, "no second ledger entry")
             #expect(FileManager.default.fileExists(atPath: archived.path))

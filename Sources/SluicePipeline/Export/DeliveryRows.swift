@@ -20,13 +20,18 @@ struct DeliveryRows {
         path.hasPrefix("/") ? path : root.appendingPathComponent(path).path
     }
 
+    /// Where a delivery's rows were read from.
+    enum Source {
+        case columnar, warehouse
+    }
+
     /// The delivery's rows as batches of data columns in schema order (one batch per `.scol`
     /// row group, or one from the warehouse), and where they came from.
     ///
     /// - Throws: ``PipelineError`` when neither source holds the ledger's row count.
-    func batches(of delivery: ExportableDelivery) throws -> (batches: [[ParquetColumn]], source: String) {
+    func batches(of delivery: ExportableDelivery) throws -> (batches: [[ParquetColumn]], source: Source) {
         if let columnar = delivery.columnar, let batches = try fromColumnar(resolve(columnar), rows: delivery.rowsLoaded) {
-            return (batches, "scol")
+            return (batches, .columnar)
         }
         let batch = try fromWarehouse(delivery.id)
         let rows = batch.first?.count ?? 0
@@ -34,7 +39,7 @@ struct DeliveryRows {
             throw PipelineError(code: .warehouse, message:
                 "ledger entry \(delivery.id) says \(delivery.rowsLoaded) rows were loaded, but the warehouse holds \(rows) and its .scol file does not match; run `sluice verify`")
         }
-        return ([batch], "warehouse")
+        return ([batch], .warehouse)
     }
 
     /// The rows of a `.scol` file, or `nil` when it is missing, unreadable, of another schema

@@ -64,6 +64,9 @@ public struct LakeExportSummary: Sendable, Hashable, Encodable {
         public var deliveriesExported = 0
         /// Deliveries taken out of the lake because they were forgotten.
         public var deliveriesRetracted = 0
+        /// Deliveries read from the warehouse because their `.scol` file was missing or did not
+        /// match the ledger (the others are read from their `.scol` files).
+        public var deliveriesFromWarehouse = 0
         /// Data files in the lake afterwards.
         public var filesInLake = 0
         /// Rows in the lake afterwards (equals the warehouse's rows).
@@ -72,7 +75,8 @@ public struct LakeExportSummary: Sendable, Hashable, Encodable {
         private enum CodingKeys: String, CodingKey {
             case filesWritten = "files_written", filesRewritten = "files_rewritten", filesRemoved = "files_removed"
             case rowsWritten = "rows_written", bytesWritten = "bytes_written", deliveriesExported = "deliveries_exported"
-            case deliveriesRetracted = "deliveries_retracted", filesInLake = "files_in_lake", rowsInLake = "rows_in_lake"
+            case deliveriesRetracted = "deliveries_retracted", deliveriesFromWarehouse = "deliveries_from_warehouse"
+            case filesInLake = "files_in_lake", rowsInLake = "rows_in_lake"
         }
     }
 

@@ -108,7 +108,8 @@ struct LakeExportRun {
         var files: [PendingFile] = []
         var byPartition: [String?: PendingFile] = [:]
         for delivery in deliveries {
-            let (batches, _) = try rows.batches(of: delivery)
+            let (batches, source) = try rows.batches(of: delivery)
+            if source == .warehouse { summary.totals.deliveriesFromWarehouse += 1 }
             for batch in batches {
                 for (partition, selection) in split(batch, delivery: delivery) {
                     let file: PendingFile
@@ -173,8 +174,10 @@ struct LakeExportRun {
     }
 
     /// Appends `delivery`'s rows in `partition` to `file`.
-    private func append(_ delivery: ExportableDelivery, to file: PendingFile, onlyPartition partition: String?) throws {
-        for batch in try rows.batches(of: delivery).batches {
+    private mutating func append(_ delivery: ExportableDelivery, to file: PendingFile, onlyPartition partition: String?) throws {
+        let (batches, source) = try rows.batches(of: delivery)
+        if source == .warehouse { summary.totals.deliveriesFromWarehouse += 1 }
+        for batch in batches {
             for (value, selection) in split(batch, delivery: delivery) where value == partition {
                 try append(batch, rows: selection, of: delivery, to: file)
             }

@@ -46,48 +46,51 @@ public struct WatchNotice: Sendable, Encodable {
 }
 
 extension Ingestor {
-    /// Names that are never claimed: hidden files and the usual temporary names of a file still
-    /// being written (write-then-rename).
+    /// Names that are never claimed (see ``Workspace/isTemporaryName(_:)``).
     public static func isTemporaryName(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
-            || name.hasSuffix(".partial") || name.hasSuffix(".crdownload") || name.hasSuffix(".swp")
+        Workspace.isTemporaryName(name)
     }
 
     /// Runs until `watcher` ends: first finishes what an interrupted run left in the work area,
     /// then claims and ingests every complete file the watcher reports (and, on a rescan,
-    /// every file waiting), preparing files in parallel and committing in groups.
+    /// every file waiting), preparing files in parallel and committing in groups. Files are
+    /// claimed by the same rules as `ingest` (``Workspace/waitingNames()``).
     ///
     /// A failure with one group is reported as an `error` notice and the loop goes on; the
     /// group's files stay in the work area and are finished on the next start.
     public func watch(_ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                       notify: (WatchNotice) -> Void) async throws {
+        var jobs: [IngestJob] = []
         do {
-            for record in try recover() { notify(WatchNotice(record: record)) }
+            jobs = try workspace.claimedFiles(files: files).map { job in
+                var job = job
+                job.isRecovered = true
+                return job
+            }
         } catch let error as PipelineError {
             notify(WatchNotice(event: "error", source: "", message: error.message))
         }
-        for try await event in watcher.events {
-            let names: [String]
-            switch event {
-            case .rescan: names = try workspace.waitingFiles().map(\.lastPathComponent)
-            case .ready(let ready): names = ready
+        try await ingestGroup(jobs, workers: workers, notify: notify)
+        for try await _ in watcher.events {
+            // Whatever the event names, the inbox listing decides: it sees every byte of a name.
+            var claimed: [IngestJob] = []
+            var records: [IngestRecord] = []
+            for entry in try workspace.waitingEntries(files: files) {
+                guard let job = try claimOrRecord(entry, into: &records) else { continue }
+                notify(WatchNotice(event: "claimed", source: job.source))
+                claimed.append(job)
             }
-            var jobs: [IngestJob] = []
-            for name in names where !Self.isTemporaryName(name) {
-                do {
-                    guard let job = try workspace.claim(workspace.layout.inbox.appendingPathComponent(name)) else { continue }
-                    notify(WatchNotice(event: "claimed", source: job.source))
-                    jobs.append(job)
-                } catch let error as PipelineError {
-                    notify(WatchNotice(event: "error", source: name, message: error.message))
-                }
-            }
-            guard !jobs.isEmpty else { continue }
-            do {
-                _ = try await ingestConcurrently(jobs, workers: workers) { notify(WatchNotice(record: $0)) }
-            } catch let error as PipelineError {
-                notify(WatchNotice(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
-            }
+            for record in records { notify(WatchNotice(record: record)) }
+            try await ingestGroup(claimed, workers: workers, notify: notify)
+        }
+    }
+
+    private func ingestGroup(_ jobs: [IngestJob], workers: Int, notify: (WatchNotice) -> Void) async throws {
+        guard !jobs.isEmpty else { return }
+        do {
+            try await ingestEach(jobs, workers: workers) { notify(WatchNotice(record: $0)) }
+        } catch let error as PipelineError {
+            notify(WatchNotice(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
         }
     }
 }

@@ -1,0 +1,132 @@
+import SluiceColumnar
+import SluiceSchema
+import SluiceWarehouse
+
+/// A digest of a delivery's rows as stored, computed the same way from the validated columns
+/// (at load), from the warehouse rows (by `_ingest_id`) and from the `.scol` file, so `verify`
+/// can prove that all three hold the same values in the same order.
+///
+/// The canonical form, per column: each value becomes one 64-bit word — an integer's two's
+/// complement, a real's IEEE 754 bits (±0 as +0), a text's XXH64 of its UTF-8 bytes, 0 for
+/// NULL. Rows are cut into blocks of 65,536; a block's digest is the XXH64 of its words, followed
+/// (only when the block holds a NULL) by its validity bits packed 64 to a word. A column's digest
+/// is the XXH64 of its block digests, and the delivery's is the XXH64 of the row count, the column
+/// count and the column digests, as 16 hex digits.
+public enum ContentDigest {
+    static let blockRows = 65_536
+
+    /// The digest of the rows a validation accepted (what the warehouse and the `.scol` get).
+    static func of(_ outcome: ValidationOutcome) -> String {
+        let digests = zip(outcome.columns, outcome.validity).map { column, validity -> UInt64 in
+            var digester = ColumnDigester()
+            let isNull: (Int) -> Bool = { row in validity.map { !$0[row] } ?? false }
+            switch column {
+            case .integer(let values):
+                for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: isNull(row)) }
+            case .real(let values):
+                for row in values.indices { digester.append(word(values[row]), isNull: isNull(row)) }
+            case .text(let text):
+                let words = text.dictionary.map { XXH64.hash(utf8: $0) }
+                for row in text.codes.indices { digester.append(words[Int(text.codes[row])], isNull: isNull(row)) }
+            }
+            return digester.finish()
+        }
+        return combine(rowCount: outcome.rowsAccepted, columnDigests: digests)
+    }
+
+    /// The digest of the columns of a `.scol` file, in file order.
+    static func of(_ reader: ColumnarReader) throws -> String {
+        var digests: [UInt64] = []
+        for index in reader.schema.fields.indices {
+            let column = try reader.readColumnWithValidity(index)
+            var digester = ColumnDigester()
+            switch column.values {
+            case .int64(let values):
+                for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: column.isNull(row)) }
+            case .double(let values):
+                for row in values.indices { digester.append(word(values[row]), isNull: column.isNull(row)) }
+            case .string(let values):
+                for row in values.indices { digester.append(XXH64.hash(utf8: values[row]), isNull: column.isNull(row)) }
+            case .codedString(let dictionary, let codes):
+                let words = dictionary.map { XXH64.hash(utf8: $0) }
+                for row in codes.indices { digester.append(words[Int(codes[row])], isNull: column.isNull(row)) }
+            }
+            digests.append(digester.finish())
+        }
+        return combine(rowCount: reader.rowCount, columnDigests: digests)
+    }
+
+    /// The digest of rows read from the warehouse, one ``append(row:)`` at a time, in stored order.
+    struct RowDigester {
+        private var columns: [ColumnDigester]
+        private(set) var rowCount = 0
+
+        init(columnCount: Int) {
+            columns = Array(repeating: ColumnDigester(), count: columnCount)
+        }
+
+        mutating func append(row: [SQLiteValue]) {
+            for (index, value) in row.enumerated() {
+                switch value {
+                case .null: columns[index].append(0, isNull: true)
+                case .integer(let number): columns[index].append(UInt64(bitPattern: number), isNull: false)
+                case .real(let number): columns[index].append(ContentDigest.word(number), isNull: false)
+                case .text(let text): columns[index].append(XXH64.hash(utf8: text), isNull: false)
+                case .blob(let bytes): columns[index].append(XXH64.hash(bytes), isNull: false)
+                }
+            }
+            rowCount += 1
+        }
+
+        func finish() -> String {
+            ContentDigest.combine(rowCount: rowCount, columnDigests: columns.map { $0.finish() })
+        }
+    }
+
+    private static func word(_ number: Double) -> UInt64 {
+        number == 0 ? 0 : number.bitPattern
+    }
+
+    static func combine(rowCount: Int, columnDigests: [UInt64]) -> String {
+        let words = [UInt64(rowCount), UInt64(columnDigests.count)] + columnDigests
+        let digest = XXH64.hash(words: words[...])
+        let hex = String(digest, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// One column's digest, built block by block (memory: one block of words).
+struct ColumnDigester {
+    private var words: [UInt64] = []
+    private var validity: [UInt64] = []
+    private var hasNull = false
+    private var blockDigests: [UInt64] = []
+
+    mutating func append(_ word: UInt64, isNull: Bool) {
+        let row = words.count
+        if row % 64 == 0 { validity.append(0) }
+        if isNull {
+            hasNull = true
+            words.append(0)
+        } else {
+            validity[validity.count - 1] |= 1 << UInt64(row % 64)
+            words.append(word)
+        }
+        if words.count == ContentDigest.blockRows { closeBlock() }
+    }
+
+    private mutating func closeBlock() {
+        guard !words.isEmpty else { return }
+        if hasNull { words += validity }
+        blockDigests.append(XXH64.hash(words: words[...]))
+        words.removeAll(keepingCapacity: true)
+        validity.removeAll(keepingCapacity: true)
+        hasNull = false
+    }
+
+    func finish() -> UInt64 {
+        var copy = self
+        copy.closeBlock()
+        return XXH64.hash(words: copy.blockDigests[...])
+    }
+}
