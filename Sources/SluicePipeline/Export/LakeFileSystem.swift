@@ -12,11 +12,11 @@ import Darwin
 /// File operations the lake export needs beyond Foundation: an advisory lock, a write that is
 /// on disk before it becomes visible, an atomic rename over an existing file, a directory fsync.
 enum LakeFileSystem {
-    /// The one place where `errno` becomes a Swift error.
+    /// The one place where `errno` becomes a Swift error: an `io` ``PipelineError`` whose cause
+    /// is the ``SystemCallError`` (so callers can tell a full disk from a missing permission).
     private static func failure(_ operation: String, _ path: String) -> PipelineError {
-        let code = errno
-        let text = strerror(code).map { String(cString: $0) } ?? "errno \(code)"
-        return PipelineError(code: .io, message: "\(path): \(operation) failed: \(text)")
+        let cause = SystemCallError(operation: operation, path: path, errno: errno)
+        return PipelineError(code: .io, message: "export: \(cause)", cause: cause)
     }
 
     /// Writes `bytes` to a hidden temporary file beside `path`, fsyncs it, renames it to `path`
