@@ -141,6 +141,16 @@ struct ExportCLITests {
             let second = try export(["--partition-by", "school"], in: dir)
             #expect(second["files_rewritten"] == 2)
             try expectLakeEqualsWarehouse(dir, "partitioned by school, after forget")
+            // One partition's file vanishes (deleted, or a run killed between the manifest and
+            // the rename): its deliveries come out of the other partition's files and are
+            // exported again, whole, so no row is lost or doubled.
+            let ms = try #require(try visibleFiles(in: dir).first { $0.hasPrefix("school=ms/") })
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("lake/\(ms)"))
+            let third = try export(["--partition-by", "school"], in: dir)
+            #expect(third["files_removed"] == 1)    // the school=gp file held the same deliveries
+            #expect(third["files_written"] == 2)
+            #expect(third["deliveries_retracted"] == 0)
+            try expectLakeEqualsWarehouse(dir, "partitioned by school, after a file vanished")
             // The folder keeps its partitioning: another one is refused, as is an unknown column.
             #expect(try sluice(["export", "lake", "-w", "ws"], in: dir).status == 2)
             #expect(try sluice(["export", "other", "-w", "ws", "--partition-by", "nope"], in: dir).status == 2)
@@ -188,6 +198,15 @@ struct ExportCLITests {
             let leftovers = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("lake").path)
                 .filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }
             #expect(leftovers.isEmpty, "\(leftovers)")
+            // What a run killed between writing and publishing leaves (a pending file, a writer's
+            // temporary file) is removed by the next run and never read.
+            let folder = try #require(try visibleFiles(in: dir).first.map { String($0.split(separator: "/")[0]) })
+            for name in [".part-999999-0000.parquet.pending", "..part-999999-0001.parquet.pending.42.tmp"] {
+                try Data("partial".utf8).write(to: dir.appendingPathComponent("lake/\(folder)/\(name)"))
+            }
+            #expect(try export(in: dir)["files_written"] == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("lake/\(folder)").path)
+                .allSatisfy { !$0.hasPrefix(".") })
             // A data file deleted by hand is exported again, once.
             let victim = try #require(try visibleFiles(in: dir).sorted().first)
             try FileManager.default.removeItem(at: dir.appendingPathComponent("lake/\(victim)"))

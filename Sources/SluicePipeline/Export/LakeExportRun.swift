@@ -49,21 +49,25 @@ struct LakeExportRun {
     // MARK: Retracting
 
     /// Rewrites or removes every file holding a delivery that is no longer loaded, and drops
-    /// the manifest's entries for files that are gone (an interrupted run's, or deleted by hand:
-    /// their deliveries are exported again).
+    /// the manifest's entries for files that are gone (an interrupted run's, or deleted by hand).
+    ///
+    /// The deliveries of a vanished file are exported again, whole: with a column partitioning a
+    /// delivery spans several files, so its rows are also taken out of the files that remain
+    /// (rewritten as for a forgotten delivery) before ``write(_:)`` writes it anew.
     mutating func retract(keeping deliveries: [ExportableDelivery]) throws {
         let loaded = Dictionary(deliveries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var changed = false
+        var vanished = Set<Int64>()
         manifest.files.removeAll { file in
             let gone = !FileManager.default.fileExists(atPath: directory.appendingPathComponent(file.path).path)
-            changed = changed || gone
+            if gone { vanished.formUnion(file.ledgerIDs) }
             return gone
         }
+        var changed = !vanished.isEmpty
         for (index, file) in manifest.files.enumerated().reversed() {
-            let keep = file.ledgerIDs.filter { loaded[$0] != nil }
+            let keep = file.ledgerIDs.filter { loaded[$0] != nil && !vanished.contains($0) }
             guard keep.count < file.ledgerIDs.count else { continue }
             changed = true
-            summary.totals.deliveriesRetracted += file.ledgerIDs.count - keep.count
+            summary.totals.deliveriesRetracted += file.ledgerIDs.filter { loaded[$0] == nil }.count
             let path = directory.appendingPathComponent(file.path).path
             if keep.isEmpty {
                 try LakeFileSystem.remove(path)
