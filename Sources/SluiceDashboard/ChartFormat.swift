@@ -19,14 +19,21 @@ enum ChartFormat {
         return out
     }
 
-    /// A value label: whole numbers with thousands separators (`1,234`), others with at most two
-    /// decimals and no trailing zeros (`4.5`, `3.33`).
+    /// The one number format of the pages, charts and SQL box: thousands separated by `,`, at
+    /// most two decimals, no trailing zeros and no `.0` on whole numbers (`1,234`, `1,232.8`,
+    /// `3.33`, `-0.5`). Locale-independent: the same text whatever the server's or the
+    /// browser's locale (the page's script formats the same way).
     static func value(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 { return grouped(Int64(number)) }
-        var text = String(format: "%.2f", number)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        guard number.isFinite else { return number.isNaN ? "NaN" : (number < 0 ? "-∞" : "∞") }
+        guard abs(number) < 1e15 else { return String(number) }
+        let hundredths = Int64((abs(number) * 100).rounded())
+        guard hundredths != 0 else { return "0" }
+        var text = grouped(hundredths / 100)
+        let fraction = hundredths % 100
+        if fraction != 0 {
+            text += fraction % 10 == 0 ? ".\(fraction / 10)" : (fraction < 10 ? ".0\(fraction)" : ".\(fraction)")
+        }
+        return number < 0 ? "-" + text : text
     }
 
     /// A tick label: compact above ten thousand (`12k`, `3.5M`), else like ``value(_:)``.
@@ -47,6 +54,15 @@ enum ChartFormat {
             out.append(digit)
         }
         return number < 0 ? "-" + out : out
+    }
+
+    /// A byte count for people: `512 bytes`, `8 MiB`, `1.5 GiB`.
+    static func bytes(_ count: Int) -> String {
+        let units: [(Int, String)] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        for (size, unit) in units where count >= size {
+            return value(Double(count) / Double(size)) + " " + unit
+        }
+        return grouped(Int64(count)) + (count == 1 ? " byte" : " bytes")
     }
 
     /// Coordinates with at most one decimal, so the SVG stays small and diffable.

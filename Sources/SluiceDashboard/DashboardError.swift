@@ -9,7 +9,9 @@ public struct DashboardError: Error, Sendable, CustomStringConvertible, Encodabl
             case writeRefused = "write-refused", timeLimit = "time-limit", sqlError = "sql-error",
                  badRequest = "bad-request", notFound = "not-found", noWarehouse = "no-warehouse",
                  tooLarge = "too-large", conflict = "conflict", uploadsDisabled = "uploads-disabled",
-                 forbiddenOrigin = "forbidden-origin", internalError = "internal"
+                 forbiddenOrigin = "forbidden-origin", internalError = "internal",
+                 unauthorized = "unauthorized", forbidden = "forbidden", tooManyRequests = "too-many-requests",
+                 resultTooLarge = "result-too-large", requestHeadTooLarge = "request-head-too-large"
         }
         private let kind: Kind
         /// The statement would write, attach, load an extension or change a setting (HTTP 403).
@@ -32,6 +34,16 @@ public struct DashboardError: Error, Sendable, CustomStringConvertible, Encodabl
         public static let uploadsDisabled = Code(kind: .uploadsDisabled)
         /// A request from another web site, or for a host name that is not this machine's (HTTP 403).
         public static let forbiddenOrigin = Code(kind: .forbiddenOrigin)
+        /// No valid access token or session was presented where one is required (HTTP 401).
+        public static let unauthorized = Code(kind: .unauthorized)
+        /// The caller's role does not allow this, e.g. a `read` token uploading (HTTP 403).
+        public static let forbidden = Code(kind: .forbidden)
+        /// The client already has as many queries in flight as allowed (HTTP 429).
+        public static let tooManyRequests = Code(kind: .tooManyRequests)
+        /// A query's result is larger than the byte limit (`--max-result-bytes`) (HTTP 422).
+        public static let resultTooLarge = Code(kind: .resultTooLarge)
+        /// The URL or the headers are longer than the server reads (HTTP 414).
+        public static let requestHeadTooLarge = Code(kind: .requestHeadTooLarge)
         /// Anything else (HTTP 500).
         public static let internalError = Code(kind: .internalError)
         /// The stable kebab-case identifier.
@@ -40,8 +52,11 @@ public struct DashboardError: Error, Sendable, CustomStringConvertible, Encodabl
         /// The HTTP status this code is served with.
         public var httpStatus: Int {
             switch kind {
-            case .writeRefused, .uploadsDisabled, .forbiddenOrigin: 403
-            case .timeLimit: 422
+            case .writeRefused, .uploadsDisabled, .forbiddenOrigin, .forbidden: 403
+            case .timeLimit, .resultTooLarge: 422
+            case .unauthorized: 401
+            case .tooManyRequests: 429
+            case .requestHeadTooLarge: 414
             case .sqlError, .badRequest: 400
             case .notFound, .noWarehouse: 404
             case .tooLarge: 413

@@ -4,17 +4,21 @@ import ServiceLifecycle
 import SluiceWarehouse
 
 /// The dashboard's routes and their shapes. Every JSON body is compact, with sorted keys and a
-/// trailing newline (``ResultFormatter/json(_:)``), like the CLI's JSON.
+/// trailing newline (``ResultFormatter/json(_:)``), like the CLI's JSON. Query strings are read
+/// as forms send them (`+` is a space, see ``FormQuery``).
 ///
 /// | route | answer |
 /// |---|---|
-/// | `GET /` | the live dashboard (HTML) |
+/// | `GET /` | the live dashboard (HTML); `/?sql=…` opens it with that SQL in the box, run; `?history_offset=N` pages the history |
 /// | `GET /report.html` | the self-contained report, as `sluice report --format html` writes it |
+/// | `GET /schema`, `GET /api/schema` | the schema (types, rules, descriptions) and the warehouse's tables, as a page or `{"schema","tables"}` |
 /// | `GET /events` | `text/event-stream`: `event: change` + `data: {"generation":N}` when the warehouse changes |
 /// | `GET /api/reports` | `{"reports":[{"name","title","description","columns","rows"}]}` = `sluice report --format json` |
 /// | `GET /api/reports/NAME` | one `{"name","title","description","columns","rows"}` (name or unique prefix) |
-/// | `GET /api/ingests?limit=N` | `{"ingests":[…],"totals":{…}}`, newest first (see ``IngestHistory``) |
-/// | `GET /api/query?sql=…&max_rows=N` | `{"columns","rows","truncated","max_rows"}` |
+/// | `GET /api/reports/NAME.csv`, `.json` | the same as a download (`Content-Disposition: attachment`) |
+/// | `GET /api/reports/NAME.sql` | the report's SQL file, as text |
+/// | `GET /api/ingests?limit=N&offset=M` | `{"ingests":[…],"offset","totals":{…}}`, newest first (see ``IngestHistory``) |
+/// | `GET /api/query?sql=…&max_rows=N` | `{"columns","rows","truncated","max_rows"}`; `&format=csv` or `json` downloads it, `&format=svg` draws it as bars |
 /// | `POST /api/upload?name=FILE.csv` | body = the CSV; 201 `{"name","path","size"}` |
 ///
 /// Errors are `{"error":{"code","message","status"}}` with the status of ``DashboardError/Code/httpStatus``.
@@ -22,50 +26,70 @@ struct DashboardRoutes: Sendable {
     let reader: WarehouseReader
     let feed: ChangeFeed
     let renderer: PageRenderer
+    /// Whether the page shows a "Log out" button (the server requires tokens).
+    let signsOut: Bool
     /// `nil` when uploads are turned off.
     let upload: InboxUpload?
 
-    /// `{"columns","rows","truncated","max_rows"}`.
-    struct QueryAnswer: Encodable {
-        let result: QueryResult
-        let maxRows: Int
-        private enum CodingKeys: String, CodingKey { case columns, rows, truncated, maxRows = "max_rows" }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(result.columns, forKey: .columns)
-            try container.encode(result.rows, forKey: .rows)
-            try container.encode(result.isTruncated, forKey: .truncated)
-            try container.encode(maxRows, forKey: .maxRows)
+    func register(on router: Router<DashboardRequestContext>) {
+        router.get("/") { request, context in
+            let mayUpload = upload != nil && context.caller?.role?.mayUpload == true
+            let query = FormQuery(request.uri.query)
+            let mode = PageRenderer.Mode.live(uploads: mayUpload, signsOut: signsOut, sql: query["sql"])
+            let offset = max(0, try integer(request, "history_offset") ?? 0)
+            return html(renderer.render(await reader.snapshot(historyOffset: offset), mode: mode))
         }
-    }
-
-    func register(on router: Router<some RequestContext>) {
-        router.get("/") { _, _ in html(renderer.render(await reader.snapshot(), mode: .live(uploads: upload != nil))) }
         router.get("/report.html") { _, _ in html(renderer.render(await reader.snapshot(), mode: .report)) }
         router.get("/events") { _, _ in events() }
+        router.get("/schema") { _, _ in
+            html(try await reader.schemaOverview().html(workspaceName: reader.workspace.layout.root.lastPathComponent))
+        }
+        router.get("/api/schema") { _, _ in json(try await reader.schemaOverview()) }
         router.get("/api/reports") { _, _ in
-            text(ResultFormatter.render(try await reader.reports(), as: .json), type: "application/json")
+            text(try await reader.renderReports(), type: "application/json")
         }
         router.get("/api/reports/{name}") { _, context in
-            json(try await reader.report(named: try context.parameters.require("name")))
+            var name = try context.parameters.require("name")
+            var format = DownloadFormat?.none
+            for candidate in DownloadFormat.allCases where name.hasSuffix(".\(candidate.rawValue)") {
+                format = candidate
+                name.removeLast(candidate.rawValue.count + 1)
+            }
+            guard let format else { return text(try await reader.renderReport(named: name, as: .json).body, type: "application/json") }
+            if format == .sql {
+                return text(try await reader.sql(ofReportNamed: name), type: "text/plain")
+            }
+            let (fullName, body) = try await reader.renderReport(named: name, as: format)
+            return download(body, format: format, fileName: fullName)
         }
         router.get("/api/ingests") { request, _ in
             let limit = try integer(request, "limit") ?? 100
-            return json(try await reader.history(limit: min(max(limit, 1), 10_000)))
+            let offset = max(0, try integer(request, "offset") ?? 0)
+            return json(try await reader.history(limit: min(max(limit, 1), 10_000), offset: offset))
         }
         router.get("/api/query") { request, _ in
-            guard let sql = request.uri.queryParameters["sql"].map(String.init),
-                  !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            let query = FormQuery(request.uri.query)
+            guard let sql = query["sql"], !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             else { throw DashboardError(code: .badRequest, message: "give the SQL as ?sql=SELECT…") }
-            let maxRows = try integer(request, "max_rows") ?? reader.limits.maxRows
-            let result = try await reader.query(sql, maxRows: max(1, maxRows))
-            return json(QueryAnswer(result: result, maxRows: min(max(1, maxRows), reader.limits.maxRows)))
+            let maxRows = max(1, try integer(request, "max_rows") ?? reader.limits.maxRows)
+            let format: DownloadFormat?
+            switch query["format"] {
+            case nil: format = nil
+            case "csv": format = .csv
+            case "json": format = .json
+            case "svg":
+                return text(try await reader.chart(query: sql, maxRows: maxRows), type: "image/svg+xml")
+            case let other?: throw DashboardError(code: .badRequest, message: "format must be csv, json or svg, not '\(other)'")
+            }
+            let body = try await reader.render(query: sql, maxRows: maxRows, as: format ?? .json)
+            guard let format else { return text(body, type: "application/json") }
+            return download(body, format: format, fileName: "query")
         }
         router.post("/api/upload") { request, _ in
             guard let upload else {
                 throw DashboardError(code: .uploadsDisabled, message: "uploads are turned off on this server (--no-upload)")
             }
-            let name = try InboxUpload.validate(name: request.uri.queryParameters["name"].map(String.init))
+            let name = try InboxUpload.validate(name: FormQuery(request.uri.query)["name"])
             let length = request.headers[.contentLength].flatMap { Int($0) }
             return json(try await upload.store(request.body, as: name, declaredLength: length), status: .created)
         }
@@ -87,12 +111,30 @@ struct DashboardRoutes: Sendable {
     }
 
     private func integer(_ request: Request, _ name: String) throws -> Int? {
-        guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
+        guard let text = FormQuery(request.uri.query)[name] else { return nil }
         guard let value = Int(text) else {
             throw DashboardError(code: .badRequest, message: "\(name) must be a whole number, not '\(text)'")
         }
         return value
     }
+}
+
+/// The files a result can be downloaded as.
+enum DownloadFormat: String, Sendable, CaseIterable {
+    /// RFC 4180 CSV with a header line.
+    case csv
+    /// The JSON the API serves.
+    case json
+    /// A report's SQL text.
+    case sql
+}
+
+/// A result as a file download (`Content-Disposition: attachment; filename="NAME.csv"`).
+func download(_ body: String, format: DownloadFormat, fileName: String) -> Response {
+    var response = text(body, type: format == .csv ? "text/csv" : "application/json")
+    let safe = fileName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    response.headers[.contentDisposition] = "attachment; filename=\"\(safe.isEmpty ? "result" : safe).\(format.rawValue)\""
+    return response
 }
 
 /// A UTF-8 text response.

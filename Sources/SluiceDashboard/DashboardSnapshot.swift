@@ -26,8 +26,12 @@ public struct DashboardSnapshot: Sendable {
     public var workspacePath: String
     /// Every saved report, in file-name order.
     public var reports: [Report]
-    /// The ingest ledger.
+    /// The ingest ledger (one page of it, and the totals).
     public var history: IngestHistory
+    /// Every file waiting in `failed/`, with its reason.
+    public var quarantine: [QuarantinedFile] = []
+    /// The schema's column descriptions by column name, for axis titles.
+    public var columnDescriptions: [String: String] = [:]
     /// Why there is nothing to show yet, e.g. no warehouse.
     public var notice: String?
     /// When the snapshot was taken.
@@ -39,13 +43,31 @@ public struct DashboardSnapshot: Sendable {
     /// - Parameters:
     ///   - reports: The reports to run; `nil` runs every report in the workspace's `queries/`.
     ///   - historyLimit: Most ledger entries listed (the totals cover all of them).
+    ///   - historyOffset: Newest ledger entries skipped (paging).
     public static func load(
         workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
-        now: Date = Date()
+        historyOffset: Int = 0, now: Date = Date()
+    ) -> DashboardSnapshot {
+        load(
+            workspace: workspace, reports: reports, warehouse: warehouse, historyLimit: historyLimit,
+            historyOffset: historyOffset, now: now
+        ) {
+            try warehouse?.run($0) ?? QueryResult(columns: [], rows: [])
+        }
+    }
+
+    /// ``load(workspace:reports:warehouse:historyLimit:historyOffset:now:)`` with the reports run
+    /// by `run` (the server's ``WarehouseReader`` answers from its cache when nothing changed).
+    static func load(
+        workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
+        historyOffset: Int = 0, now: Date = Date(), run: (SavedReport) throws -> QueryResult
     ) -> DashboardSnapshot {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
             reports: [], history: IngestHistory(), notice: nil, takenAt: now)
+        for column in workspace.schema.columns {
+            if let description = column.description, !description.isEmpty { snapshot.columnDescriptions[column.name] = description }
+        }
         let saved: [SavedReport]
         do {
             saved = try reports ?? workspace.reports().reports
@@ -60,7 +82,7 @@ public struct DashboardSnapshot: Sendable {
         }
         snapshot.reports = saved.map { report in
             do {
-                return Report(report: report, result: try warehouse.run(report), error: nil)
+                return Report(report: report, result: try run(report), error: nil)
             } catch let error as DashboardError {
                 return Report(report: report, result: nil, error: error.message)
             } catch {
@@ -68,9 +90,15 @@ public struct DashboardSnapshot: Sendable {
             }
         }
         do {
-            snapshot.history = try IngestHistory(from: warehouse, limit: historyLimit, root: workspace.layout.root)
+            snapshot.history = try IngestHistory(
+                from: warehouse, limit: historyLimit, offset: historyOffset, root: workspace.layout.root)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
+        }
+        do {
+            snapshot.quarantine = try QuarantinedFile.list(in: workspace, warehouse: warehouse)
+        } catch {
+            snapshot.notice = "cannot list the quarantined files: \(error)"
         }
         return snapshot
     }

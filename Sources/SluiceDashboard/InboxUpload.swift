@@ -5,9 +5,10 @@ import Hummingbird
 /// temporary name (`.upload-<uuid>.part`, which the ingestor skips), then renames it to `FILE.csv`
 /// once complete, so an ingest never sees half a file.
 ///
-/// Refused: names with a path (`/`, `\`), hidden names, names not ending in `.csv`, control
-/// characters, names over 255 bytes (400); bodies over `maxBytes` (413, the partial file is
-/// removed); a name already waiting in the inbox (409, nothing is overwritten).
+/// Refused: names outside a safe set (see ``validate(name:)``: no path, control, bidi or
+/// invisible characters), hidden names, names not ending in `.csv`, names over 255 bytes (400);
+/// bodies over `maxBytes` (413, the partial file is removed); a name already waiting in the inbox
+/// (409, nothing is overwritten).
 struct InboxUpload: Sendable {
     /// The inbox folder.
     let inbox: URL
@@ -21,22 +22,49 @@ struct InboxUpload: Sendable {
         var size: Int
     }
 
-    /// Checks an upload's file name.
+    /// The punctuation an upload name may hold besides letters, digits and combining marks.
+    static let allowedPunctuation: Set<Unicode.Scalar> = [" ", ".", "-", "_", "(", ")", "[", "]", "+", ",", "@", "=", "~", "#"]
+
+    /// Checks an upload's file name against a safe set: letters, digits and combining marks of any
+    /// script, the ASCII space and ``allowedPunctuation``. So no path (`/`, `\`, `:`), no control
+    /// characters, no invisible formatting (bidi overrides U+202A–U+202E and isolates
+    /// U+2066–U+2069, marks U+200E/U+200F, zero-width characters), no other spaces or line
+    /// separators; not hidden (a leading `.`), no leading or trailing space, ending in `.csv`,
+    /// at most 255 bytes.
     static func validate(name: String?) throws -> String {
         guard let name, !name.isEmpty else {
             throw DashboardError(code: .badRequest, message: "give the file name as ?name=FILE.csv")
         }
+        let scalars = name.unicodeScalars
         let problem: String? =
-            if name.contains("/") || name.contains("\\") { "a name, not a path" }
+            if name.contains("/") || name.contains("\\") || name.contains(":") { "a name, not a path" }
+            else if let bad = scalars.first(where: { !isAllowed($0) }) { "a name without the character U+\(hex(bad))" }
             else if name.hasPrefix(".") { "a name that does not start with '.'" }
-            else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { "a name without control characters" }
+            else if name.hasPrefix(" ") || name.hasSuffix(" ") { "a name that does not start or end with a space" }
             else if name.utf8.count > 255 { "a name of at most 255 bytes" }
             else if !name.lowercased().hasSuffix(".csv") || name.count <= 4 { "a name ending in .csv" }
             else { nil }
         if let problem {
-            throw DashboardError(code: .badRequest, message: "refused upload name '\(name)': expected \(problem)")
+            let shown = String(String.UnicodeScalarView(scalars.map { isAllowed($0) ? $0 : "?" }))
+            throw DashboardError(code: .badRequest, message: "refused upload name '\(shown)': expected \(problem)")
         }
         return name
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        if allowedPunctuation.contains(scalar) { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Writes the body to a temporary file in the inbox, then renames it into place.

@@ -10,11 +10,15 @@ import SluicePipeline
 public struct InboxWatcherService: Service {
     let workspace: Workspace
     let logger: Logger
+    let announcer: Logger?
 
-    /// Creates the service; `logger` receives the pipeline's events (the CLI passes the workspace log).
-    public init(workspace: Workspace, logger: Logger) {
+    /// Creates the service; `logger` receives the pipeline's events (the CLI passes the workspace
+    /// log), `announcer` one line per file loaded, rejected or skipped as a duplicate (the CLI
+    /// passes the server's log, so `sluice serve --watch` says what it loads).
+    public init(workspace: Workspace, logger: Logger, announcer: Logger? = nil) {
         self.workspace = workspace
         self.logger = logger
+        self.announcer = announcer
     }
 
     /// Watches until graceful shutdown, then finishes the files in hand.
@@ -37,9 +41,15 @@ public struct InboxWatcherService: Service {
         guard let ingestor else { return }
         let watcher = try FolderWatcher(folder: workspace.layout.inbox)
         let logger = self.logger
+        let announcer = self.announcer
         try await withGracefulShutdownHandler {
             try await ingestor.watch(watcher) { notice in
-                if notice.event == "error" { logger.error("\(notice.message ?? "")") }
+                if notice.event == "error" {
+                    logger.error("\(notice.message ?? "")")
+                    announcer?.error("\(notice.message ?? "")")
+                } else if let record = notice.record {
+                    announcer?.notice("\(notice.event): \(record.message)")
+                }
             }
         } onGracefulShutdown: {
             watcher.stop()

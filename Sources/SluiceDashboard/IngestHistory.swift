@@ -40,12 +40,16 @@ public struct IngestLedgerTotals: Sendable, Hashable, Encodable {
     public var files: Int64 = 0, loaded: Int64 = 0, rejected: Int64 = 0, duplicate: Int64 = 0
     /// Rows over all files.
     public var rowsRead: Int64 = 0, rowsLoaded: Int64 = 0, rowsDropped: Int64 = 0, rowsRejected: Int64 = 0
+    /// ``rowsRejected`` split: bad rows refused from files that loaded (under `reject_rows`), and
+    /// the rows of files rejected whole.
+    public var rowsRejectedInLoadedFiles: Int64 = 0, rowsInRejectedFiles: Int64 = 0
     /// When a file was last loaded (ISO 8601, UTC), if ever.
     public var lastLoadedAt: String?
 
     private enum CodingKeys: String, CodingKey {
         case files, loaded, rejected, duplicate
         case rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
+        case rowsRejectedInLoadedFiles = "rows_rejected_in_loaded_files", rowsInRejectedFiles = "rows_in_rejected_files"
         case lastLoadedAt = "last_loaded_at"
     }
 }
@@ -58,8 +62,10 @@ extension IngestLedgerTotals {
 /// The ingest ledger read back: newest entries first, and the totals. Served by `GET /api/ingests`
 /// as `{"ingests":[…],"totals":{…}}`.
 public struct IngestHistory: Sendable, Hashable, Encodable {
-    /// The most recent entries, newest first.
+    /// The most recent entries, newest first (after skipping ``offset``).
     public var ingests: [IngestEntry]
+    /// How many of the newest entries were skipped (paging).
+    public var offset: Int = 0
     /// Totals over every entry.
     public var totals: IngestLedgerTotals
 
@@ -76,24 +82,29 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
     ///
     /// - Parameters:
     ///   - limit: Most entries listed (totals always cover all of them).
+    ///   - offset: Newest entries skipped, for paging.
     ///   - root: The workspace folder, which the ledger's paths are relative to.
-    public init(from warehouse: ReadOnlyWarehouse, limit: Int = 100, root: URL? = nil) throws {
+    public init(from warehouse: ReadOnlyWarehouse, limit: Int = 100, offset: Int = 0, root: URL? = nil) throws {
         self.init()
+        self.offset = max(0, offset)
         guard try warehouse.hasTable(Self.table) else { return }
         let totalsRow = try warehouse.query("""
             SELECT COUNT(*), TOTAL(status = 'loaded'), TOTAL(status = 'rejected'), TOTAL(status = 'duplicate'),
                    TOTAL(rows_read), TOTAL(rows_loaded), TOTAL(rows_dropped_missing + rows_dropped_duplicate),
-                   TOTAL(rows_rejected), MAX(CASE WHEN status = 'loaded' THEN ingested_at END)
+                   TOTAL(rows_rejected), MAX(CASE WHEN status = 'loaded' THEN ingested_at END),
+                   TOTAL(CASE WHEN status = 'loaded' THEN rows_rejected END),
+                   TOTAL(CASE WHEN status = 'rejected' THEN rows_rejected END)
             FROM \(Self.table)
             """).rows.first ?? []
         let number = { (index: Int) -> Int64 in Self.integer(totalsRow, index) }
         totals = IngestLedgerTotals(
             files: number(0), loaded: number(1), rejected: number(2), duplicate: number(3), rowsRead: number(4),
-            rowsLoaded: number(5), rowsDropped: number(6), rowsRejected: number(7), lastLoadedAt: Self.text(totalsRow, 8))
+            rowsLoaded: number(5), rowsDropped: number(6), rowsRejected: number(7), rowsRejectedInLoadedFiles: number(9),
+            rowsInRejectedFiles: number(10), lastLoadedAt: Self.text(totalsRow, 8))
         let rows = try warehouse.query("""
             SELECT id, source, status, reason, message, hint, size, rows_read, rows_loaded,
                    rows_dropped_missing + rows_dropped_duplicate, rows_rejected, ingested_at, errors_report, stored_at
-            FROM \(Self.table) ORDER BY id DESC LIMIT \(max(1, limit))
+            FROM \(Self.table) ORDER BY id DESC LIMIT \(max(1, limit)) OFFSET \(self.offset)
             """, maxRows: max(1, limit)).rows
         let resolve = { (path: String) -> String in
             guard let root, !path.hasPrefix("/") else { return path }

@@ -9,27 +9,41 @@ import SluiceWarehouse
 /// 3. A statement that SQLite still considers writing (`sqlite3_stmt_readonly`) is refused
 ///    before it runs.
 ///
-/// Every statement also runs under a time limit (a progress handler) and a row cap, and no
-/// string or blob may grow past ``Limits/maxValueBytes``. Refusals are ``DashboardError``s
+/// Every statement also runs under a time limit (a progress handler), a row cap and a byte cap
+/// (``Limits/maxResultBytes``, counted row by row while stepping, so a huge result stops early
+/// and its memory is freed at once), and no string or blob may grow past the smaller of
+/// ``Limits/maxValueBytes`` and the byte cap. Refusals are ``DashboardError``s
 /// with code `write-refused` naming what was refused.
 ///
 /// One owner at a time, like the connection it wraps (the server keeps it in ``WarehouseReader``).
 public final class ReadOnlyWarehouse {
     /// Bounds on every query.
     public struct Limits: Sendable, Hashable {
-        /// How long one statement may run before it is stopped.
+        /// How long one statement may run before it is stopped; the server's time limit also
+        /// covers turning the rows into the response.
         public var timeLimit: Duration
         /// Most rows returned by an ad-hoc query (the result says when more were cut).
         public var maxRows: Int
-        /// Largest string or blob a query may build (`SQLITE_LIMIT_LENGTH`).
+        /// Largest string or blob a query may build (`SQLITE_LIMIT_LENGTH`); never more than
+        /// ``maxResultBytes``.
         public var maxValueBytes: Int32
+        /// Largest result, in bytes as the JSON answer would hold them (text as UTF-8 with its
+        /// escapes, blobs as hex, numbers at their widest). Past it the query stops with
+        /// ``DashboardError/Code/resultTooLarge``: the row cap alone bounds nothing when one
+        /// row can hold a 16 MB blob.
+        public var maxResultBytes: Int
 
-        /// Creates limits; the defaults suit an interactive dashboard.
-        public init(timeLimit: Duration = .seconds(5), maxRows: Int = 1_000, maxValueBytes: Int32 = 16 << 20) {
+        /// Creates limits; the defaults suit an interactive dashboard (5 s, 1,000 rows, 8 MiB).
+        public init(timeLimit: Duration = .seconds(5), maxRows: Int = 1_000, maxValueBytes: Int32 = 16 << 20,
+                    maxResultBytes: Int = 8 << 20) {
             self.timeLimit = timeLimit
             self.maxRows = maxRows
             self.maxValueBytes = maxValueBytes
+            self.maxResultBytes = maxResultBytes
         }
+
+        /// The `SQLITE_LIMIT_LENGTH` applied: the smaller of the two byte limits.
+        var effectiveValueLimit: Int32 { Int32(clamping: min(Int(maxValueBytes), max(1, maxResultBytes))) }
     }
 
     private let warehouse: Warehouse
@@ -52,23 +66,58 @@ public final class ReadOnlyWarehouse {
         }
         self.limits = limits
         let policy = self.policy
-        warehouse.connection.setMaximumValueLength(limits.maxValueBytes)
+        warehouse.connection.setMaximumValueLength(limits.effectiveValueLimit)
         warehouse.connection.setAuthorizer { policy.decide($0) }
     }
 
-    /// Runs one ad-hoc statement, cut at `maxRows` (default ``Limits/maxRows``).
+    /// Runs one ad-hoc statement, cut at `maxRows` (default ``Limits/maxRows``) and at
+    /// ``Limits/maxResultBytes``.
     ///
     /// - Throws: ``DashboardError``: `write-refused` (HTTP 403) for anything but reading,
-    ///   `time-limit` when it runs too long, `sql-error` when SQLite cannot compile or run it.
+    ///   `time-limit` when it runs too long, `result-too-large` past the byte limit, `sql-error`
+    ///   when SQLite cannot compile or run it.
     public func query(_ sql: String, maxRows: Int? = nil) throws -> QueryResult {
         policy.reset()
         do {
             return try warehouse.connection.withTimeLimit(limits.timeLimit) {
-                try warehouse.query(sql, maxRows: maxRows ?? limits.maxRows)
+                try read(sql, maxRows: maxRows ?? limits.maxRows)
             }
         } catch let error as WarehouseError {
             throw translate(error)
+        } catch let error as SQLiteError {
+            throw translate(WarehouseError(error))
         }
+    }
+
+    /// Steps through the rows, counting their size as it goes.
+    private func read(_ sql: String, maxRows: Int) throws -> QueryResult {
+        let statement = try warehouse.connection.prepare(sql)
+        defer { statement.reset() }
+        guard statement.isReadOnly else {
+            throw WarehouseError(
+                code: .writeRefused,
+                message: "only read-only statements may run here (SELECT or WITH); this one would change the database")
+        }
+        var result = QueryResult(columns: statement.columnNames, rows: [])
+        var bytes = result.columns.reduce(16) { $0 + ResultSize.text($1) }
+        while try statement.step() {
+            if result.rows.count >= maxRows {
+                result.isTruncated = true
+                break
+            }
+            let row = statement.row
+            bytes += ResultSize.row(row)
+            if bytes > limits.maxResultBytes { throw tooLarge(atRow: result.rows.count + 1) }
+            result.rows.append(row)
+        }
+        return result
+    }
+
+    private func tooLarge(atRow row: Int?) -> DashboardError {
+        let place = row.map { " (at row \(ChartFormat.grouped(Int64($0))))" } ?? " (one value alone is too large)"
+        return DashboardError(
+            code: .resultTooLarge,
+            message: "the result is larger than the limit of \(ChartFormat.bytes(limits.maxResultBytes))\(place); select fewer rows or columns, or leave out large values")
     }
 
     /// Runs a saved report under the same guards (no row cap below 100,000 rows).
@@ -100,6 +149,9 @@ public final class ReadOnlyWarehouse {
             return DashboardError(
                 code: .writeRefused,
                 message: "refused: \(what) is not allowed here; the dashboard only reads (SELECT, WITH … SELECT, reporting pragmas)")
+        }
+        if cause.code == 18 {  // SQLITE_TOOBIG: one value passed SQLITE_LIMIT_LENGTH
+            return tooLarge(atRow: nil)
         }
         if cause.isInterrupted {
             return DashboardError(

@@ -22,8 +22,16 @@ public enum SVGChart {
 
     /// Renders `result` as bars, or `nil` when the spec asks for a table or the result cannot be
     /// drawn as bars (then ``note(for:spec:)`` says why).
-    public static func render(_ result: QueryResult, spec: ChartSpec, title: String) -> String? {
-        guard case .bars(let data) = BarChartData.plan(for: result, spec: spec) else { return nil }
+    ///
+    /// - Parameter axisTitles: Words for column names on the axes and the legend (the schema's
+    ///   descriptions: `fjob` → `father's job`); a column without one is named as it is.
+    public static func render(
+        _ result: QueryResult, spec: ChartSpec, title: String, axisTitles: [String: String] = [:]
+    ) -> String? {
+        guard case .bars(var data) = BarChartData.plan(for: result, spec: spec) else { return nil }
+        data.xLabel = axisTitles[data.xLabel] ?? data.xLabel
+        data.yLabel = axisTitles[data.yLabel] ?? data.yLabel
+        data.groupLabel = data.groupLabel.map { axisTitles[$0] ?? $0 }
         return render(data, title: title)
     }
 
@@ -39,7 +47,8 @@ public enum SVGChart {
     static func render(_ data: BarChartData, title: String) -> String {
         var svg = SVGCanvas(width: width, height: height, title: title)
         svg.text(ChartFormat.truncate(title, to: 80), x: 12, y: 22, size: 15, weight: "600")
-        let grouped = data.groupLabel != nil || data.series.count > 1
+        // A legend only when there is more than one series to tell apart.
+        let grouped = data.series.count > 1
         var plotTop = 40.0
         if grouped { plotTop = legend(data, into: &svg, top: 34) + 14 }
         guard data.hasValues else {
@@ -112,7 +121,7 @@ public enum SVGChart {
         var x = 12.0
         var y = top + 10
         if let heading = data.groupLabel {
-            let text = ChartFormat.truncate(heading, to: 24) + ":"
+            let text = ChartFormat.truncate(heading, to: 40) + ":"
             svg.text(text, x: x, y: y + 4, size: 12, fill: "#374151", weight: "600")
             x += Double(text.count) * 7 + 8
         }

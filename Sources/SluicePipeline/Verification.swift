@@ -144,9 +144,10 @@ extension Workspace {
     }
 }
 
-/// One value of a `.scol` column as a SQLite value, for comparisons.
-enum ColumnarValue {
-    static func at(_ column: ColumnarColumn, row: Int) -> SQLiteValue {
+/// One value of a `.scol` column as a SQLite value (for comparisons, and for `sluice cat`).
+public enum ColumnarValue {
+    /// The value at `row` of `column`, `.null` where it is null.
+    public static func at(_ column: ColumnarColumn, row: Int) -> SQLiteValue {
         if column.isNull(row) { return .null }
         switch column.values {
         case .int64(let values): return .integer(values[row])
@@ -156,6 +157,7 @@ enum ColumnarValue {
         }
     }
 
+    /// Whether two values are equal, an integer and a real of the same value included.
     static func same(_ left: SQLiteValue, _ right: SQLiteValue) -> Bool {
         switch (left, right) {
         case (.real(let a), .real(let b)): a == b

@@ -103,7 +103,7 @@ struct CatCommand: ParsableCommand {
             var rows: [[SQLiteValue]] = []
             while let batch = try scan.next() {
                 for row in 0..<batch.rowCount {
-                    rows.append(batch.columns.map { Self.value($0, row: row) })
+                    rows.append(batch.columns.map { ColumnarValue.at($0, row: row) })
                 }
             }
             let result = QueryResult(columns: names, rows: rows)
@@ -113,16 +113,6 @@ struct CatCommand: ParsableCommand {
             } else {
                 print(text, terminator: "")
             }
-        }
-    }
-
-    static func value(_ column: ColumnarColumn, row: Int) -> SQLiteValue {
-        if column.isNull(row) { return .null }
-        switch column.values {
-        case .int64(let values): return .integer(values[row])
-        case .double(let values): return .real(values[row])
-        case .string(let values): return .text(values[row])
-        case .codedString(let dictionary, let codes): return .text(dictionary[Int(codes[row])])
         }
     }
 }

@@ -9,9 +9,9 @@ import Testing
 /// The HTTP API against a real server on a random loopback port (`.live`).
 struct DashboardAPITests {
     private func server(_ workspace: Workspace, _ configuration: DashboardServer.Configuration = .init(port: 0))
-        -> some ApplicationProtocol
+        throws -> some ApplicationProtocol
     {
-        DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+        try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
     }
 
     private func object(_ body: ByteBuffer) throws -> [String: Any] {
@@ -154,6 +154,85 @@ struct DashboardAPITests {
             }
             let names = try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path)
             #expect(names == ["delivery.csv"])  // no temporary file left behind, nothing else landed
+        }
+    }
+
+    @Test func reportsAndQueriesDownloadAsCSVAndJSON() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let csv = try await client.execute(uri: "/api/reports/q3.csv", method: .get)
+                #expect(csv.status == .ok)
+                #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(csv.headers[.contentDisposition] == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.csv\"")
+                #expect(String(buffer: csv.body).hasPrefix("pstatus,fjob,count\n"))
+
+                let plain = try await client.execute(uri: "/api/reports/q3", method: .get)
+                let json = try await client.execute(uri: "/api/reports/q3.json", method: .get)
+                #expect(json.headers[.contentDisposition] == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.json\"")
+                #expect(String(buffer: json.body) == String(buffer: plain.body))
+
+                let sql = try await client.execute(uri: "/api/reports/q3.sql", method: .get)
+                #expect(sql.headers[.contentType] == "text/plain; charset=utf-8")
+                let file = try String(contentsOf: workspace.layout.root.appendingPathComponent("queries")
+                    .appendingPathComponent("q3_top_father_jobs_by_cohabitation.sql"), encoding: .utf8)
+                #expect(String(buffer: sql.body) == file)
+                #expect(try await client.execute(uri: "/api/reports/q9.csv", method: .get).status == .notFound)
+
+                let query = "/api/query?sql=SELECT+sex,+COUNT(*)+AS+n+FROM+student_data+GROUP+BY+sex+ORDER+BY+sex"
+                let queryCSV = try await client.execute(uri: query + "&format=csv", method: .get)
+                #expect(String(buffer: queryCSV.body) == "sex,n\nf,208\nm,187\n")
+                #expect(queryCSV.headers[.contentDisposition] == "attachment; filename=\"query.csv\"")
+                let queryJSON = try await client.execute(uri: query + "&format=json", method: .get)
+                #expect(String(buffer: queryJSON.body).contains("\"rows\":[[\"f\",208],[\"m\",187]]"))
+                #expect(try await client.execute(uri: query + "&format=xml", method: .get).status == .badRequest)
+                let chart = try await client.execute(uri: query + "&format=svg", method: .get)
+                #expect(chart.headers[.contentType] == "image/svg+xml; charset=utf-8")
+                #expect(String(buffer: chart.body).hasPrefix("<svg") && String(buffer: chart.body).contains(">208</text>"))
+                let notChartable = try await client.execute(uri: "/api/query?format=svg&sql=SELECT+'a'+AS+t", method: .get)
+                #expect(notChartable.status == .badRequest)
+
+                let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+                for name in ["q1_mother_jobs_of_young_male_students", "q3_top_father_jobs_by_cohabitation"] {
+                    #expect(page.contains("href=\"/api/reports/\(name).csv\" download"))
+                    #expect(page.contains("href=\"/api/reports/\(name).json\" download"))
+                    #expect(page.contains("href=\"/api/reports/\(name).sql\""))
+                }
+                #expect(page.contains("id=\"query-link\" href=\"/?sql=SELECT%20school"))
+                #expect(page.contains("id=\"query-csv\" href=\"/api/query?format=csv&amp;sql=SELECT%20school"))
+
+                let permalink = String(buffer: try await client.execute(uri: "/?sql=SELECT+1+AS+%22one%22", method: .get).body)
+                #expect(permalink.contains(">SELECT 1 AS &quot;one&quot;</textarea>"))
+                #expect(permalink.contains("data-run=\"1\""))
+                #expect(permalink.contains("href=\"/?sql=SELECT%201%20AS%20%22one%22\""))
+            }
+        }
+    }
+
+    @Test func theSchemaPageShowsRulesAndTables() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try await server(workspace).test(.live) { client in
+                let json = try object(try await client.execute(uri: "/api/schema", method: .get).body)
+                let schema = try #require(json["schema"] as? [String: Any])
+                #expect(schema["table"] as? String == "student_data")
+                let columns = try #require(schema["columns"] as? [[String: Any]])
+                let age = try #require(columns.first { $0["name"] as? String == "age" })
+                #expect(age["rules"] as? [String] == ["15–22"] && age["type"] as? String == "integer")
+                #expect(age["description"] as? String == "age in years")
+                let sex = try #require(columns.first { $0["name"] as? String == "sex" })
+                #expect(sex["rules"] as? [String] == ["one of: f, m", "at most 1 character"])
+                let tables = try #require(json["tables"] as? [[String: Any]])
+                #expect(tables.compactMap { $0["name"] as? String } == ["sluice_ingests", "student_data"])
+                #expect(tables.last?["rows"] as? Int == 395)
+
+                let page = try await client.execute(uri: "/schema", method: .get)
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: page.body)
+                #expect(html.contains("<td class=\"file\">fjob</td>") && html.contains("father&#39;s job"))
+                #expect(html.contains("student_data <span class=\"count\">395 rows</span>"))
+                #expect(String(buffer: try await client.execute(uri: "/", method: .get).body).contains("<a href=\"/schema\">schema</a>"))
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SluiceDashboard
+@testable import SluiceDashboard
 import SluicePipeline
 import Testing
 
@@ -44,24 +44,47 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, pollInterval: .milliseconds(100))
-            let app = DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let curl = Process()
                 curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                curl.arguments = ["-sN", "--max-time", "3", "http://localhost:\(port)/events"]
+                curl.arguments = ["-sN", "--max-time", "60", "http://localhost:\(port)/events"]
                 let output = Pipe()
                 curl.standardOutput = output
                 try curl.run()
-                try await Task.sleep(for: .milliseconds(800))
+                defer {
+                    // SIGKILL: the test process ignores SIGTERM (the server's graceful-shutdown
+                    // handler), and a child inherits that.
+                    if curl.isRunning { kill(curl.processIdentifier, SIGKILL) }
+                    curl.waitUntilExit()
+                }
+                // The stream is open once the hello arrived; only then does a commit make a change event.
+                var text = try await Self.read(output.fileHandleForReading, until: "event: hello\ndata: {", after: "")
+
                 let file = root.appendingPathComponent("later.csv")
                 try DashboardFixture.sample(rows: 4, offset: 50).write(to: file, atomically: true, encoding: .utf8)
                 let ingestor = try Ingestor(workspace: workspace, logger: DashboardFixture.logger)
                 _ = try ingestor.ingest(fileAt: file, origin: .external)
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                curl.waitUntilExit()
+                text = try await Self.read(output.fileHandleForReading, until: "event: change\ndata: {", after: text)
                 #expect(text.hasPrefix("retry: 2000\nevent: hello\n"), "\(text)")
                 #expect(text.contains("event: change\ndata: {\"generation\":"), "\(text)")
+            }
+        }
+    }
+
+    /// Reads from `handle` (blocking, on a thread of its own) until the text holds `marker` or
+    /// the stream ends; returns everything read so far.
+    private static func read(_ handle: FileHandle, until marker: String, after earlier: String) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            Thread.detachNewThread {
+                var text = earlier
+                while !text.contains(marker) {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    text += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
             }
         }
     }
@@ -70,13 +93,13 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, watchInbox: true)
-            let app = DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
             try await app.test(.live) { client in
                 let csv = try DashboardFixture.sample(rows: 6, offset: 100)
                 let upload = try await client.execute(uri: "/api/upload?name=dropped.csv", method: .post, body: ByteBuffer(string: csv))
                 #expect(upload.status == .created)
                 var sources: [String] = []
-                for _ in 0..<50 where !sources.contains("dropped.csv") {
+                for _ in 0..<300 where !sources.contains("dropped.csv") {  // up to 30 s on a loaded machine
                     try await Task.sleep(for: .milliseconds(100))
                     let response = try await client.execute(uri: "/api/ingests", method: .get)
                     let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
@@ -85,6 +108,31 @@ struct LiveUpdateTests {
                 #expect(sources.first == "dropped.csv")
             }
             #expect(FileManager.default.fileExists(atPath: workspace.layout.archive.appendingPathComponent("dropped.csv").path))
+        }
+    }
+}
+
+/// Report results are kept until the data changes.
+struct ReportCacheTests {
+    @Test func reportsRunAgainOnlyAfterACommit() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let reader = WarehouseReader(workspace: workspace)
+            let first = try await reader.reports()
+            #expect(await reader.reportRuns == 5)
+            _ = await reader.snapshot()
+            _ = try await reader.report(named: "q3")
+            #expect(try await reader.reports() == first)
+            #expect(await reader.reportRuns == 5)
+
+            let file = root.appendingPathComponent("more.csv")
+            try DashboardFixture.sample(rows: 7, offset: 200).write(to: file, atomically: true, encoding: .utf8)
+            _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger).ingest(fileAt: file, origin: .external)
+            _ = await reader.snapshot()
+            #expect(await reader.reportRuns == 10)
+            let after = try await reader.reports()
+            #expect(await reader.reportRuns == 10)
+            #expect(after.map(\.report) == first.map(\.report))
         }
     }
 }
