@@ -14,9 +14,10 @@ let package = Package(
     products: [
         .library(
             name: "Sluice",
-            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse", "SluicePipeline"]
+            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "SluicePipeline"]
         ),
         .library(name: "SluiceColumnar", targets: ["SluiceColumnar"]),
+        .library(name: "SluiceParquet", targets: ["SluiceParquet"]),
         .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sluice-fuzz", targets: ["sluice-fuzz"]),
         .executable(name: "sluice-bench", targets: ["sluice-bench"]),
@@ -58,11 +59,12 @@ let package = Package(
         .target(name: "SluiceCSV", swiftSettings: strictSettings),
         .target(name: "SluiceSchema", dependencies: ["CSluiceYAML"], swiftSettings: strictSettings),
         .target(name: "SluiceColumnar", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
+        .target(name: "SluiceParquet", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
         .target(name: "SluiceWarehouse", dependencies: ["CSluiceSQLite"], swiftSettings: strictSettings),
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceWarehouse", "CSluiceSystem",
+                "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "CSluiceSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -107,7 +109,7 @@ let package = Package(
                 "SluiceColumnar", "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["parquet_baseline.py", "duckdb_reports.py"],
+            exclude: ["parquet_baseline.py", "duckdb_reports.py", "export_baseline.py"],
             swiftSettings: strictSettings
         ),
 
@@ -121,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "SluicePipelineTests",
             dependencies: [
-                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceTestSupport", "CSluiceFaultVFS",
+                "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceTestSupport",
+                "CSluiceFaultVFS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
@@ -129,6 +132,7 @@ let package = Package(
         .testTarget(
             name: "SluiceColumnarTests", dependencies: ["SluiceColumnar", "SluiceTestSupport"], exclude: ["Fixtures"]
         ),
+        .testTarget(name: "SluiceParquetTests", dependencies: ["SluiceParquet", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceDashboardTests",

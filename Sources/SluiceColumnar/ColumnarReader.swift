@@ -171,33 +171,47 @@ public final class ColumnarReader {
 
     /// Reads, verifies, decompresses and decodes one chunk, appending its rows.
     func readChunk(group: Int, column: Int, into accumulator: inout ColumnAccumulator) throws(ColumnarError) {
+        let raw = try rawChunk(group: group, column: column)
+        do {
+            try ChunkDecoder.decode(raw, layout: layout(group: group, column: column), into: &accumulator)
+        } catch {
+            throw failure(error, group: group, column: column)
+        }
+    }
+
+    /// The raw (decompressed) bytes of a chunk, checksum verified.
+    func rawChunk(group: Int, column: Int) throws(ColumnarError) -> [UInt8] {
         let chunk = rowGroups[group].columns[column]
         let stored = try storedBytes(group: group, column: column)
-        var raw = stored
-        if chunk.isCompressed {
-            do {
-                raw = try decompressor.decompress(stored, rawSize: chunk.rawSize)
-            } catch {
-                throw ColumnarError(
-                    code: .corrupt, file: path, byteOffset: chunk.offset,
-                    message: "bad zstd frame (row group \(group), column '\(schema.fields[column].name)'): \(error.message)"
-                )
-            }
-        }
-        let layout = ChunkLayout(
-            type: schema.fields[column].type, encoding: chunk.encoding, rowCount: rowGroups[group].rowCount,
-            nullCount: chunk.statistics.nullCount, limits: limits
-        )
+        guard chunk.isCompressed else { return stored }
         do {
-            try ChunkDecoder.decode(raw, layout: layout, into: &accumulator)
+            return try decompressor.decompress(stored, rawSize: chunk.rawSize)
         } catch {
-            // Offsets inside a decompressed chunk have no place in the file: report the chunk's start.
-            var failure = error
-            failure.message += " (row group \(group), column '\(schema.fields[column].name)'"
-                + (chunk.isCompressed ? ", at byte \(failure.offset) of the decompressed chunk)" : ")")
-            if chunk.isCompressed { failure.offset = 0 }
-            throw failure.error(file: path, base: chunk.offset)
+            throw ColumnarError(
+                code: .corrupt, file: path, byteOffset: chunk.offset,
+                message: "bad zstd frame (row group \(group), column '\(schema.fields[column].name)'): \(error.message)"
+            )
         }
+    }
+
+    /// What the decoder needs to know about a chunk.
+    func layout(group: Int, column: Int) -> ChunkLayout {
+        ChunkLayout(
+            type: schema.fields[column].type, encoding: rowGroups[group].columns[column].encoding,
+            rowCount: rowGroups[group].rowCount, nullCount: rowGroups[group].columns[column].statistics.nullCount,
+            limits: limits
+        )
+    }
+
+    /// A decoding failure inside a chunk as the public error, naming the row group and column.
+    func failure(_ error: DecodeFailure, group: Int, column: Int) -> ColumnarError {
+        let chunk = rowGroups[group].columns[column]
+        // Offsets inside a decompressed chunk have no place in the file: report the chunk's start.
+        var failure = error
+        failure.message += " (row group \(group), column '\(schema.fields[column].name)'"
+            + (chunk.isCompressed ? ", at byte \(failure.offset) of the decompressed chunk)" : ")")
+        if chunk.isCompressed { failure.offset = 0 }
+        return failure.error(file: path, base: chunk.offset)
     }
 }
 

@@ -63,11 +63,12 @@ struct InspectCommand: ParsableCommand {
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "Print the rows of a .scol file as CSV or JSON.",
+        abstract: "Print the rows of a .scol file as CSV or JSON, or write them as a Parquet file.",
         discussion: """
             Only the projected columns' chunks are read. The CSV output can be ingested
-            again and gives the same warehouse rows. Example: sluice cat x.scol
-            --columns school,age --format json
+            again and gives the same warehouse rows. Examples: sluice cat x.scol
+            --columns school,age --format json;  sluice cat x.scol --format parquet
+            --output x.parquet
             """)
 
     @Argument(help: ArgumentHelp("The .scol file.", valueName: "file"))
@@ -76,16 +77,28 @@ struct CatCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Columns to print, comma-separated (default: all).", valueName: "a,b"))
     var columns: String?
 
-    @Option(help: "Output format: csv or json.")
+    @Option(help: "Output format: csv, json or parquet (parquet needs --output).")
     var format: CatFormat = .csv
 
-    enum CatFormat: String, ExpressibleByArgument { case csv, json }
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    enum CatFormat: String, ExpressibleByArgument { case csv, json, parquet }
+
+    func validate() throws {
+        if format == .parquet && output == nil { throw ValidationError("--format parquet needs --output FILE") }
+    }
 
     func run() throws {
         try withExitCodes {
             let reader = try openColumnar(file)
             let names = columns?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 ?? reader.schema.fields.map(\.name)
+            if format == .parquet, let output {
+                let summary = try ColumnarParquet.convert(reader, columns: names, to: output)
+                print("wrote \(output): \(summary.rows) rows, \(summary.bytes) bytes")
+                return
+            }
             var scan = try reader.scan(columns: names)
             var rows: [[SQLiteValue]] = []
             while let batch = try scan.next() {
@@ -94,7 +107,12 @@ struct CatCommand: ParsableCommand {
                 }
             }
             let result = QueryResult(columns: names, rows: rows)
-            print(ResultFormatter.render(result, as: format == .csv ? .csv : .json), terminator: "")
+            let text = ResultFormatter.render(result, as: format == .csv ? .csv : .json)
+            if let output {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            } else {
+                print(text, terminator: "")
+            }
         }
     }
 }
