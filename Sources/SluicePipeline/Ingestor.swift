@@ -82,7 +82,7 @@ public final class Ingestor {
             // durability contract): one WAL fsync per group.
             try warehouse.connection.execute("PRAGMA synchronous = FULL")
             ledger = Ledger(warehouse: warehouse, root: workspace.layout.root)
-            try ledger.createOrMigrate()
+            if try ledger.createOrMigrate() { try workspace.convertEarlierClaims(files: files) }
             try warehouse.createTableIfNeeded(table)
         } catch let error as WarehouseError where error.code == .tableMismatch {
             throw PipelineError(code: .configuration, message: error.message, cause: error)

@@ -81,11 +81,13 @@ public final class Ledger {
     /// Creates the ledger table and its indexes if missing, and brings a ledger written by an
     /// earlier version up to date (one transaction): the `deferred` status, the content digest,
     /// the unique index per table, and paths relative to the workspace.
-    func createOrMigrate() throws {
+    /// - Returns: Whether an earlier version's ledger was migrated.
+    @discardableResult
+    func createOrMigrate() throws -> Bool {
         let connection = warehouse.connection
         let exists = try warehouse.columns(ofTable: Self.tableName) != nil
         let version = try Self.userVersion(of: warehouse)
-        guard !exists || version < Self.version else { return }
+        guard !exists || version < Self.version else { return false }
         try warehouse.withTransaction {
             if exists {
                 try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
@@ -104,6 +106,7 @@ public final class Ledger {
             try connection.execute(Self.indexStatements)
             try connection.execute("PRAGMA user_version = \(Self.version)")
         }
+        return exists
     }
 
     private static func userVersion(of warehouse: Warehouse) throws -> Int64 {

@@ -26,27 +26,33 @@ extension Workspace {
         }
     }
 
-    /// Claims an inbox entry by renaming it into a folder of its own in the work area
-    /// (`.work/<time>-<random>/<name>`): atomic, so two runs never take the same file, and a
-    /// restart finds it there. The name keeps its length (a folder, not a prefix, makes it
-    /// unique); a name that is not printable UTF-8 is stored escaped.
+    /// Claims an inbox entry by renaming it into the work area (`.work/<name>`): atomic, so a
+    /// file is taken once, and a restart finds it there. The name keeps its length; when a file
+    /// of that name is already in flight, the claim goes into a folder of its own
+    /// (`.work/<time>-<random>/<name>`). A name that is not printable UTF-8 is stored escaped.
+    /// The caller holds the workspace lock: no other process claims meanwhile.
     ///
     /// - Returns: The job, or `nil` when the file vanished before it could be claimed.
     /// - Throws: ``PipelineError`` `io` (with the ``SystemCallError``) when the rename fails.
     func claim(_ entry: DirectoryEntry, files: PipelineFiles) throws -> IngestJob? {
         let source = entry.displayName
-        let folder = layout.work.appendingPathComponent(Self.claimFolderName()).path
         let storedName = DeliveryName.fitted(source, maxBytes: DeliveryName.maxBytes)
-        let claimed = folder + "/" + storedName
-        do {
-            try files.makeDirectory(folder)
-        } catch {
-            throw PipelineError(code: .io, message: "\(source): cannot claim it", cause: error)
+        let inbox = Array(layout.inbox.path.utf8) + [0x2F] + entry.rawName
+        var claimed = layout.work.path + "/" + storedName
+        var folder: String?
+        if files.identity(of: claimed) != nil {
+            folder = layout.work.appendingPathComponent(Self.claimFolderName()).path
+            claimed = folder! + "/" + storedName
+            do {
+                try files.makeDirectory(folder!)
+            } catch {
+                throw PipelineError(code: .io, message: "\(source): cannot claim it", cause: error)
+            }
         }
         do {
-            try files.rename(rawPath: Array(layout.inbox.path.utf8) + [0x2F] + entry.rawName, to: claimed)
+            try files.rename(rawPath: inbox, to: claimed)
         } catch {
-            try? files.removeDirectory(folder)
+            if let folder { try? files.removeDirectory(folder) }
             if error.errno == ENOENT { return nil }
             throw PipelineError(code: .io, message: "\(source): cannot claim it", cause: error)
         }
@@ -80,8 +86,7 @@ extension Workspace {
                         jobs.append(IngestJob(url: URL(fileURLWithPath: path + "/" + file.displayName), source: file.displayName, origin: .inbox))
                     }
                 default:
-                    // A claim made by an earlier version: `<time>-<random>-<name>` in the work area itself.
-                    jobs.append(IngestJob(url: URL(fileURLWithPath: path), source: Self.deliveredName(ofWorkName: entry.displayName), origin: .inbox))
+                    jobs.append(IngestJob(url: URL(fileURLWithPath: path), source: entry.displayName, origin: .inbox))
                 }
             }
         } catch {
@@ -95,9 +100,15 @@ extension Workspace {
         "\(DispatchTime.now().uptimeNanoseconds)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// The delivered name inside an earlier version's work-area name.
-    static func deliveredName(ofWorkName name: String) -> String {
-        let parts = name.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
-        return parts.count == 3 ? String(parts[2]) : name
+    /// Moves the claims of an earlier version (`.work/<time>-<random>-<name>`) into folders of
+    /// their own under their delivered names; done once, when the ledger is migrated.
+    func convertEarlierClaims(files: PipelineFiles) throws {
+        for entry in try files.entries(of: layout.work.path) where entry.kind != .directory {
+            let parts = entry.displayName.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber) else { continue }
+            let folder = layout.work.appendingPathComponent(Self.claimFolderName()).path
+            try files.makeDirectory(folder)
+            try files.rename(rawPath: Array(layout.work.path.utf8) + [0x2F] + entry.rawName, to: folder + "/" + String(parts[2]))
+        }
     }
 }
