@@ -98,9 +98,61 @@ import Testing
             #expect(try sluice(["verify", "-w", "ws"], in: dir).status == 0)
         }
     }
+
+    @Test func ingestBesideServeWatchWaitsItsTurnAndStaysExact() throws {
+        try withTemporaryDirectory { dir in
+            #expect(try sluice(["init", "ws"], in: dir).status == 0)
+            let workspace = dir.appendingPathComponent("ws")
+            let expected = try CrashSafetyTests().makeDeliveries(80, in: workspace.appendingPathComponent("inbox"))
+            let port = Int.random(in: 20_000...60_000)
+            let serve = try start(["serve", "-w", "ws", "--watch", "--port", "\(port)"], in: dir)
+            defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+            // The server's watcher holds the lock once it has loaded what was waiting.
+            let deadline = Date().addingTimeInterval(60)
+            while !contents(of: workspace.appendingPathComponent("inbox")).isEmpty, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            let refused = try sluice(["ingest", "-w", "ws", "--no-wait"], in: dir)
+            #expect(refused.status == 4, "\(refused.stderr)")
+            // An ingest that waits for the server, and more deliveries meanwhile (renamed in):
+            // whichever of the two takes them, each is loaded once.
+            let staging = try dir.appendingPathComponent("staging").creatingFolder()
+            let more = try CrashSafetyTests().makeDeliveries(120, in: staging)
+            let waiting = try start(["ingest", "-w", "ws"], in: dir)
+            for name in contents(of: staging).dropFirst(80) {
+                try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+            // A graceful stop (its files in hand finished); SIGKILL after 30 s, which loses nothing either.
+            kill(serve.processIdentifier, SIGTERM)
+            let stopBy = Date().addingTimeInterval(30)
+            while serve.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.1) }
+            if serve.isRunning { kill(serve.processIdentifier, SIGKILL) }
+            serve.waitUntilExit()
+            waiting.waitUntilExit()
+            #expect([0, 3].contains(waiting.terminationStatus))
+            let totals = try self.totals(workspace)
+            // d0080…d0119 of the second set: 4 of those 40 are the rejected ones (every 10th).
+            #expect(totals.rows == (expected.loaded + 36) * 5)
+            #expect(totals.ledgerRows == totals.rows)
+            #expect(totals.entries == 120)
+            #expect(contents(of: workspace.appendingPathComponent("inbox")).isEmpty)
+            #expect(contents(of: workspace.appendingPathComponent(".work")).isEmpty)
+            #expect(try sluice(["verify", "-w", "ws"], in: dir).status == 0)
+            _ = more
+        }
+    }
 }
 
 /// The names in a folder, sorted (empty when it does not exist).
 private func contents(of url: URL) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+}
+
+extension URL {
+    /// Creates this folder (and its parents) and returns it.
+    func creatingFolder() throws -> URL {
+        try FileManager.default.createDirectory(at: self, withIntermediateDirectories: true)
+        return self
+    }
 }
