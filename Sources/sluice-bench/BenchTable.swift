@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SluiceColumnar
 
@@ -102,4 +103,17 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// Runs `path` with `arguments`, its output discarded; throws unless it exits 0. The one way the
+/// benchmarks run a command whose output they do not read.
+func runQuietly(_ path: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed") }
 }

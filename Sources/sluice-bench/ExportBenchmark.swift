@@ -49,12 +49,12 @@ struct ExportBenchmarkCommand: ParsableCommand {
             ws = URL(fileURLWithPath: workspace)
         } else {
             ws = root.appendingPathComponent("ws")
-            try execute(sluice, ["init", ws.path])
+            try runQuietly(sluice, ["init", ws.path])
             for index in 0..<999 * scale {
                 try Data(generator.file(rows: 395, seed: UInt64(index + 1))).write(to: ws.appendingPathComponent(String(format: "inbox/d%06d.csv", index)))
             }
             print("loading \(999 * scale) generated files…")
-            try execute(sluice, ["ingest", "-w", ws.path])
+            try runQuietly(sluice, ["ingest", "-w", ws.path])
         }
         let lake = root.appendingPathComponent("lake")
         print("sluice-bench export: medians of \(runs) runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -76,12 +76,12 @@ struct ExportBenchmarkCommand: ParsableCommand {
         // One more delivery, then the incremental export (the lake as the last run left it).
         let extra = root.appendingPathComponent("extra.csv")
         try Data(generator.file(rows: 395, seed: 1_000_000)).write(to: extra)
-        try execute(sluice, ["ingest", "-w", ws.path, extra.path])
+        try runQuietly(sluice, ["ingest", "-w", ws.path, extra.path])
         let (incremental, output) = try timed(sluice, ["export", lake.path, "-w", ws.path, "--json"])
         let second = (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["totals"] as? [String: Int] ?? [:]
         print(String(format: "  incremental export  %8.3f s   one new delivery: %d rows, %d file(s) written, earlier files untouched",
                      incremental, second["rows_written"] ?? 0, second["files_written"] ?? 0))
-        _ = try? execute(sluice, ["forget", "-w", ws.path, "extra.csv"])
+        _ = try? runQuietly(sluice, ["forget", "-w", ws.path, "extra.csv"])
 
         guard !noBaseline else { return }
         let baselineFile = root.appendingPathComponent("pyarrow.parquet")
@@ -98,16 +98,6 @@ struct ExportBenchmarkCommand: ParsableCommand {
         print(String(format: "  ratio lake/pyarrow size  %.3f", Double(lakeBytes) / Double(bytes)))
     }
 
-    private func execute(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed") }
-    }
 
     /// Wall seconds and standard output of one run (which must succeed).
     private func timed(_ path: String, _ arguments: [String]) throws -> (Double, String) {

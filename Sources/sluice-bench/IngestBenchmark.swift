@@ -56,7 +56,7 @@ struct IngestBenchmarkCommand: ParsableCommand {
             var columnarBytes = 0
             for run in 0..<runs {
                 let workspace = root.appendingPathComponent("ws\(run)")
-                try shell(sluice, ["init", workspace.path])
+                try runQuietly(sluice, ["init", workspace.path])
                 for name in try FileManager.default.contentsOfDirectory(atPath: files.path) {
                     try FileManager.default.linkItem(at: files.appendingPathComponent(name),
                                                      to: workspace.appendingPathComponent("inbox/\(name)"))
@@ -113,7 +113,7 @@ struct IngestBenchmarkCommand: ParsableCommand {
 
     /// DuckDB through Python, when `import duckdb` works; `nil` otherwise.
     private func duckDB(files: URL, root: URL) throws -> Double? {
-        guard let python = which("python3"), (try? shell(python, ["-c", "import duckdb"])) != nil else { return nil }
+        guard let python = which("python3"), (try? runQuietly(python, ["-c", "import duckdb"])) != nil else { return nil }
         // The same cleaning as Sluice's: names normalised, text trimmed and lower-cased, repeated
         // rows dropped (across all files here, within each file in Sluice).
         let code = """
@@ -150,18 +150,6 @@ struct IngestBenchmarkCommand: ParsableCommand {
             .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    @discardableResult
-    private func shell(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed") }
-        return process.terminationStatus
-    }
 
     /// Standard output and the end of standard error (written to a file, so neither pipe fills).
     private func capture(_ path: String, _ arguments: [String]) throws -> (String, String) {
