@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Swift settings shared by every Swift target. Swift 6 language mode (complete strict
@@ -8,21 +8,37 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// Dependencies used only when a trait is on: SwiftPM resolves a package only if some enabled
+/// product dependency names it, so every product of the tools and the dashboard is conditional.
+let dashboard = TargetDependencyCondition.when(traits: ["Dashboard"])
+let tools = TargetDependencyCondition.when(traits: ["Tools"])
+
 let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v15)],
     products: [
-        .library(
-            name: "Sluice",
-            targets: ["SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "SluicePipeline"]
-        ),
+        // The front door: `import Sluice` (the workspace, ingest, reports, queries, watch).
+        .library(name: "Sluice", targets: ["Sluice"]),
         .library(name: "SluiceColumnar", targets: ["SluiceColumnar"]),
         .library(name: "SluiceParquet", targets: ["SluiceParquet"]),
         .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sluice-fuzz", targets: ["sluice-fuzz"]),
         .executable(name: "sluice-bench", targets: ["sluice-bench"]),
     ],
+    // An embedder that wants only the engine turns the default traits off, and SwiftPM then
+    // resolves nothing but swift-log (every other product below is used only under a trait):
+    //   .package(url: "https://github.com/<owner>/sluice", from: "0.2.0", traits: [])
+    traits: [
+        .trait(name: "Tools", description: "The `sluice` and `sluice-bench` command-line tools (swift-argument-parser)."),
+        .trait(
+            name: "Dashboard", description: "The live dashboard and `sluice serve` (Hummingbird, Mustache, SwiftNIO).",
+            enabledTraits: ["Tools"]),
+        .default(enabledTraits: ["Dashboard"]),
+    ],
     dependencies: [
+        // Documentation: `swift package generate-documentation --target Sluice` (never resolved by
+        // an embedder: no target uses it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -70,19 +86,29 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: The front door: one module an embedder imports.
+        .target(
+            name: "Sluice",
+            dependencies: [
+                "SluicePipeline", "SluiceWarehouse", "SluiceSchema", "SluiceCSV", "SluiceColumnar",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The dashboard (the only library that depends on Hummingbird and Mustache).
         .target(
             name: "SluiceDashboard",
             dependencies: [
-                "SluicePipeline", "SluiceWarehouse", "SluiceSchema",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Sluice", "SluicePipeline", "SluiceWarehouse", "SluiceSchema",
+                .product(name: "Hummingbird", package: "hummingbird", condition: dashboard),
+                .product(name: "Mustache", package: "swift-mustache", condition: dashboard),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: dashboard),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio", condition: dashboard),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: dashboard),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: dashboard),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: dashboard),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,8 +117,9 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluicePipeline", "SluiceColumnar", "SluiceDashboard",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Sluice", "SluicePipeline", "SluiceColumnar",
+                .target(name: "SluiceDashboard", condition: dashboard),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: tools),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -107,7 +134,7 @@ let package = Package(
             name: "sluice-bench",
             dependencies: [
                 "SluiceColumnar", "SluicePipeline", "SluiceCSV", "SluiceSchema", "SluiceWarehouse",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: tools),
             ],
             exclude: ["parquet_baseline.py", "duckdb_reports.py", "export_baseline.py"],
             swiftSettings: strictSettings
@@ -138,7 +165,7 @@ let package = Package(
             name: "SluiceDashboardTests",
             dependencies: [
                 "SluiceDashboard", "SluicePipeline", "SluiceWarehouse", "SluiceTestSupport", "sluice",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: dashboard),
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The browser test is a Python script that .ci/run runs against the built `sluice`.

@@ -99,6 +99,16 @@ public final class WorkspaceLock: Sendable {
         }
     }
 
+    /// Who holds the lock of the workspace at `root`, as its holder wrote it into the lock file
+    /// (`process 123 (sluice since …)`), or "another process".
+    package static func holder(ofWorkspaceAt root: URL) -> String {
+        let path = root.standardizedFileURL.appendingPathComponent(fileName).path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "another process" }
+        defer { close(descriptor) }
+        return holder(descriptor)
+    }
+
     /// The note the holder wrote into the lock file, or "another process".
     private static func holder(_ descriptor: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)

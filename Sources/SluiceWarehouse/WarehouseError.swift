@@ -3,8 +3,11 @@
 public struct WarehouseError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; stable for scripts and tests.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case writeRefused = "write-refused", tableMismatch = "table-mismatch",
-            reportUnreadable = "report-unreadable", reportNotFound = "report-not-found", sqlite }
+        private enum Kind: String {
+            case writeRefused = "write-refused", tableMismatch = "table-mismatch", reportUnreadable = "report-unreadable"
+            case reportNotFound = "report-not-found", sqlite, timeLimit = "time-limit", resultTooLarge = "result-too-large"
+            case noWarehouse = "no-warehouse", noSuchTable = "no-such-table"
+        }
         private let kind: Kind
         /// A query tried to change the database on a read-only path.
         public static let writeRefused = Code(kind: .writeRefused)
@@ -14,6 +17,14 @@ public struct WarehouseError: Error, Sendable, CustomStringConvertible {
         public static let reportUnreadable = Code(kind: .reportUnreadable)
         /// No saved report has the requested name.
         public static let reportNotFound = Code(kind: .reportNotFound)
+        /// A statement ran longer than its time limit and was stopped.
+        public static let timeLimit = Code(kind: .timeLimit)
+        /// A result grew past its byte limit (see ``ReadOnlyWarehouse/Limits/maxResultBytes``).
+        public static let resultTooLarge = Code(kind: .resultTooLarge)
+        /// Nothing was loaded yet: there is no warehouse file.
+        public static let noWarehouse = Code(kind: .noWarehouse)
+        /// A statement names a table that does not exist; the message lists the ones that do.
+        public static let noSuchTable = Code(kind: .noSuchTable)
         /// SQLite refused the operation; see ``WarehouseError/cause``.
         public static let sqlite = Code(kind: .sqlite)
         /// The stable kebab-case identifier.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One line of `sluice watch --json`: something that happened to one file.
-public struct WatchNotice: Sendable, Encodable {
+public struct IngestEvent: Sendable, Encodable {
     /// `claimed`, `loaded`, `rejected`, `duplicate` or `error`.
     public var event: String
     /// The file name as dropped.
@@ -59,7 +59,7 @@ extension Ingestor {
     /// A failure with one group is reported as an `error` notice and the loop goes on; the
     /// group's files stay in the work area and are finished on the next start.
     public func watch(_ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                      notify: (WatchNotice) -> Void) async throws {
+                      notify: (IngestEvent) -> Void) async throws {
         var jobs: [IngestJob] = []
         do {
             jobs = try workspace.claimedFiles(files: files).map { job in
@@ -68,7 +68,7 @@ extension Ingestor {
                 return job
             }
         } catch let error as PipelineError {
-            notify(WatchNotice(event: "error", source: "", message: error.message))
+            notify(IngestEvent(event: "error", source: "", message: error.message))
         }
         try await ingestGroup(jobs, workers: workers, notify: notify)
         for try await _ in watcher.events {
@@ -77,20 +77,20 @@ extension Ingestor {
             var records: [IngestRecord] = []
             for entry in try workspace.waitingEntries(files: files) {
                 guard let job = try claimOrRecord(entry, into: &records) else { continue }
-                notify(WatchNotice(event: "claimed", source: job.source))
+                notify(IngestEvent(event: "claimed", source: job.source))
                 claimed.append(job)
             }
-            for record in records { notify(WatchNotice(record: record)) }
+            for record in records { notify(IngestEvent(record: record)) }
             try await ingestGroup(claimed, workers: workers, notify: notify)
         }
     }
 
-    private func ingestGroup(_ jobs: [IngestJob], workers: Int, notify: (WatchNotice) -> Void) async throws {
+    private func ingestGroup(_ jobs: [IngestJob], workers: Int, notify: (IngestEvent) -> Void) async throws {
         guard !jobs.isEmpty else { return }
         do {
-            try await ingestEach(jobs, workers: workers) { notify(WatchNotice(record: $0)) }
+            try await ingestEach(jobs, workers: workers) { notify(IngestEvent(record: $0)) }
         } catch let error as PipelineError {
-            notify(WatchNotice(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
+            notify(IngestEvent(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
         }
     }
 }

@@ -25,6 +25,8 @@ public struct SavedReport: Sendable, Hashable {
     /// The indexes the report asks for, one per `-- index: column, column…` header line, to be
     /// built by `sluice index` after a bulk load (see ``ReportIndex``).
     public var indexes: [[String]]
+    /// The file it was read from, when it came from one (for error messages).
+    public var file: URL?
 
     /// Parses a report from its file name and text.
     public init(name: String, sql: String) {
@@ -63,6 +65,26 @@ public struct SavedReport: Sendable, Hashable {
             throw WarehouseError(code: .reportUnreadable, message: "cannot read report \(url.path): \(error.localizedDescription)")
         }
         self.init(name: url.deletingPathExtension().lastPathComponent, sql: text)
+        file = url
+    }
+
+    /// The bounds this report runs under: `default`, with what its header sets instead —
+    /// `-- time_limit: SECONDS` (0: none), `-- max_rows: N` (0: no cap), `-- max_bytes: N`.
+    public func limits(default limits: ReadOnlyWarehouse.Limits) -> ReadOnlyWarehouse.Limits {
+        var limits = limits
+        if let seconds = properties["time_limit"].flatMap(Double.init), seconds >= 0 {
+            limits.timeLimit = seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000))
+        }
+        if let rows = properties["max_rows"].flatMap(Int.init), rows >= 0 { limits.maxRows = rows == 0 ? nil : rows }
+        if let bytes = properties["max_bytes"].flatMap(Int.init), bytes > 0 { limits.maxResultBytes = bytes }
+        return limits
+    }
+
+    /// Where a failure points: `queries/q1_x.sql, line 3` (the line when SQLite names a place).
+    public func place(of error: WarehouseError) -> String {
+        let file = self.file.map { "\($0.deletingLastPathComponent().lastPathComponent)/\($0.lastPathComponent)" } ?? name
+        guard let line = error.cause?.line else { return file }
+        return "\(file), line \(line)"
     }
 }
 
@@ -91,21 +113,28 @@ public struct ReportCatalog: Sendable {
         self.reports = reports.sorted { $0.name < $1.name }
     }
 
-    /// Picks reports by name: an exact name, or a unique prefix such as `q3`.
+    /// Picks reports by name with ``NameMatcher``: an exact name, or a unique prefix such as
+    /// `q3` (a prefix never splits a number: `q1` does not match `q10_…`).
     ///
     /// - Returns: All reports when `names` is empty, else the chosen ones in the order given.
     /// - Throws: ``WarehouseError`` `report-not-found` listing the names that are available.
-    public func select(_ names: [String]) throws -> [SavedReport] {
+    public func select(_ names: [String]) throws(WarehouseError) -> [SavedReport] {
         guard !names.isEmpty else { return reports }
-        return try names.map { wanted in
-            if let exact = reports.first(where: { $0.name == wanted }) { return exact }
-            let matches = reports.filter { $0.name.hasPrefix(wanted + "_") || $0.name.hasPrefix(wanted) }
-            guard matches.count == 1 else {
+        var chosen: [SavedReport] = []
+        for wanted in names {
+            switch NameMatcher.match(wanted, in: reports.map(\.name)) {
+            case .found(let index):
+                chosen.append(reports[index])
+            case .ambiguous(let candidates):
+                throw WarehouseError(
+                    code: .reportNotFound,
+                    message: "'\(wanted)' matches \(candidates.count) reports (\(candidates.joined(separator: ", "))); give more of the name")
+            case .none:
                 let available = reports.map(\.name).joined(separator: ", ")
-                let problem = matches.isEmpty ? "no report named '\(wanted)'" : "'\(wanted)' matches \(matches.count) reports"
-                throw WarehouseError(code: .reportNotFound, message: "\(problem); available: \(available)")
+                throw WarehouseError(
+                    code: .reportNotFound, message: "no report named '\(wanted)'; available: \(available.isEmpty ? "none" : available)")
             }
-            return matches[0]
         }
+        return chosen
     }
 }

@@ -52,6 +52,7 @@ public final class SQLiteConnection {
         if case .readOnly = mode { self.isReadOnly = true } else { self.isReadOnly = false }
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        registerStatisticsFunctions()
     }
 
     deinit {

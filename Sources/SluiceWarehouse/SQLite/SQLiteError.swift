@@ -13,6 +13,15 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The statement being prepared or run, if any.
     public var sql: String?
+    /// Where in ``sql`` SQLite found the problem (a UTF-8 byte offset), when it says
+    /// (`sqlite3_error_offset`: syntax errors, unknown tables and columns).
+    public var offset: Int?
+
+    /// The 1-based line of ``sql`` that ``offset`` points into, if both are known.
+    public var line: Int? {
+        guard let sql, let offset else { return nil }
+        return sql.utf8.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
 
     /// Creates an error from its parts; prefer ``init(code:db:sql:)`` inside the interop layer.
     public init(extendedCode: Int32, message: String, sql: String? = nil) {
@@ -28,6 +37,10 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     init(code: Int32, db: OpaquePointer?, sql: String? = nil) {
         let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
         self.init(extendedCode: code, message: message, sql: sql)
+        if let db, sql != nil {
+            let offset = sqlite3_error_offset(db)
+            if offset >= 0 { self.offset = Int(offset) }
+        }
     }
 
     /// `true` for constraint failures (`SQLITE_CONSTRAINT`), e.g. a duplicate key.

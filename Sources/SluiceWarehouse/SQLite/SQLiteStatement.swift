@@ -2,7 +2,7 @@ import CSluiceSQLite
 
 /// SQLite's "copy this buffer now" destructor (`SQLITE_TRANSIENT`), which the C header
 /// defines as a macro Swift cannot import.
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A compiled SQL statement. Owns the `sqlite3_stmt*` and finalizes it in `deinit`.
 ///

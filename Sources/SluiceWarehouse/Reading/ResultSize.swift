@@ -1,18 +1,18 @@
-import SluiceWarehouse
+
 
 /// How many bytes a result takes as the JSON answer (the largest of the formats served): what
 /// ``ReadOnlyWarehouse`` counts against ``ReadOnlyWarehouse/Limits/maxResultBytes``.
 ///
 /// Text counts its UTF-8 bytes plus JSON's escapes (`\"`, `\\`, `\u0001`); blobs count as hex;
 /// numbers at their widest; plus one separator per value and two brackets per row.
-enum ResultSize {
+package enum ResultSize {
     /// The bytes of one row.
-    static func row(_ row: [SQLiteValue]) -> Int {
+    package static func row(_ row: [SQLiteValue]) -> Int {
         row.reduce(2) { $0 + value($1) + 1 }
     }
 
     /// The bytes of one value.
-    static func value(_ value: SQLiteValue) -> Int {
+    package static func value(_ value: SQLiteValue) -> Int {
         switch value {
         case .null: 4
         case .integer: 20
@@ -23,7 +23,7 @@ enum ResultSize {
     }
 
     /// A JSON string's bytes: quotes, UTF-8, escapes.
-    static func text(_ text: String) -> Int {
+    package static func text(_ text: String) -> Int {
         var count = 2
         for byte in text.utf8 {
             count += byte < 0x20 ? 6 : (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")) ? 2 : 1

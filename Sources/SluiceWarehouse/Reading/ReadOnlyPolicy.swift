@@ -1,4 +1,4 @@
-import SluiceWarehouse
+
 
 /// The authorizer policy of every dashboard query: reading only.
 ///
@@ -13,29 +13,29 @@ import SluiceWarehouse
 /// SQLite asks to update `sqlite_master` while it sets them up. `PRAGMA table_info(t)` works.
 ///
 /// The policy keeps the first refusal so the error can name it.
-final class ReadOnlyPolicy {
+package final class ReadOnlyPolicy {
     /// The first action refused since ``reset()``, e.g. `ATTACH` or `PRAGMA journal_mode = delete`.
-    private(set) var lastRefusal: String?
+    package private(set) var lastRefusal: String?
 
     /// Pragmas that only report, with or without an argument (a table or index name).
-    static let reportingPragmas: Set<String> = [
+    package static let reportingPragmas: Set<String> = [
         "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list",
         "foreign_key_check", "database_list", "collation_list", "function_list", "module_list", "pragma_list",
         "compile_options", "data_version", "page_count", "freelist_count", "integrity_check", "quick_check",
     ]
     /// Pragmas that report without an argument but change a setting with one.
-    static let settingPragmas: Set<String> = [
+    package static let settingPragmas: Set<String> = [
         "user_version", "schema_version", "application_id", "page_size", "journal_mode", "query_only", "encoding",
         "foreign_keys", "cache_size", "busy_timeout",
     ]
     /// Functions that reach outside the database.
-    static let refusedFunctions: Set<String> = ["load_extension", "fts3_tokenizer"]
+    package static let refusedFunctions: Set<String> = ["load_extension", "fts3_tokenizer"]
 
     /// Forgets the last refusal (call before compiling the next statement).
-    func reset() { lastRefusal = nil }
+    package func reset() { lastRefusal = nil }
 
     /// Decides one action.
-    func decide(_ request: SQLiteAuthorizerRequest) -> SQLiteAuthorizerDecision {
+    package func decide(_ request: SQLiteAuthorizerRequest) -> SQLiteAuthorizerDecision {
         switch request.action {
         case .select, .read, .recursive:
             return .allow
