@@ -92,3 +92,20 @@ public struct DashboardError: Error, Sendable, CustomStringConvertible, Encodabl
         try nested.encode(code.httpStatus, forKey: .status)
     }
 }
+
+extension DashboardError {
+    /// The library's error as the dashboard serves it (a refused write is 403, a time limit 422 …).
+    public init(_ error: WarehouseError) {
+        let code: Code
+        switch error.code {
+        case .writeRefused: code = .writeRefused
+        case .timeLimit: code = .timeLimit
+        case .resultTooLarge: code = .resultTooLarge
+        case .noWarehouse: code = .noWarehouse
+        case .reportNotFound: code = .notFound
+        case .sqlite, .noSuchTable: code = .sqlError
+        default: code = .internalError
+        }
+        self.init(code: code, message: error.message)
+    }
+}

@@ -71,7 +71,7 @@ struct DashboardRoutes: Sendable {
             let query = FormQuery(request.uri.query)
             guard let sql = query["sql"], !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             else { throw DashboardError(code: .badRequest, message: "give the SQL as ?sql=SELECT…") }
-            let maxRows = max(1, try integer(request, "max_rows") ?? reader.limits.maxRows)
+            let maxRows = max(1, try integer(request, "max_rows") ?? reader.limits.maxRows ?? 1_000)
             let format: DownloadFormat?
             switch query["format"] {
             case nil: format = nil

@@ -1,4 +1,5 @@
 import Foundation
+import Sluice
 import SluicePipeline
 import SluiceWarehouse
 
@@ -37,30 +38,33 @@ public struct DashboardSnapshot: Sendable {
     /// When the snapshot was taken.
     public var takenAt: Date
 
-    /// Reads the reports and the ledger through `warehouse` (or, with `nil`, records that nothing
-    /// was loaded yet). A report that fails is kept with its error; the page still renders.
-    ///
-    /// - Parameters:
-    ///   - reports: The reports to run; `nil` runs every report in the workspace's `queries/`.
-    ///   - historyLimit: Most ledger entries listed (the totals cover all of them).
-    ///   - historyOffset: Newest ledger entries skipped (paging).
-    public static func load(
-        workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
-        historyOffset: Int = 0, now: Date = Date()
-    ) -> DashboardSnapshot {
-        load(
-            workspace: workspace, reports: reports, warehouse: warehouse, historyLimit: historyLimit,
-            historyOffset: historyOffset, now: now
-        ) {
-            try warehouse?.run($0) ?? QueryResult(columns: [], rows: [])
+    /// The snapshot of the self-contained HTML report: the reports as they ran (a failed one
+    /// keeps its error), and the workspace's ledger.
+    public static func load(workspace: Workspace, outcomes: [ReportOutcome], now: Date = Date()) -> DashboardSnapshot {
+        let results = Dictionary(outcomes.map { ($0.report, $0.result) }, uniquingKeysWith: { first, _ in first })
+        return load(
+            workspace: workspace, reports: outcomes.map(\.report), hasWarehouse: true, ledger: try? workspace.ledger(), now: now
+        ) { report throws(WarehouseError) in
+            switch results[report] {
+            case .success(let rows)?: return rows
+            case .failure(let failure)?: throw WarehouseError(code: .sqlite, message: failure.description)
+            case nil: return QueryResult(columns: [], rows: [])
+            }
         }
     }
 
-    /// ``load(workspace:reports:warehouse:historyLimit:historyOffset:now:)`` with the reports run
-    /// by `run` (the server's ``WarehouseReader`` answers from its cache when nothing changed).
+    /// Reads the reports through `run` (the server's ``WarehouseReader`` answers from its
+    /// cache when nothing changed) and the ledger through its read model. A report that fails
+    /// is kept with its error; the page still renders.
+    ///
+    /// - Parameters:
+    ///   - reports: The reports to run; `nil` runs every report in the workspace's `queries/`.
+    ///   - hasWarehouse: Whether anything was loaded yet (else the page says so).
+    ///   - historyLimit: Most ledger entries listed (the totals cover all of them).
+    ///   - historyOffset: Newest ledger entries skipped (paging).
     static func load(
-        workspace: Workspace, reports: [SavedReport]? = nil, warehouse: ReadOnlyWarehouse?, historyLimit: Int = 50,
-        historyOffset: Int = 0, now: Date = Date(), run: (SavedReport) throws -> QueryResult
+        workspace: Workspace, reports: [SavedReport]? = nil, hasWarehouse: Bool, ledger: Ledger?, historyLimit: Int = 50,
+        historyOffset: Int = 0, now: Date = Date(), run: (SavedReport) throws(WarehouseError) -> QueryResult
     ) -> DashboardSnapshot {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
@@ -75,28 +79,26 @@ public struct DashboardSnapshot: Sendable {
             snapshot.notice = "cannot read the saved reports: \(error)"
             saved = []
         }
-        guard let warehouse else {
+        guard hasWarehouse else {
             snapshot.notice = snapshot.notice ?? "Nothing loaded yet: drop CSV files into \(workspace.layout.inbox.path)."
             snapshot.reports = saved.map { Report(report: $0, result: nil, error: "no data loaded yet") }
             return snapshot
         }
         snapshot.reports = saved.map { report in
-            do {
+            do throws(WarehouseError) {
                 return Report(report: report, result: try run(report), error: nil)
-            } catch let error as DashboardError {
-                return Report(report: report, result: nil, error: error.message)
             } catch {
-                return Report(report: report, result: nil, error: "\(error)")
+                return Report(report: report, result: nil, error: error.code == .sqlite && error.cause == nil
+                    ? error.message : report.place(of: error) + ": " + error.message)
             }
         }
         do {
-            snapshot.history = try IngestHistory(
-                from: warehouse, limit: historyLimit, offset: historyOffset, root: workspace.layout.root)
+            snapshot.history = try IngestHistory(ledger: ledger, limit: historyLimit, offset: historyOffset)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
         }
         do {
-            snapshot.quarantine = try QuarantinedFile.list(in: workspace, warehouse: warehouse)
+            snapshot.quarantine = try QuarantinedFile.list(in: workspace, ledger: ledger)
         } catch {
             snapshot.notice = "cannot list the quarantined files: \(error)"
         }

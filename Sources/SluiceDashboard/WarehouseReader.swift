@@ -1,4 +1,5 @@
 import Foundation
+import Sluice
 import SluicePipeline
 import SluiceWarehouse
 
@@ -20,6 +21,7 @@ public actor WarehouseReader {
     /// The bounds on every query.
     public let limits: ReadOnlyWarehouse.Limits
     private var warehouse: ReadOnlyWarehouse?
+    private var ledgerReader: Ledger?
     private var lastVersion: Int64?
     private var generation = 0
     /// Report results valid for one `data_version`.
@@ -41,25 +43,48 @@ public actor WarehouseReader {
         thread.shutDown()
     }
 
-    private func open() throws -> ReadOnlyWarehouse {
+    private func open() throws(DashboardError) -> ReadOnlyWarehouse {
         if let warehouse { return warehouse }
-        let opened = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path, limits: limits)
-        warehouse = opened
-        return opened
+        do {
+            let opened = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path, limits: limits)
+            warehouse = opened
+            return opened
+        } catch {
+            throw DashboardError(error)
+        }
     }
 
-    /// Every saved report with its rows: the content of `sluice report --format json`.
-    public func reports() throws -> [ReportResult] {
+    /// The ledger's read model, opened once the warehouse exists.
+    private func ledger() -> Ledger? {
+        if let ledgerReader { return ledgerReader }
+        ledgerReader = try? workspace.ledger()
+        return ledgerReader
+    }
+
+    /// Every saved report with its rows or its error: the content of `sluice report --format json`.
+    /// One report that fails (a missing table, a statement that would write) fails alone.
+    public func reports() throws -> [ReportOutcome] {
         let warehouse = try open()
-        return try workspace.reports().reports.map { ReportResult(report: $0, result: try run($0, on: warehouse)) }
+        return try workspace.reports().reports.map { report in
+            do throws(WarehouseError) {
+                return ReportOutcome(report: report, result: .success(try run(report, on: warehouse)))
+            } catch {
+                return ReportOutcome(report: report, failing: error)
+            }
+        }
     }
 
     /// One saved report, by name or unique prefix (`q3`).
     ///
-    /// - Throws: ``DashboardError`` `not-found` listing the available names.
+    /// - Throws: ``DashboardError`` `not-found` listing the available names, or the report's own failure.
     public func report(named name: String) throws -> ReportResult {
         let report = try savedReport(named: name)
-        return ReportResult(report: report, result: try run(report, on: try open()))
+        let warehouse = try open()
+        do {
+            return ReportResult(report: report, result: try run(report, on: warehouse))
+        } catch {
+            throw DashboardError(code: DashboardError(error).code, message: report.place(of: error) + ": " + error.message)
+        }
     }
 
     private func savedReport(named name: String) throws -> SavedReport {
@@ -73,18 +98,24 @@ public actor WarehouseReader {
 
     /// One ad-hoc read-only query, cut at `maxRows` (at most ``ReadOnlyWarehouse/Limits/maxRows``).
     public func query(_ sql: String, maxRows: Int? = nil) throws -> QueryResult {
-        try open().query(sql, maxRows: min(maxRows ?? limits.maxRows, limits.maxRows))
+        let cap = limits.maxRows ?? Int.max
+        do {
+            return try open().query(sql, maxRows: min(maxRows ?? cap, cap))
+        } catch let error as WarehouseError {
+            throw DashboardError(error)
+        }
     }
 
-    /// Every saved report as `sluice report --format json` prints them.
+    /// Every saved report as `sluice report --format json` prints them (a failed one with its `error`).
     func renderReports() throws -> String {
-        ResultFormatter.render(try reports(), as: .json)
+        struct Envelope: Encodable { let reports: [ReportOutcome] }
+        return ResultFormatter.json(Envelope(reports: try reports()))
     }
 
     /// One saved report as JSON (`{"name","title","description","columns","rows"}`) or CSV, with
     /// its full name (for a download's file name).
     func renderReport(named name: String, as format: DownloadFormat) throws -> (name: String, body: String) {
-        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit ?? .seconds(86_400))
         let item = try report(named: name)
         let body = format == .csv ? ResultFormatter.render(item.result, as: .csv) : ResultFormatter.json(item)
         try check(deadline)
@@ -99,8 +130,8 @@ public actor WarehouseReader {
     /// One ad-hoc query as JSON (`{"columns","rows","truncated","max_rows"}`) or CSV. The time
     /// limit covers running it and writing the answer.
     func render(query sql: String, maxRows: Int, as format: DownloadFormat) throws -> String {
-        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
-        let capped = min(max(1, maxRows), limits.maxRows)
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit ?? .seconds(86_400))
+        let capped = min(max(1, maxRows), limits.maxRows ?? Int.max)
         let result = try query(sql, maxRows: capped)
         let body = format == .csv ? ResultFormatter.render(result, as: .csv) : ResultFormatter.json(QueryAnswer(result: result, maxRows: capped))
         try check(deadline)
@@ -112,8 +143,8 @@ public actor WarehouseReader {
     /// - Throws: ``DashboardError`` `bad-request` when the result has no category and number
     ///   columns to draw, or the query's own errors.
     func chart(query sql: String, maxRows: Int) throws -> String {
-        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit)
-        let result = try query(sql, maxRows: min(max(1, maxRows), limits.maxRows))
+        let deadline = ContinuousClock.now.advanced(by: limits.timeLimit ?? .seconds(86_400))
+        let result = try query(sql, maxRows: min(max(1, maxRows), limits.maxRows ?? Int.max))
         let spec = ChartSpec.inferred(for: result)
         guard let svg = SVGChart.render(result, spec: spec, title: "Query result") else {
             let why = SVGChart.note(for: result, spec: spec) ?? "it needs a text column and a number column"
@@ -127,14 +158,13 @@ public actor WarehouseReader {
         guard ContinuousClock.now <= deadline else {
             throw DashboardError(
                 code: .timeLimit,
-                message: "the query and its answer took longer than \(limits.timeLimit); narrow it or add a LIMIT")
+                message: "the query and its answer took longer than \(limits.timeLimit ?? .seconds(86_400)); narrow it or add a LIMIT")
         }
     }
 
     /// The ingest ledger, newest first; empty before anything was loaded.
     public func history(limit: Int = 100, offset: Int = 0) throws -> IngestHistory {
-        guard let warehouse = try? open() else { return IngestHistory() }
-        return try IngestHistory(from: warehouse, limit: limit, offset: offset, root: workspace.layout.root)
+        try IngestHistory(ledger: ledger(), limit: limit, offset: offset)
     }
 
     /// The schema and the warehouse's tables, for `GET /schema`.
@@ -144,13 +174,15 @@ public actor WarehouseReader {
 
     /// Every file waiting in `failed/`, with what the ledger says about it.
     public func quarantine() throws -> [QuarantinedFile] {
-        try QuarantinedFile.list(in: workspace, warehouse: try? open())
+        try QuarantinedFile.list(in: workspace, ledger: ledger())
     }
 
     /// Everything the dashboard page shows, with the ingest history from `historyOffset` on.
     public func snapshot(historyOffset: Int = 0) -> DashboardSnapshot {
         let warehouse = try? open()
-        return DashboardSnapshot.load(workspace: workspace, warehouse: warehouse, historyOffset: historyOffset) { report in
+        return DashboardSnapshot.load(
+            workspace: workspace, hasWarehouse: warehouse != nil, ledger: ledger(), historyOffset: historyOffset
+        ) { report throws(WarehouseError) in
             guard let warehouse else { return QueryResult(columns: [], rows: []) }
             return try run(report, on: warehouse)
         }
@@ -158,7 +190,7 @@ public actor WarehouseReader {
 
     /// A saved report's result: from the cache when nothing was committed since it ran (and its
     /// SQL is the same), else run now and kept. Failures are not kept.
-    private func run(_ report: SavedReport, on warehouse: ReadOnlyWarehouse) throws -> QueryResult {
+    private func run(_ report: SavedReport, on warehouse: ReadOnlyWarehouse) throws(WarehouseError) -> QueryResult {
         let version = try warehouse.dataVersion()
         if cache?.version != version { cache = (version, [:]) }
         if let result = cache?.results[report] { return result }

@@ -322,6 +322,48 @@ public final class Ledger {
         }
     }
 
+    /// The whole ledger summed up: files per outcome, rows, and when a file last loaded.
+    public func summary() throws -> LedgerSummary {
+        let sql = """
+            SELECT COUNT(*), TOTAL(status = 'loaded'), TOTAL(status = 'rejected'), TOTAL(status = 'duplicate'),
+                   TOTAL(rows_read), TOTAL(rows_loaded), TOTAL(rows_dropped_missing + rows_dropped_duplicate),
+                   TOTAL(rows_rejected), MAX(CASE WHEN status = 'loaded' THEN ingested_at END),
+                   TOTAL(CASE WHEN status = 'loaded' THEN rows_rejected END),
+                   TOTAL(CASE WHEN status = 'rejected' THEN rows_rejected END)
+            FROM \(Self.tableName)
+            """
+        return try withStatement(sql) { statement in
+            guard try statement.step() else { return LedgerSummary() }
+            let number = { (index: Int) -> Int64 in statement.int64(at: index) }
+            var summary = LedgerSummary(
+                files: number(0), loaded: number(1), rejected: number(2), duplicate: number(3), rowsRead: number(4),
+                rowsLoaded: number(5), rowsDropped: number(6), rowsRejected: number(7))
+            summary.rowsRejectedInLoadedFiles = number(9)
+            summary.rowsInRejectedFiles = number(10)
+            if case .text(let last) = statement.value(at: 8) { summary.lastLoadedAt = last }
+            return summary
+        }
+    }
+
+    /// Every entry that put a file into `folder` (a quarantined delivery in `stored_at`, or its
+    /// refused rows in `rejected_rows`), oldest first; paths are compared as stored, relative
+    /// to the workspace or (from older ledgers) absolute.
+    public func entries(storedIn folder: URL) throws -> [LedgerEntry] {
+        let absolute = folder.standardizedFileURL.path + "/"
+        let relative = relative(folder.standardizedFileURL.path) + "/"
+        let sql = """
+            SELECT \(LedgerEntry.columns) FROM \(Self.tableName)
+            WHERE substr(stored_at, 1, length(?1)) = ?1 OR substr(rejected_rows, 1, length(?1)) = ?1
+               OR substr(stored_at, 1, length(?2)) = ?2 OR substr(rejected_rows, 1, length(?2)) = ?2
+            ORDER BY id
+            """
+        return try withStatement(sql) { statement in
+            try statement.bind(relative, at: 1)
+            try statement.bind(absolute, at: 2)
+            return try readEntries(statement)
+        }
+    }
+
     /// How many entries there are.
     public func count() throws -> Int {
         try withStatement("SELECT count(*) FROM \(Self.tableName)") { statement in

@@ -117,3 +117,38 @@ public struct LedgerTotals: Sendable, Hashable, Encodable {
             rowsRejected = "rows_rejected", last
     }
 }
+
+/// The whole ledger summed up, as the dashboard's counters and `GET /api/ingests` show it.
+public struct LedgerSummary: Sendable, Hashable, Encodable {
+    /// Files recorded, and how each ended.
+    public var files: Int64 = 0, loaded: Int64 = 0, rejected: Int64 = 0, duplicate: Int64 = 0
+    /// Rows over all files.
+    public var rowsRead: Int64 = 0, rowsLoaded: Int64 = 0, rowsDropped: Int64 = 0, rowsRejected: Int64 = 0
+    /// ``rowsRejected`` split: bad rows refused from files that loaded (under `reject_rows`), and
+    /// the rows of files rejected whole.
+    public var rowsRejectedInLoadedFiles: Int64 = 0, rowsInRejectedFiles: Int64 = 0
+    /// When a file was last loaded (ISO 8601, UTC), if ever.
+    public var lastLoadedAt: String?
+
+    /// Zero files, zero rows, never loaded.
+    public init(
+        files: Int64 = 0, loaded: Int64 = 0, rejected: Int64 = 0, duplicate: Int64 = 0, rowsRead: Int64 = 0,
+        rowsLoaded: Int64 = 0, rowsDropped: Int64 = 0, rowsRejected: Int64 = 0
+    ) {
+        self.files = files
+        self.loaded = loaded
+        self.rejected = rejected
+        self.duplicate = duplicate
+        self.rowsRead = rowsRead
+        self.rowsLoaded = rowsLoaded
+        self.rowsDropped = rowsDropped
+        self.rowsRejected = rowsRejected
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case files, loaded, rejected, duplicate
+        case rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
+        case rowsRejectedInLoadedFiles = "rows_rejected_in_loaded_files", rowsInRejectedFiles = "rows_in_rejected_files"
+        case lastLoadedAt = "last_loaded_at"
+    }
+}

@@ -14,7 +14,7 @@ public struct QueryResult: Sendable, Hashable, Encodable {
         self.isTruncated = isTruncated
     }
 
-    private enum CodingKeys: String, CodingKey { case columns, rows }
+    private enum CodingKeys: String, CodingKey { case columns, rows, isTruncated = "truncated" }
 }
 
 extension SQLiteStatement {

@@ -1,10 +1,9 @@
 import ArgumentParser
 import Foundation
-import SluicePipeline
-import SluiceWarehouse
+import Sluice
 
 /// `sluice demo`: the whole job on the bundled data.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Create a workspace, load the bundled student data and print the five saved reports.",
@@ -13,18 +12,17 @@ struct DemoCommand: ParsableCommand {
     @Option(name: [.customShort("w"), .long], help: ArgumentHelp("The demo workspace folder.", valueName: "dir"))
     var workspace: String = "sluice-demo"
 
-    func run() throws {
-        try withExitCodes {
+    func run() async throws {
+        try await withExitCodesAsync {
             let assets = try BundledAssets.locate()
             let root = URL(fileURLWithPath: workspace, isDirectory: true)
-            let space = try Workspace.create(at: root, schemaFile: assets.schema, queries: assets.queries)
-            let ingestor = try Ingestor(workspace: space, logger: workspaceLogger(space))
-            let record = try ingestor.ingest(fileAt: assets.demoData, origin: .external)
+            let space = try Workspace.create(at: root, schema: assets.schema, reports: assets.queries)
+            let record = try await space.ingest([assets.demoData], logger: workspaceLogger(space))[0]
             print("\(record.status.rawValue): \(record.message)\n")
 
-            let warehouse = try openWarehouseReadOnly(space)
-            let results = try space.reports().reports.map { ReportResult(report: $0, result: try warehouse.run($0)) }
-            print(ResultFormatter.render(results, as: .table))
+            let outcomes = try space.runReportsNow()
+            print(ResultFormatter.render(outcomes.compactMap(\.succeeded), as: .table))
+            for failure in outcomes.compactMap(\.failure) { printError("sluice: report failed: \(failure)") }
 
             let layout = space.layout
             print("""

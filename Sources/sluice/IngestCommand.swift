@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import SluicePipeline
-import SluiceWarehouse
+import Sluice
 
 /// `sluice ingest [PATH...]`: loads files into the warehouse.
 struct IngestCommand: AsyncParsableCommand {
@@ -44,7 +43,6 @@ struct IngestCommand: AsyncParsableCommand {
             for path in paths where !FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path): no such file", exitCode: 2)
             }
-            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy)
             let started = Date()
             var outcome = Outcome(keepEveryRecord: json)
             let jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
@@ -57,10 +55,12 @@ struct IngestCommand: AsyncParsableCommand {
                 progress.advance(rows: record.rowsRead, bytes: record.size)
                 outcome.add(record)
             }
+            let logger = workspaceLogger(workspace)
             if paths.isEmpty {
-                try await ingestor.ingestInbox(workers: parallelism.workers, onRecord: onRecord)
+                try await workspace.ingestInbox(workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord)
             } else {
-                try await ingestor.ingestEach(jobs, workers: parallelism.workers, onRecord: onRecord)
+                try await workspace.ingestEach(
+                    jobs.map(\.url), workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord)
             }
             progress.finish()
             if json {

@@ -1,3 +1,4 @@
+#if Dashboard
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -132,3 +133,4 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+#endif

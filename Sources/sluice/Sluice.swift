@@ -1,6 +1,20 @@
 import ArgumentParser
 import Foundation
 
+/// Every subcommand, in the order `--help` lists them (`serve` only with the Dashboard trait).
+private let subcommands: [any ParsableCommand.Type] = {
+    var commands: [any ParsableCommand.Type] = [
+        InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self,
+        RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self,
+        VerifyCommand.self, ExportCommand.self,
+    ]
+    #if Dashboard
+    commands.append(ServeCommand.self)
+    #endif
+    commands.append(DemoCommand.self)
+    return commands
+}()
+
 /// The `sluice` command: CSV files in, a validated SQLite warehouse and saved reports out.
 @main
 struct Sluice: AsyncParsableCommand {
@@ -21,13 +35,11 @@ struct Sluice: AsyncParsableCommand {
 
             --workspace defaults to $SLUICE_WORKSPACE, then the current folder. Exit
             codes: 0 success, 1 failure, 2 usage or configuration error, 3 some file was
-            rejected.
+            rejected (ingest) or some report failed (report), 4 the workspace is locked
+            (--no-wait), 5 some file was deferred (taken again by the next run).
             """,
         version: "0.1.0",
-        subcommands: [
-            InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RetryCommand.self,
-            StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self, VerifyCommand.self, ExportCommand.self, ServeCommand.self, DemoCommand.self,
-        ]
+        subcommands: subcommands
     )
 
     /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented

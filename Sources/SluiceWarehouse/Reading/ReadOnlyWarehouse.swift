@@ -161,10 +161,10 @@ public final class ReadOnlyWarehouse {
         bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 
-    /// Runs a saved report under the same guards, with the limits its header sets
-    /// (``SavedReport/limits(default:)``) in place of this connection's row cap.
+    /// Runs a saved report under the same guards. A report returns every row unless its
+    /// header sets `-- max_rows: N` (this connection's row cap is for ad-hoc queries).
     public func run(_ report: SavedReport) throws(WarehouseError) -> QueryResult {
-        try query(report.sql, maxRows: report.limits(default: limits).maxRows)
+        try query(report.sql, maxRows: report.limits(default: .unlimited).maxRows ?? Int.max)
     }
 
     /// `PRAGMA data_version`: changes whenever another connection commits to the database.

@@ -49,8 +49,8 @@ public enum ResultFormatter {
         case .csv:
             // One report is plain CSV; several are blocks separated by a blank line, each
             // introduced by a `# name` line.
-            guard reports.count > 1 else { return reports.first.map { csv($0.result) } ?? "" }
-            return reports.map { "# \($0.report.name)\n" + csv($0.result) }.joined(separator: "\n")
+            guard reports.count > 1 else { return reports.first.map { streamed($0.result, as: .csv) } ?? "" }
+            return reports.map { "# \($0.report.name)\n" + streamed($0.result, as: .csv) }.joined(separator: "\n")
         case .table, .markdown:
             return reports.map { item in
                 let heading = format == .markdown ? "## \(item.report.title)\n\n" : "\(item.report.title)  [\(item.report.name)]\n"
@@ -63,8 +63,7 @@ public enum ResultFormatter {
     public static func render(_ result: QueryResult, as format: ResultFormat) -> String {
         switch format {
         case .json: return json(result)
-        case .csv: return csv(result)
-        case .markdown: return markdown(result)
+        case .csv, .markdown: return streamed(result, as: format)
         case .table: return table(result)
         }
     }
@@ -76,13 +75,6 @@ public enum ResultFormatter {
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = (try? encoder.encode(value)) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    private static func isNumeric(_ value: SQLiteValue) -> Bool {
-        switch value {
-        case .integer, .real: return true
-        default: return false
-        }
     }
 
     /// Aligned columns with a rule under the header; numbers right-aligned.
@@ -102,7 +94,7 @@ public enum ResultFormatter {
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (rowIndex, row) in cells.enumerated() {
             lines.append(row.enumerated().map { index, cell in
-                pad(cell, widths[index], right: isNumeric(result.rows[rowIndex][index]))
+                pad(cell, widths[index], right: result.rows[rowIndex][index].isNumber)
             }.joined(separator: "  "))
         }
         if result.rows.isEmpty { lines.append("(no rows)") }
@@ -111,25 +103,13 @@ public enum ResultFormatter {
             .joined(separator: "\n") + "\n"
     }
 
-    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
-    static func csv(_ result: QueryResult) -> String {
-        func field(_ text: String) -> String {
-            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        let lines = [result.columns.map(field).joined(separator: ",")]
-            + result.rows.map { $0.map { field($0.displayText) }.joined(separator: ",") }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A Markdown table; `|` in values is escaped.
-    static func markdown(_ result: QueryResult) -> String {
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
-        var lines = ["| " + result.columns.map(cell).joined(separator: " | ") + " |"]
-        lines.append("|" + result.columns.indices.map { index in
-            result.rows.first.map { isNumeric($0[index]) } == true ? " ---: |" : " --- |"
-        }.joined())
-        lines += result.rows.map { "| " + $0.map { cell($0.displayText) }.joined(separator: " | ") + " |" }
-        return lines.joined(separator: "\n") + "\n"
+    /// Every row through ``ResultStreamWriter`` (CSV, Markdown), as one string.
+    static func streamed(_ result: QueryResult, as format: ResultFormat) -> String {
+        var text = ""
+        let writer = ResultStreamWriter(format: format) { text += $0 }
+        writer.begin(columns: result.columns)
+        result.rows.forEach(writer.add)
+        writer.finish(truncated: result.isTruncated)
+        return text
     }
 }
