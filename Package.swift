@@ -144,6 +144,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         // A SQLite VFS that fails the Nth write or sync, for the fault-injection tests (C: it is a VFS).
         .target(name: "CSluiceFaultVFS", dependencies: ["CSluiceSQLite"], path: "Tests/CSluiceFaultVFS"),
+        .testTarget(name: "SluiceTests", dependencies: ["Sluice", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
         .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"], exclude: ["Fixtures"]),
         .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),

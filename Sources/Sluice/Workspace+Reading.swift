@@ -52,10 +52,15 @@ extension Workspace {
     /// A read-only, guarded connection to the warehouse for reading on the caller's thread: the
     /// way to stream a large result row by row (``SluiceWarehouse/ReadOnlyWarehouse/stream(_:maxRows:columns:row:)``).
     ///
+    /// - Parameter authorizer: Also refuse `ATTACH`, `load_extension()` and pragmas that set
+    ///   something while statements compile (for SQL from strangers; see
+    ///   ``SluiceWarehouse/ReadOnlyWarehouse/init(path:limits:authorizer:)``).
     /// - Throws: ``SluiceWarehouse/WarehouseError`` `no-warehouse` before anything was loaded.
-    public func reader(limits: ReadOnlyWarehouse.Limits = .unlimited) throws(WarehouseError) -> ReadOnlyWarehouse {
+    public func reader(
+        limits: ReadOnlyWarehouse.Limits = .unlimited, authorizer: Bool = false
+    ) throws(WarehouseError) -> ReadOnlyWarehouse {
         try requireWarehouse()
-        return try ReadOnlyWarehouse(path: layout.warehouse.path, limits: limits)
+        return try ReadOnlyWarehouse(path: layout.warehouse.path, limits: limits, authorizer: authorizer)
     }
 
     /// The ingest ledger, read-only (`nil` before anything was ingested): totals, recent
@@ -67,7 +72,7 @@ extension Workspace {
     private func requireWarehouse() throws(WarehouseError) {
         guard FileManager.default.fileExists(atPath: layout.warehouse.path) else {
             throw WarehouseError(
-                code: .noWarehouse, message: "no warehouse in \(layout.root.path) yet: nothing was loaded (ingest files first)")
+                code: .noWarehouse, message: "no warehouse in \(layout.root.path) yet: nothing was loaded")
         }
     }
 }

@@ -42,8 +42,10 @@ public struct DashboardSnapshot: Sendable {
     /// keeps its error), and the workspace's ledger.
     public static func load(workspace: Workspace, outcomes: [ReportOutcome], now: Date = Date()) -> DashboardSnapshot {
         let results = Dictionary(outcomes.map { ($0.report, $0.result) }, uniquingKeysWith: { first, _ in first })
+        let hasWarehouse = FileManager.default.fileExists(atPath: workspace.layout.warehouse.path)
         return load(
-            workspace: workspace, reports: outcomes.map(\.report), hasWarehouse: true, ledger: try? workspace.ledger(), now: now
+            workspace: workspace, reports: outcomes.isEmpty ? nil : outcomes.map(\.report), hasWarehouse: hasWarehouse,
+            ledger: try? workspace.ledger(), now: now
         ) { report throws(WarehouseError) in
             switch results[report] {
             case .success(let rows)?: return rows
@@ -51,6 +53,12 @@ public struct DashboardSnapshot: Sendable {
             case nil: return QueryResult(columns: [], rows: [])
             }
         }
+    }
+
+    /// The snapshot of the HTML report with every saved report run now (or, before anything
+    /// was loaded, a page that says so).
+    public static func load(workspace: Workspace, now: Date = Date()) -> DashboardSnapshot {
+        load(workspace: workspace, outcomes: (try? workspace.runReportsNow()) ?? [], now: now)
     }
 
     /// Reads the reports through `run` (the server's ``WarehouseReader`` answers from its

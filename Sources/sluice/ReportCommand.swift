@@ -64,7 +64,7 @@ struct ReportCommand: ParsableCommand {
             do {
                 outcomes = try workspace.runReportsNow(names)
             } catch let error as WarehouseError where error.code == .reportNotFound || error.code == .noWarehouse {
-                throw CLIError(message: error.message, exitCode: 2)
+                throw CLIError(message: error.message + (error.code == .noWarehouse ? "; load data first with `sluice ingest`" : ""), exitCode: 2)
             }
             if let resultFormat = format.resultFormat {
                 text = resultFormat == .json
@@ -158,7 +158,7 @@ struct QueryCommand: ParsableCommand {
             do {
                 reader = try workspace.reader(limits: limits)
             } catch let error as WarehouseError where error.code == .noWarehouse {
-                throw CLIError(message: error.message, exitCode: 2)
+                throw CLIError(message: error.message + "; load data first with `sluice ingest`", exitCode: 2)
             }
             let output = FileHandle.standardOutput
             let writer = ResultStreamWriter(format: format) { output.write(Data($0.utf8)) }

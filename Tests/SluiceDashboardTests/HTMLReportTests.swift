@@ -29,8 +29,7 @@ struct HTMLReportTests {
     @Test func theReportIsOneSelfContainedPage() throws {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
-            let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path)
-            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace, warehouse: warehouse), mode: .report)
+            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace), mode: .report)
             #expect(externalReferences(in: html).isEmpty, "\(externalReferences(in: html))")
             #expect(!html.contains("<script"))
             #expect(!html.contains("<link"))
@@ -50,8 +49,7 @@ struct HTMLReportTests {
     @Test func theDashboardPageAddsOnlyInlineScript() throws {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
-            let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path)
-            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace, warehouse: warehouse), mode: .live(uploads: true))
+            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace), mode: .live(uploads: true))
             #expect(externalReferences(in: html).isEmpty)
             #expect(html.contains("new EventSource('/events')"))
             #expect(!html.contains("<script src"))
@@ -63,7 +61,7 @@ struct HTMLReportTests {
     @Test func aWorkspaceWithNothingLoadedStillRenders() throws {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root, load: false)
-            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace, warehouse: nil), mode: .report)
+            let html = PageRenderer().render(DashboardSnapshot.load(workspace: workspace), mode: .report)
             #expect(html.contains("Nothing loaded yet"))
             #expect(html.contains("Data last loaded <strong>never"))
             #expect(html.components(separatedBy: "no data loaded yet").count - 1 == 5)

@@ -15,7 +15,7 @@ struct ReadOnlyWarehouseTests {
                 do {
                     let result = try warehouse.query(sql)
                     Issue.record("not refused: \(sql) → \(result)")
-                } catch let error as DashboardError {
+                } catch let error as WarehouseError {
                     #expect(error.code == .writeRefused, "\(sql): \(error)")
                     #expect(error.message.hasPrefix("refused:"), "\(sql): \(error.message)")
                 }
@@ -29,17 +29,17 @@ struct ReadOnlyWarehouseTests {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path)
-            #expect(throws: DashboardError.self) { try warehouse.query("ATTACH DATABASE ':memory:' AS x") }
-            do { _ = try warehouse.query("ATTACH DATABASE ':memory:' AS x") } catch let error as DashboardError {
+            #expect(throws: WarehouseError.self) { try warehouse.query("ATTACH DATABASE ':memory:' AS x") }
+            do { _ = try warehouse.query("ATTACH DATABASE ':memory:' AS x") } catch let error as WarehouseError {
                 #expect(error.message.contains("ATTACH"))
             }
-            do { _ = try warehouse.query("SELECT load_extension('x')") } catch let error as DashboardError {
+            do { _ = try warehouse.query("SELECT load_extension('x')") } catch let error as WarehouseError {
                 #expect(error.message.contains("load_extension"))
             }
-            do { _ = try warehouse.query("PRAGMA query_only = OFF") } catch let error as DashboardError {
+            do { _ = try warehouse.query("PRAGMA query_only = OFF") } catch let error as WarehouseError {
                 #expect(error.message.contains("PRAGMA query_only"))
             }
-            do { _ = try warehouse.query("DROP TABLE student_data") } catch let error as DashboardError {
+            do { _ = try warehouse.query("DROP TABLE student_data") } catch let error as WarehouseError {
                 #expect(error.message.contains("changing the database schema"), "\(error.message)")
             }
         }
@@ -67,7 +67,7 @@ struct ReadOnlyWarehouseTests {
             do {
                 _ = try warehouse.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c")
                 Issue.record("an endless query finished")
-            } catch let error as DashboardError {
+            } catch let error as WarehouseError {
                 #expect(error.code == .timeLimit)
             }
             #expect(ContinuousClock.now - started < .seconds(3))
@@ -82,13 +82,13 @@ struct ReadOnlyWarehouseTests {
             let many = try warehouse.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c")
             #expect(many.rows.count == 100)
             #expect(many.isTruncated)
-            #expect(throws: DashboardError.self) { try warehouse.query("SELECT length(zeroblob(100000000))") }
+            #expect(throws: WarehouseError.self) { try warehouse.query("SELECT length(zeroblob(100000000))") }
         }
     }
 
     @Test func reportsAMissingWarehouse() throws {
         _ = try withTemporaryDirectory { root in
-            #expect(throws: DashboardError.self) { try ReadOnlyWarehouse(path: root.appendingPathComponent("none.sqlite").path) }
+            #expect(throws: WarehouseError.self) { try ReadOnlyWarehouse(path: root.appendingPathComponent("none.sqlite").path) }
         }
     }
 }

@@ -66,9 +66,15 @@ public final class ReadOnlyWarehouse {
 
     /// Opens the warehouse file read-only and installs the guards.
     ///
+    /// - Parameters:
+    ///   - limits: The bounds on every statement.
+    ///   - authorizer: Whether to install ``ReadOnlyPolicy`` too (the dashboard, which serves
+    ///     strangers, does). Without it the file is still opened read-only with `query_only`,
+    ///     and a statement that would write is still refused, but `ATTACH` and table-valued
+    ///     pragmas (`pragma_table_info('t')`) work, as a local user of `sluice query` expects.
     /// - Throws: ``WarehouseError`` `no-warehouse` when the file does not exist (nothing was
     ///   loaded yet), `sqlite` when SQLite cannot open it.
-    public init(path: String, limits: Limits = Limits()) throws(WarehouseError) {
+    public init(path: String, limits: Limits = Limits(), authorizer: Bool = true) throws(WarehouseError) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw WarehouseError(code: .noWarehouse, message: "no warehouse at \(path) yet: nothing was loaded")
         }
@@ -80,7 +86,7 @@ public final class ReadOnlyWarehouse {
         self.limits = limits
         let policy = self.policy
         warehouse.connection.setMaximumValueLength(limits.effectiveValueLimit)
-        warehouse.connection.setAuthorizer { policy.decide($0) }
+        if authorizer { warehouse.connection.setAuthorizer { policy.decide($0) } }
     }
 
     /// Runs one read-only statement and returns its rows, cut at `maxRows` (default
@@ -128,7 +134,7 @@ public final class ReadOnlyWarehouse {
         guard statement.isReadOnly else {
             throw WarehouseError(
                 code: .writeRefused,
-                message: "only read-only statements may run here (SELECT or WITH); this one would change the database")
+                message: "refused: only read-only statements may run here (SELECT or WITH); this one would change the database")
         }
         var summary = StreamSummary(columns: statement.columnNames, rowCount: 0, isTruncated: false)
         try columns(summary.columns)
