@@ -239,7 +239,7 @@ package struct FileCheck: Sendable {
         case .rejectRows where rate <= settings.policy.maxErrorRate:
             findings.outcome = outcome
             findings.message = "\(name): \(summary); the other rows were loaded"
-            findings.hint = "fix the rows in the .rejected.csv file and deliver it again (sluice retry)"
+            findings.hint = "fix the rows in the .rejected.csv file and deliver it again"
         case .rejectRows:
             findings.reason = .tooManyErrors
             findings.message = "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"

@@ -6,29 +6,29 @@ import Logging
 /// Line format: `2026-11-26T22:15:52.123Z INFO  loaded student-mat.csv: 395 rows key=value …`.
 /// Each line is written with one `write(2)` on a file opened with `O_APPEND`, so lines from
 /// several processes never interleave.
-public struct FileLogHandler: LogHandler {
+package struct FileLogHandler: LogHandler {
     /// The open log file, shared by copies of the handler.
     private let file: LogFile
     /// The handler's own metadata.
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     /// Messages below this level are dropped.
-    public var logLevel: Logger.Level = .info
+    package var logLevel: Logger.Level = .info
 
     /// Opens (creating if needed) the log file at `path` for appending.
     ///
     /// - Throws: ``PipelineError`` when the file cannot be opened.
-    public init(path: String) throws {
+    package init(path: String) throws {
         file = try LogFile(path: path)
     }
 
     /// Gets or sets one metadata value.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     /// Appends one line.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var line = Self.timestamp() + " " + event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         line += event.message.description
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }

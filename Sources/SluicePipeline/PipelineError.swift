@@ -24,15 +24,27 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 
     /// What kind of failure this is.
     public var code: Code
-    /// What went wrong and what to do; starts with the file when one is involved.
+    /// What went wrong; starts with the file when one is involved.
     public var message: String
-    /// The error underneath, if any.
+    /// The file or folder involved, when there is one.
+    public var path: String?
+    /// What was being done (`open`, `claim`, `lock`, `rename`, …), when it says more than the code.
+    public var operation: String?
+    /// What to do about it, in the library's terms (a front end such as the CLI adds its own words).
+    public var hint: String?
+    /// The error underneath, if any; never dropped when there is one.
     public var cause: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, message: String, cause: (any Error)? = nil) {
+    public init(
+        code: Code, message: String, path: String? = nil, operation: String? = nil, hint: String? = nil,
+        cause: (any Error)? = nil
+    ) {
         self.code = code
         self.message = message
+        self.path = path
+        self.operation = operation
+        self.hint = hint
         self.cause = cause
     }
 

@@ -6,16 +6,16 @@ import SluiceCSV
 /// Columns are drawn independently; every file is distinct (its seed differs) and reproducible.
 ///
 /// Used by `sluice generate` and by the ingest benchmark.
-public struct SampleDrivenGenerator: Sendable {
+package struct SampleDrivenGenerator: Sendable {
     /// The header line, as in the example.
-    public let header: [UInt8]
+    package let header: [UInt8]
     /// Per column, the raw field texts seen (quotes included), repeated as often as seen.
     private let pools: [[[UInt8]]]
     private let delimiter: UInt8
 
     /// Learns the columns of `example` (a CSV file's bytes, with a header).
     /// - Throws: ``CSVError`` when the example cannot be read.
-    public init(example: [UInt8]) throws(CSVError) {
+    package init(example: [UInt8]) throws(CSVError) {
         let text = try CSVTextDecoder.decode(example)
         let sniff = try CSVSniffer.sniff(text.utf8)
         var reader = CSVReader(bytes: text.utf8, dialect: sniff.dialect)
@@ -37,7 +37,7 @@ public struct SampleDrivenGenerator: Sendable {
     }
 
     /// One delivery of `rows` rows, made from `seed` (the same seed gives the same bytes).
-    public func file(rows: Int, seed: UInt64) -> [UInt8] {
+    package func file(rows: Int, seed: UInt64) -> [UInt8] {
         var random = SplitMix64(seed: seed)
         var output = header + [0x0A]
         output.reserveCapacity(header.count + rows * (header.count + 40))
@@ -53,14 +53,14 @@ public struct SampleDrivenGenerator: Sendable {
 }
 
 /// A small, fast, seedable generator (SplitMix64), so generated files are reproducible.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// Starts from `seed`.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9

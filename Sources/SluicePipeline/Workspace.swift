@@ -27,8 +27,9 @@ public struct Workspace: Sendable {
         let layout = WorkspaceLayout(root: root)
         let configPath = layout.configFile.path
         guard FileManager.default.fileExists(atPath: configPath) else {
-            throw PipelineError(code: .notAWorkspace, message:
-                "\(layout.root.path) is not a Sluice workspace (no \(WorkspaceLayout.configFileName)); create one with `sluice init \(layout.root.path)` or pass --workspace")
+            throw PipelineError(
+                code: .notAWorkspace, message: "\(layout.root.path) is not a Sluice workspace (no \(WorkspaceLayout.configFileName))",
+                path: layout.root.path, operation: "open", hint: "create one here, or open the folder that holds sluice.yaml")
         }
         do {
             let text = try String(contentsOfFile: configPath, encoding: .utf8)

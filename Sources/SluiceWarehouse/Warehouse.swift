@@ -5,7 +5,7 @@
 /// queries. One owner at a time (it wraps a non-thread-safe connection).
 public final class Warehouse {
     /// The underlying connection, for callers that need raw statements.
-    public let connection: SQLiteConnection
+    package let connection: SQLiteConnection
     /// Prepared statements reused across calls (the inserts, the ledger's), keyed by SQL text.
     private var cachedStatements: [String: SQLiteStatement] = [:]
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceColumnar
+import SluicePipeline
 
 /// Where the bench's files are, found from this source file's path.
 enum BenchPaths {
@@ -92,18 +93,6 @@ struct BenchTable {
     }
 }
 
-/// A seeded SplitMix64 generator.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Runs `path` with `arguments`, its output discarded; throws unless it exits 0. The one way the
 /// benchmarks run a command whose output they do not read.

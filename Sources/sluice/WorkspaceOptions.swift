@@ -73,7 +73,7 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let exit as ExitCode {
         throw exit
     } catch let error as PipelineError {
-        printError("sluice: \(error.description)" + (error.cause.map { " (\($0))" } ?? ""))
+        printError("sluice: \(error.description)" + (error.cause.map { " (\($0))" } ?? "") + cliHint(for: error))
         throw ExitCode(error.code == .workspaceLocked ? 4 : error.isConfigurationError ? 2 : 1)
     } catch let error as WarehouseError {
         printError("sluice: \(error.description)")
@@ -87,6 +87,15 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch {
         printError("sluice: error: \(error)")
         throw ExitCode(1)
+    }
+}
+
+/// The CLI's own words for what to do about a library error (the library's hint names no flags).
+private func cliHint(for error: PipelineError) -> String {
+    switch error.code {
+    case .notAWorkspace: return "; create one with `sluice init \(error.path ?? "DIR")` or pass --workspace"
+    case .workspaceLocked: return "; wait for it, or run again later (without --no-wait this command waits)"
+    default: return error.hint.map { "; \($0)" } ?? ""
     }
 }
 

@@ -37,7 +37,7 @@ struct DeliveryRows {
         let rows = batch.first?.count ?? 0
         guard rows == delivery.rowsLoaded else {
             throw PipelineError(code: .warehouse, message:
-                "ledger entry \(delivery.id) says \(delivery.rowsLoaded) rows were loaded, but the warehouse holds \(rows) and its .scol file does not match; run `sluice verify`")
+                "ledger entry \(delivery.id) says \(delivery.rowsLoaded) rows were loaded, but the warehouse holds \(rows) and its .scol file does not match; verify the workspace")
         }
         return ([batch], .warehouse)
     }

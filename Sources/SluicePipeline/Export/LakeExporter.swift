@@ -63,7 +63,7 @@ public struct LakeExporter {
 
         let warehousePath = workspace.layout.warehouse.path
         guard FileManager.default.fileExists(atPath: warehousePath) else {
-            throw PipelineError(code: .configuration, message: "no warehouse at \(warehousePath) yet; load data first with `sluice ingest`")
+            throw PipelineError(code: .configuration, message: "no warehouse at \(warehousePath) yet: nothing was loaded", path: warehousePath, hint: "load data first")
         }
         let warehouse = try Warehouse(path: warehousePath, readOnly: true)
         let columnarSchema = ColumnarExport.schema(for: workspace.schema)
