@@ -8,7 +8,7 @@ extension Workspace {
     /// ```swift
     /// let workspace = try Workspace.create(at: folder, schema: schemaFile)
     /// ```
-    /// - Throws: ``PipelineError`` `configuration` when the schema is wrong, `io` when a file
+    /// - Throws: `PipelineError` `configuration` when the schema is wrong, `io` when a file
     ///   cannot be written.
     @discardableResult
     public static func create(at root: URL, schema: URL, reports: URL? = nil) throws -> Workspace {
@@ -27,9 +27,9 @@ extension Workspace {
     ///   - files: CSV files.
     ///   - workers: Files prepared at once (default: one per core).
     ///   - logger: Where the pipeline logs (default: nowhere).
-    /// - Returns: Each file's ``IngestRecord``: ``IngestRecord/status`` (`.loaded`, `.rejected`,
+    /// - Returns: Each file's `IngestRecord`: `IngestRecord.status` (`.loaded`, `.rejected`,
     ///   `.duplicate`, `.deferred`), the row counts, the reason report.
-    /// - Throws: ``PipelineError`` when the warehouse cannot be written (nothing of the failed
+    /// - Throws: `PipelineError` when the warehouse cannot be written (nothing of the failed
     ///   group was committed), or `CancellationError`.
     public func ingest(
         _ files: [URL], workers: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger? = nil
@@ -43,8 +43,13 @@ extension Workspace {
     /// Like ``ingest(_:workers:logger:)``, but hands each record to `onRecord` as its file
     /// commits and keeps none, so memory stays flat over any number of files.
     ///
-    /// - Parameter lock: What to do when another process writes: wait (the default), or fail at
-    ///   once with ``PipelineError`` `workspace-locked` (`.noWait`).
+    /// - Parameters:
+    ///   - files: CSV files (never modified, moved or deleted).
+    ///   - workers: Files prepared at once (default: one per core).
+    ///   - logger: Where the pipeline logs (default: nowhere).
+    ///   - lock: What to do when another process writes: wait (the default), or fail at once
+    ///     with `PipelineError` `workspace-locked` (`.noWait`).
+    ///   - onRecord: Called with each file's record as it commits, in commit order.
     public func ingestEach(
         _ files: [URL], workers: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger? = nil,
         lock: WorkspaceLock.WaitPolicy = .wait(), onRecord: (IngestRecord) -> Void
@@ -58,6 +63,12 @@ extension Workspace {
     /// Finishes what an interrupted run left in the work area, then claims and loads every file
     /// waiting in `inbox/` (what `sluice ingest` does with no paths): a loaded file moves to
     /// `archive/`, a rejected one to `failed/`. Each record goes to `onRecord` as it commits.
+    ///
+    /// - Parameters:
+    ///   - workers: Files prepared at once (default: one per core).
+    ///   - logger: Where the pipeline logs (default: nowhere).
+    ///   - lock: What to do when another process writes (see ``ingestEach(_:workers:logger:lock:onRecord:)``).
+    ///   - onRecord: Called with each file's record as it commits.
     public func ingestInbox(
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger? = nil,
         lock: WorkspaceLock.WaitPolicy = .wait(), onRecord: (IngestRecord) -> Void
@@ -77,6 +88,10 @@ extension Workspace {
     /// ```
     /// It first finishes what an interrupted run left, then loads the files already waiting.
     /// It holds the writer lock while it runs.
+    ///
+    /// - Parameters:
+    ///   - workers: Files prepared at once (default: one per core).
+    ///   - logger: Where the pipeline logs (default: nowhere).
     public func watch(
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger? = nil
     ) -> AsyncThrowingStream<IngestEvent, any Error> {

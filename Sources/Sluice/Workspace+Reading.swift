@@ -2,13 +2,13 @@ import Foundation
 
 extension Workspace {
     /// Runs one saved report, by name or unique prefix (`"q5"`), on a read-only connection of
-    /// its own under ``SluiceWarehouse/ReadOnlyWarehouse/Limits/reports`` (and what the report's
+    /// its own under `ReadOnlyWarehouse.Limits.reports` (and what the report's
     /// header sets).
     ///
     /// The result encodes to exactly one element of `sluice report --format json`'s `reports`
     /// array: `{"name","title","description","columns","rows"}`, numbers as JSON numbers.
-    /// - Throws: ``SluiceWarehouse/WarehouseError`` `report-not-found` (listing the names),
-    ///   `no-warehouse` before anything was loaded, or ``SluiceWarehouse/ReportOutcome/Failure``
+    /// - Throws: `WarehouseError` `report-not-found` (listing the names),
+    ///   `no-warehouse` before anything was loaded, or `ReportOutcome.Failure`
     ///   (with the file and line) when the report fails.
     public func report(named name: String) async throws -> ReportResult {
         let outcome = try await runReports([name])[0]
@@ -21,7 +21,10 @@ extension Workspace {
     /// Runs the saved reports named (all of them when `names` is empty), each on its own
     /// read-only connection: one that fails does not stop the others.
     ///
-    /// - Throws: ``SluiceWarehouse/WarehouseError`` `report-not-found` for a name that matches
+    /// - Parameters:
+    ///   - names: Report names or unique prefixes; empty for all, in file-name order.
+    ///   - limits: The bounds on each report, before what its header sets.
+    /// - Throws: `WarehouseError` `report-not-found` for a name that matches
     ///   no report or several, `no-warehouse` before anything was loaded.
     public func runReports(
         _ names: [String] = [], limits: ReadOnlyWarehouse.Limits = .reports
@@ -40,22 +43,28 @@ extension Workspace {
     }
 
     /// Runs one read-only SQL statement and returns every row (by default nothing is cut: no
-    /// row cap, no time limit; with a row cap the result says ``SluiceWarehouse/QueryResult/isTruncated``).
+    /// row cap, no time limit; with a row cap the result says `QueryResult.isTruncated`).
     ///
-    /// Statements that would write are refused (``SluiceWarehouse/WarehouseError`` `write-refused`);
+    /// Statements that would write are refused (`WarehouseError` `write-refused`);
     /// `median(x)`, `percentile(x, p)` and `mode(x)` are there beside SQLite's functions.
+    ///
+    /// - Parameters:
+    ///   - sql: One read-only statement.
+    ///   - limits: Time limit, row cap and byte cap (default: none of them).
     public func query(_ sql: String, limits: ReadOnlyWarehouse.Limits = .unlimited) async throws -> QueryResult {
         let workspace = self
         return try await onOwnThread { try workspace.reader(limits: limits).query(sql) }
     }
 
     /// A read-only, guarded connection to the warehouse for reading on the caller's thread: the
-    /// way to stream a large result row by row (``SluiceWarehouse/ReadOnlyWarehouse/stream(_:maxRows:columns:row:)``).
+    /// way to stream a large result row by row (`ReadOnlyWarehouse.stream(_:maxRows:columns:row:)`).
     ///
-    /// - Parameter authorizer: Also refuse `ATTACH`, `load_extension()` and pragmas that set
+    /// - Parameters:
+    ///   - limits: The bounds on every statement (default: none).
+    ///   - authorizer: Also refuse `ATTACH`, `load_extension()` and pragmas that set
     ///   something while statements compile (for SQL from strangers; see
-    ///   ``SluiceWarehouse/ReadOnlyWarehouse/init(path:limits:authorizer:)``).
-    /// - Throws: ``SluiceWarehouse/WarehouseError`` `no-warehouse` before anything was loaded.
+    ///     `ReadOnlyWarehouse.init(path:limits:authorizer:)`).
+    /// - Throws: `WarehouseError` `no-warehouse` before anything was loaded.
     public func reader(
         limits: ReadOnlyWarehouse.Limits = .unlimited, authorizer: Bool = false
     ) throws(WarehouseError) -> ReadOnlyWarehouse {
