@@ -48,18 +48,26 @@ struct ColumnarFixtureTests {
         }
     }
 
-    @Test func regressionInputsThrowOrDecode() throws {
+    /// Every hostile input in `Fixtures/regressions` (see its README) is refused when checksums
+    /// are verified, and never crashes the reader when they are not. The folder must exist and
+    /// hold inputs: a missing folder fails, it does not pass by checking nothing.
+    @Test func regressionInputsAreRefused() throws {
         let directory = Self.fixtures.appendingPathComponent("regressions")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var limits = ColumnarLimits()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".scol") }.sorted()
+        #expect(names.count >= 10, "Fixtures/regressions holds \(names.count) inputs")
         for name in names {
             let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
-            for verify in [true, false] {
-                limits.verifyChecksums = verify
-                if let reader = try? ColumnarReader(bytes: bytes, name: name, limits: limits) {
-                    _ = try? SampleData.readAll(reader)
-                    _ = reader.inspect(verifyingChecksums: true)
-                }
+            var limits = ColumnarLimits()
+            limits.verifyChecksums = true
+            #expect(throws: (any Error).self, "\(name) must be refused") {
+                let reader = try ColumnarReader(bytes: bytes, name: name, limits: limits)
+                _ = try SampleData.readAll(reader)
+                try reader.verify()
+            }
+            limits.verifyChecksums = false
+            if let reader = try? ColumnarReader(bytes: bytes, name: name, limits: limits) {
+                _ = try? SampleData.readAll(reader)
+                _ = reader.inspect(verifyingChecksums: true)
             }
         }
     }
