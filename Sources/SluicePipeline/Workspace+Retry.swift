@@ -1,4 +1,5 @@
 import Foundation
+import SluiceWarehouse
 
 /// A quarantined file moved back to the inbox by ``Workspace/retryQuarantined(_:)``.
 public struct RetriedFile: Sendable, Hashable, Encodable {
@@ -25,16 +26,27 @@ extension Workspace {
     /// as new deliveries. A `.rejected.csv` file of refused rows can be retried the same way: its
     /// `_source_line` column is ignored.
     ///
-    /// - Parameter names: File names in `failed/`; empty means all of them.
-    /// - Throws: ``PipelineError`` `configuration` naming what is not in `failed/`, or `io`.
+    /// - Parameter names: File names in `failed/`, each exact or a unique prefix (as saved
+    ///   reports are picked: ``NameMatcher``); empty means all of them.
+    /// - Throws: ``PipelineError`` `configuration` naming what is not in `failed/` or matches
+    ///   several files, or `io`.
     public func retryQuarantined(_ names: [String]) throws -> [RetriedFile] {
         let available = quarantinedFiles()
-        let chosen = names.isEmpty ? available : names
-        let unknown = chosen.filter { !available.contains($0) }
-        guard unknown.isEmpty else {
-            throw PipelineError(code: .configuration, message:
-                "not in \(layout.failed.path): \(unknown.joined(separator: ", ")); quarantined files: "
-                + (available.isEmpty ? "none" : available.joined(separator: ", ")))
+        var chosen = names.isEmpty ? available : []
+        var problems: [String] = []
+        for name in names {
+            switch NameMatcher.match(name, in: available) {
+            case .found(let index): if !chosen.contains(available[index]) { chosen.append(available[index]) }
+            case .ambiguous(let candidates): problems.append("'\(name)' matches \(candidates.joined(separator: ", "))")
+            case .none: problems.append("'\(name)' is not there")
+            }
+        }
+        guard problems.isEmpty else {
+            throw PipelineError(
+                code: .configuration,
+                message: "in \(layout.failed.path): \(problems.joined(separator: "; ")); quarantined files: "
+                    + (available.isEmpty ? "none" : available.joined(separator: ", ")),
+                path: layout.failed.path, operation: "retry")
         }
         let stamp = Self.retryStamp()
         let fileManager = FileManager.default

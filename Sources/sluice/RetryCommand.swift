@@ -31,7 +31,7 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: {\"retried\":[{\"from\",\"to\",\"previous_report\"}]}.")
     var json = false
 
-    @Argument(help: ArgumentHelp("File names in failed/ (default: all).", valueName: "name"))
+    @Argument(help: ArgumentHelp("File names in failed/, or unique prefixes (default: all).", valueName: "name"))
     var names: [String] = []
 
     func run() async throws {

@@ -42,7 +42,7 @@ struct LockOptions: ParsableArguments {
 
 /// The `--workers` option of the commands that ingest.
 struct ParallelismOptions: ParsableArguments {
-    @Option(help: "Files prepared in parallel (default: the number of cores).")
+    @Option(help: "Files prepared in parallel; the default is the number of cores.")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
