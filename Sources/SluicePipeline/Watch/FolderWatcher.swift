@@ -59,6 +59,15 @@ public final class FolderWatcher: Sendable {
         thread.start()
     }
 
+    /// Asks for a ``WatchEvent/rescan`` after `delay` (unless stopped by then): how files put
+    /// off by a transient failure are taken again while the watcher runs.
+    public func rescan(after delay: Duration) {
+        Task { [stopped, continuation] in
+            try? await Task.sleep(for: delay)
+            if !stopped.isSet { continuation.yield(.rescan) }
+        }
+    }
+
     /// Ends the event sequence (within the poll interval); safe to call from a signal handler's queue.
     public func stop() {
         stopped.set()

@@ -60,37 +60,63 @@ extension Ingestor {
     /// group's files stay in the work area and are finished on the next start.
     public func watch(_ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                       notify: (IngestEvent) -> Void) async throws {
-        var jobs: [IngestJob] = []
-        do {
-            jobs = try workspace.claimedFiles(files: files).map { job in
-                var job = job
-                job.isRecovered = true
-                return job
-            }
-        } catch let error as PipelineError {
-            notify(IngestEvent(event: "error", source: "", message: error.message))
-        }
-        try await ingestGroup(jobs, workers: workers, notify: notify)
+        var retry = DeferredRetry()
         for try await _ in watcher.events {
             // Whatever the event names, the inbox listing decides: it sees every byte of a name.
-            var claimed: [IngestJob] = []
+            // Files still in the work area are taken too: at start, what an interrupted run left;
+            // later, what a transient failure put off (nothing of this process is in flight here).
+            var jobs: [IngestJob] = []
+            do {
+                jobs = try workspace.claimedFiles(files: files).map { job in
+                    var job = job
+                    job.isRecovered = true
+                    return job
+                }
+            } catch let error as PipelineError {
+                notify(IngestEvent(event: "error", source: "", message: error.message))
+            }
             var records: [IngestRecord] = []
             for entry in try workspace.waitingEntries(files: files) {
                 guard let job = try claimOrRecord(entry, into: &records) else { continue }
                 notify(IngestEvent(event: "claimed", source: job.source))
-                claimed.append(job)
+                jobs.append(job)
             }
             for record in records { notify(IngestEvent(record: record)) }
-            try await ingestGroup(claimed, workers: workers, notify: notify)
+            let putOff = try await ingestGroup(jobs, workers: workers, notify: notify) || records.contains { $0.status == .deferred }
+            if let delay = retry.next(after: putOff) { watcher.rescan(after: delay) }
         }
     }
 
-    private func ingestGroup(_ jobs: [IngestJob], workers: Int, notify: (IngestEvent) -> Void) async throws {
-        guard !jobs.isEmpty else { return }
+    /// Ingests one group of claimed files; returns whether anything was put off for later (a
+    /// deferred file, or a group the warehouse refused, whose files stay in the work area).
+    private func ingestGroup(_ jobs: [IngestJob], workers: Int, notify: (IngestEvent) -> Void) async throws -> Bool {
+        guard !jobs.isEmpty else { return false }
+        var putOff = false
         do {
-            try await ingestEach(jobs, workers: workers) { notify(IngestEvent(record: $0)) }
+            try await ingestEach(jobs, workers: workers) { record in
+                if record.status == .deferred { putOff = true }
+                notify(IngestEvent(record: record))
+            }
         } catch let error as PipelineError {
             notify(IngestEvent(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
+            putOff = true
         }
+        return putOff
+    }
+}
+
+/// When `watch` takes put-off files again: after 1 s, then 2, 4 … up to a minute while they keep
+/// failing; back to 1 s once a pass puts nothing off.
+struct DeferredRetry {
+    private var delay: Duration = .seconds(1)
+
+    /// The delay before the next retry, or `nil` when nothing was put off.
+    mutating func next(after putOff: Bool) -> Duration? {
+        guard putOff else {
+            delay = .seconds(1)
+            return nil
+        }
+        defer { delay = min(delay * 2, .seconds(60)) }
+        return delay
     }
 }
