@@ -34,6 +34,34 @@ struct DashboardAPITests {
         }
     }
 
+    /// A saved report that fails (here one that would write) fails alone: `/api/reports` still
+    /// answers 200 with every other report, and the broken one carries its error; its card on
+    /// the page shows the error with its file.
+    @Test func aBrokenReportFailsAloneOnTheDashboard() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            try "-- title: Writes\nDELETE FROM student_data;\n"
+                .write(to: workspace.layout.queries.appendingPathComponent("q9_writes.sql"), atomically: true, encoding: .utf8)
+            try await server(workspace).test(.live) { client in
+                let all = try await client.execute(uri: "/api/reports", method: .get)
+                #expect(all.status == .ok)
+                let reports = try #require(try object(all.body)["reports"] as? [[String: Any]])
+                #expect(reports.count == 6)
+                #expect(reports.filter { $0["rows"] != nil }.count == 5)
+                let broken = try #require(reports.first { $0["name"] as? String == "q9_writes" })
+                #expect((broken["error"] as? [String: Any])?["code"] as? String == "write-refused")
+                let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+                #expect(page.contains("queries/q9_writes.sql"), "the card names the file")
+                #expect(await rowCount(workspace) > 0, "nothing was deleted")
+            }
+        }
+    }
+
+    private func rowCount(_ workspace: Workspace) async -> Int {
+        (try? Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query("SELECT COUNT(*) FROM student_data").rows.first?.first)
+            .flatMap { if case .integer(let n) = $0 { Int(n) } else { nil } } ?? 0
+    }
+
     @Test func reportsAreTheSameJSONAsTheCommand() async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
