@@ -13,6 +13,7 @@ struct Sluice: AsyncParsableCommand {
             demo`, or:
 
               sluice init ws                 # folders, config, schema, reports
+              sluice schema infer my.csv     # a schema for your own files (init --schema)
               cp deliveries/*.csv ws/inbox/
               sluice ingest -w ws            # load; rejects go to ws/failed/
               sluice report -w ws            # the saved reports
@@ -25,7 +26,7 @@ struct Sluice: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RetryCommand.self,
+            InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RetryCommand.self,
             StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self, VerifyCommand.self, ExportCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )

@@ -33,7 +33,7 @@ import SluiceSchema
     }
 
     @Test func aTopLevelListIsNotASchema() {
-        expectError("- a\n- b\n", line: 1, column: 1, "expected a mapping at the top level, found a list")
+        expectError("- a\n- b\n", line: 1, column: 1, "expected a mapping with 'table' and 'columns' at the top level, found a list")
     }
 
     @Test func anUnrecognisedLayoutPointsAtTheFirstNonScalarValue() {
@@ -89,7 +89,8 @@ import SluiceSchema
     }
 
     @Test func aRepeatedKeyInAColumnSpecIsReported() {
-        expectError("table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18, "duplicate key 'type' in column 'a'")
+        // Caught by the YAML layer, for every mapping (schema, column spec, sluice.yaml).
+        expectError("table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18, "duplicate key 'type' (first given at line 3)")
     }
 
     @Test func emptyColumnsAreReported() {
