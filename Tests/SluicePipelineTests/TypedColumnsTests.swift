@@ -79,7 +79,7 @@ struct TypedColumnsTests {
             #expect(try reader.readColumn(3) == .int64([1, 0, 1]))
             let findings = try workspace.verify()
             #expect(findings.count == 1)
-            #expect(findings.allSatisfy(\.ok), "\(findings)")
+            #expect(findings.allSatisfy { $0.ok }, "\(findings)")
         }
     }
 

@@ -74,7 +74,12 @@ struct ColumnProfile: Sendable {
             if distinct!.count > Self.distinctLimit { distinct = nil }
         }
         let bytes = Array(value.utf8)
-        candidates.removeAll { candidate in !Self.accept(bytes, into: &candidate) }
+        var kept = 0
+        for index in candidates.indices where Self.accept(bytes, into: &candidates[index]) {
+            candidates.swapAt(kept, index)
+            kept += 1
+        }
+        candidates.removeLast(candidates.count - kept)
     }
 
     /// Reads `bytes` as `candidate` would, widening its range; false when it does not fit.
