@@ -69,7 +69,7 @@ public struct InferredSchema: Sendable {
         var parts = ["\(profile.values - profile.empties) values"]
         if profile.empties > 0 { parts.append("\(profile.empties) empty") }
         if let distinct = profile.distinct { parts.append("\(distinct.count) distinct") }
-        if column.type == .text, profile.longest > 0 { parts.append("longest \(profile.longest) characters") }
+        if column.type == .text, profile.longest > 0 { parts.append("longest \(profile.longest) character\(profile.longest == 1 ? "" : "s")") }
         if column.type == .date || column.type == .timestamp {
             parts.append("format recognised: \(column.valueFormat.temporalPattern ?? "ISO 8601")")
         }
