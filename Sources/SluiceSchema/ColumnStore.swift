@@ -2,13 +2,10 @@
 struct ColumnPlan: Sendable {
     let name: String
     let type: ColumnType
-    /// How values are written (number separators, date pattern, boolean spellings).
-    let format: ValueFormat
-    /// The compiled date or timestamp pattern, for those types.
-    let pattern: TemporalPattern?
-    /// Boolean spellings as lower-cased bytes.
-    let trueSpellings: [[UInt8]]
-    let falseSpellings: [[UInt8]]
+    /// How values are written, compiled (one reference, so copying a plan stays cheap).
+    let reading: ValueReading
+    /// Numbers written the plain way (a point, no grouping): the fast path.
+    let plainNumbers: Bool
     let minimum: Double?
     let maximum: Double?
     let maxLength: Int?
@@ -30,14 +27,8 @@ struct ColumnPlan: Sendable {
     init(_ column: ColumnSchema, lowercase: Bool, store: inout ColumnStore) {
         name = column.name
         type = column.type
-        format = column.valueFormat
-        pattern = switch column.type {
-        case .date: column.valueFormat.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: false).get() } ?? .isoDate
-        case .timestamp: column.valueFormat.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: true).get() } ?? .isoTimestamp
-        default: nil
-        }
-        trueSpellings = column.valueFormat.trueValues.map { Array($0.lowercased().utf8) }
-        falseSpellings = column.valueFormat.falseValues.map { Array($0.lowercased().utf8) }
+        reading = ValueReading(column)
+        plainNumbers = column.valueFormat.hasPlainNumbers
         minimum = column.minimum
         maximum = column.maximum
         maxLength = column.type == .text ? column.maxLength : nil

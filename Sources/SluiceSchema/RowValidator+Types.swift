@@ -5,7 +5,7 @@ extension RowValidator {
     mutating func cleanFormattedNumber(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
         let plan = plans[column]
         let bytes = raw.extracting(trimmed)
-        if let plain = NumberNormalizer.plain(bytes, decimal: plan.format.decimalSeparator, thousands: plan.format.thousandsSeparator) {
+        if let plain = NumberNormalizer.plain(bytes, decimal: plan.reading.format.decimalSeparator, thousands: plan.reading.format.thousandsSeparator) {
             let span = plain.span
             if plan.type == .integer {
                 if case .value(let value) = FieldParser.parseInteger(span) {
@@ -19,7 +19,7 @@ extension RowValidator {
                 return true
             }
         }
-        let written = Self.separatorDescription(plan.format)
+        let written = Self.separatorDescription(plan.reading.format)
         if bytes.isEmpty {
             report(column: plan.name, field: field, raw: raw, rule: "type",
                    message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
@@ -43,8 +43,8 @@ extension RowValidator {
         var parsed: Int64?
         switch plan.type {
         case .boolean: parsed = Self.boolean(bytes, plan: plan)
-        case .date: parsed = plan.pattern?.days(bytes)
-        default: parsed = plan.pattern?.microseconds(bytes)
+        case .date: parsed = plan.reading.pattern?.days(bytes)
+        default: parsed = plan.reading.pattern?.microseconds(bytes)
         }
         if let value = parsed {
             if plan.type.isTemporal, plan.minimum != nil || plan.maximum != nil {
@@ -62,22 +62,22 @@ extension RowValidator {
         let shown = FieldParser.display(bytes)
         switch plan.type {
         case .boolean:
-            let truths = plan.format.trueValues.joined(separator: ", "), falsehoods = plan.format.falseValues.joined(separator: ", ")
+            let truths = plan.reading.format.trueValues.joined(separator: ", "), falsehoods = plan.reading.format.falseValues.joined(separator: ", ")
             report(column: plan.name, field: field, raw: raw, rule: "boolean",
                    message: "value '\(shown)' is not a boolean for column '\(plan.name)' (true: \(truths); false: \(falsehoods))",
                    hint: "write one of those, or list the file's spellings in true_values / false_values")
         case .date:
-            let format = plan.format.temporalPattern ?? "%Y-%m-%d"
+            let format = plan.reading.format.temporalPattern ?? "%Y-%m-%d"
             report(column: plan.name, field: field, raw: raw, rule: "date",
                    message: "value '\(shown)' is not a date in the format \(format) for column '\(plan.name)'",
-                   hint: plan.format.temporalPattern == nil
+                   hint: plan.reading.format.temporalPattern == nil
                        ? "write dates as 2012-01-31 (ISO 8601), or declare the file's format, e.g. format: \"%d/%m/%Y\""
                        : "check the day and month, or change the column's format")
         default:
-            let format = plan.format.temporalPattern ?? "ISO 8601 (2012-01-31 13:45:00)"
+            let format = plan.reading.format.temporalPattern ?? "ISO 8601 (2012-01-31 13:45:00)"
             report(column: plan.name, field: field, raw: raw, rule: "timestamp",
                    message: "value '\(shown)' is not a timestamp in the format \(format) for column '\(plan.name)'",
-                   hint: plan.format.temporalPattern == nil
+                   hint: plan.reading.format.temporalPattern == nil
                        ? "write timestamps as 2012-01-31 13:45:00 or 2012-01-31T13:45:00 (no time zone), or declare the format, e.g. format: \"%d.%m.%Y %H:%M\""
                        : "check the date and time, or change the column's format")
         }
@@ -95,8 +95,8 @@ extension RowValidator {
             }
             return true
         }
-        if plan.trueSpellings.contains(where: matches) { return 1 }
-        if plan.falseSpellings.contains(where: matches) { return 0 }
+        if plan.reading.trueSpellings.contains(where: matches) { return 1 }
+        if plan.reading.falseSpellings.contains(where: matches) { return 0 }
         return nil
     }
 
@@ -107,8 +107,31 @@ extension RowValidator {
     }
 
     private static func example(_ plan: ColumnPlan) -> String {
-        let decimal = String(Character(Unicode.Scalar(plan.format.decimalSeparator)))
-        let thousands = plan.format.thousandsSeparator.map { String(Character(Unicode.Scalar($0))) } ?? ""
+        let decimal = String(Character(Unicode.Scalar(plan.reading.format.decimalSeparator)))
+        let thousands = plan.reading.format.thousandsSeparator.map { String(Character(Unicode.Scalar($0))) } ?? ""
         return plan.type == .integer ? "1\(thousands)234" : "1\(thousands)234\(decimal)5"
+    }
+}
+
+/// A column's value format, compiled once: the date pattern and the boolean spellings as bytes.
+final class ValueReading: Sendable {
+    /// The format as the schema declares it.
+    let format: ValueFormat
+    /// The compiled date or timestamp pattern, for those types.
+    let pattern: TemporalPattern?
+    /// Boolean spellings as lower-cased bytes.
+    let trueSpellings: [[UInt8]]
+    let falseSpellings: [[UInt8]]
+
+    init(_ column: ColumnSchema) {
+        let format = column.valueFormat
+        self.format = format
+        pattern = switch column.type {
+        case .date: format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: false).get() } ?? .isoDate
+        case .timestamp: format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: true).get() } ?? .isoTimestamp
+        default: nil
+        }
+        trueSpellings = format.trueValues.map { Array($0.lowercased().utf8) }
+        falseSpellings = format.falseValues.map { Array($0.lowercased().utf8) }
     }
 }

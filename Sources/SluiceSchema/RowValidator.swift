@@ -235,7 +235,7 @@ public struct RowValidator: Sendable {
                 return true
             }
             return cleanNewText(raw, trimmed: trimmed, key: key, column: column, field: field)
-        case .integer where !plans[column].format.hasPlainNumbers, .real where !plans[column].format.hasPlainNumbers:
+        case .integer where !plans[column].plainNumbers, .real where !plans[column].plainNumbers:
             return cleanFormattedNumber(raw, trimmed: trimmed, column: column, field: field)
         case .date, .timestamp, .boolean:
             return cleanTypedValue(raw, trimmed: trimmed, column: column, field: field)

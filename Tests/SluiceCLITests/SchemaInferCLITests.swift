@@ -164,6 +164,17 @@ struct SchemaInferCLITests {
         }
     }
 
+    @Test func aSampleReadsOnlyTheFirstRowsAndSaysSo() throws {
+        try withTemporaryDirectory { dir in
+            try Data(Self.weatherCSV().text.utf8).write(to: dir.appendingPathComponent("w.csv"))
+            let output = try sluice(["schema", "infer", "w.csv", "--sample", "31"], in: dir)
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stdout.contains("31 rows, only the first 31 rows of each file were read"))
+            #expect(output.stdout.contains(#"max: "2012-01-31""#))
+            #expect(try sluice(["schema", "infer", "w.csv", "--sample", "0"], in: dir).status == 2)
+        }
+    }
+
     @Test func inferRefusesWhatItCannotDescribe() throws {
         try withTemporaryDirectory { dir in
             try Data("a,a\n1,2\n".utf8).write(to: dir.appendingPathComponent("dup.csv"))
