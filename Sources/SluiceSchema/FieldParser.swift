@@ -15,7 +15,7 @@ package enum FieldParser {
 
     /// True for space, tab, LF, VT, FF and CR.
     @inline(__always)
-    static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    package static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 

@@ -22,7 +22,9 @@ struct ColumnProfile: Sendable {
     private(set) var candidates: [Candidate]
     private(set) var values = 0
     private(set) var empties = 0
+    /// Characters of the longest value (by bytes).
     private(set) var longest = 0
+    private var longestBytes = 0
     /// The distinct trimmed values while there are at most ``distinctLimit``; `nil` after.
     private(set) var distinct: Set<String>? = []
 
@@ -60,20 +62,27 @@ struct ColumnProfile: Sendable {
         self.candidates = candidates
     }
 
-    /// Takes one raw value (as the reader returned it).
-    mutating func add(_ raw: String) {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlinesASCII)
+    /// Takes one raw value (as the reader returned it, unquoted), trimmed of ASCII whitespace
+    /// as the validator trims it.
+    mutating func add(_ raw: ArraySlice<UInt8>) {
+        var value = raw
+        while let first = value.first, FieldParser.isASCIIWhitespace(first) { value.removeFirst() }
+        while let last = value.last, FieldParser.isASCIIWhitespace(last) { value.removeLast() }
         values += 1
         if value.isEmpty {
             empties += 1
             return
         }
-        longest = max(longest, value.count)
+        if value.count > longestBytes {
+            longestBytes = value.count
+            longest = String(decoding: value, as: UTF8.self).count
+        }
         if distinct != nil {
-            distinct!.insert(value)
+            distinct!.insert(String(decoding: value, as: UTF8.self))
             if distinct!.count > Self.distinctLimit { distinct = nil }
         }
-        let bytes = Array(value.utf8)
+        guard !candidates.isEmpty else { return }
+        let bytes = Array(value)
         var kept = 0
         for index in candidates.indices where Self.accept(bytes, into: &candidates[index]) {
             candidates.swapAt(kept, index)
@@ -128,9 +137,4 @@ struct ColumnProfile: Sendable {
 
     /// Whether every value was empty.
     var isAllEmpty: Bool { values == empties }
-}
-
-extension CharacterSet {
-    /// ASCII space, tab, CR, LF, VT and FF: what the validator trims.
-    static let whitespacesAndNewlinesASCII = CharacterSet(charactersIn: " \t\r\n\u{0B}\u{0C}")
 }

@@ -161,7 +161,7 @@ public enum SchemaInference {
 
     private static func add(_ record: CSVRecord, positions: [Int], to profiles: inout [ColumnProfile], file: String) {
         for (field, column) in positions.enumerated() where field < record.count {
-            profiles[column].add(record.string(at: field) ?? "")
+            profiles[column].add(record[field])
         }
     }
 
