@@ -27,6 +27,35 @@ public enum ColumnarType: String, Sendable, Hashable, Codable {
     }
 }
 
+/// What the `int64` values of a column mean, when they are not plain integers (format 1.1).
+public enum ColumnarLogicalType: String, Sendable, Hashable, Codable {
+    /// Days since 1970-01-01.
+    case date
+    /// Microseconds since 1970-01-01 00:00, without a time zone.
+    case timestamp
+    /// 1 for true, 0 for false.
+    case boolean
+
+    /// The annotation's code in the footer.
+    var fileCode: UInt8 {
+        switch self {
+        case .date: 1
+        case .timestamp: 2
+        case .boolean: 3
+        }
+    }
+
+    /// The annotation for a footer code, or `nil` for an unknown one.
+    init?(fileCode: UInt8) {
+        switch fileCode {
+        case 1: self = .date
+        case 2: self = .timestamp
+        case 3: self = .boolean
+        default: return nil
+        }
+    }
+}
+
 /// One column of a ``ColumnarSchema``.
 public struct ColumnarField: Sendable, Hashable, Codable {
     /// The column's name: 1–255 UTF-8 bytes, unique within the schema.
@@ -35,12 +64,16 @@ public struct ColumnarField: Sendable, Hashable, Codable {
     public var type: ColumnarType
     /// Whether the column may hold nulls (carried as a validity bitmap).
     public var isNullable: Bool
+    /// What the values mean, for an `int64` column of dates, timestamps or booleans; `nil` for
+    /// plain values (and for every column of a format 1.0 file).
+    public var logicalType: ColumnarLogicalType?
 
     /// Creates a field.
-    public init(name: String, type: ColumnarType, isNullable: Bool = false) {
+    public init(name: String, type: ColumnarType, isNullable: Bool = false, logicalType: ColumnarLogicalType? = nil) {
         self.name = name
         self.type = type
         self.isNullable = isNullable
+        self.logicalType = logicalType
     }
 }
 
@@ -70,6 +103,9 @@ public struct ColumnarSchema: Sendable, Hashable, Codable {
                 return "column name '\(field.name)' must be 1–255 UTF-8 bytes, not \(length)"
             }
             if !seen.insert(field.name).inserted { return "column name '\(field.name)' is repeated" }
+            if let logical = field.logicalType, field.type != .int64 {
+                return "column '\(field.name)' is \(field.type.rawValue); a \(logical.rawValue) column must be int64"
+            }
         }
         return nil
     }

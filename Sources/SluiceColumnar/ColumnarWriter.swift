@@ -64,7 +64,7 @@ public final class ColumnarWriter {
         buffers = schema.fields.map { ColumnAccumulator(type: $0.type) }
         temporaryPath = Self.temporaryPath(for: path)
         file = try FileDescriptor.createExclusive(temporaryPath)
-        unwritten = FileLayout.header
+        unwritten = FileLayout.header(for: schema)
     }
 
     deinit {

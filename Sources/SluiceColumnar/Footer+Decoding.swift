@@ -5,7 +5,7 @@ extension Footer {
         _ bytes: [UInt8], dataEnd: Int, minorVersion: UInt8, limits: ColumnarLimits
     ) throws(DecodeFailure) -> Footer {
         var reader = ByteReader(bytes)
-        let schema = try decodeSchema(&reader, limits: limits)
+        var schema = try decodeSchema(&reader, limits: limits)
         let columns = schema.fields.count
 
         let groupsAt = reader.offset
@@ -60,10 +60,35 @@ extension Footer {
                 throw DecodeFailure(at: keyAt, "metadata key '\(key)' is repeated")
             }
         }
-        if minorVersion == FileLayout.minorVersion, reader.remaining > 0 {
+        if minorVersion >= FileLayout.logicalTypesMinorVersion {
+            try decodeLogicalTypes(&reader, schema: &schema)
+        }
+        if minorVersion <= FileLayout.minorVersion, reader.remaining > 0 {
             throw DecodeFailure(at: reader.offset, "\(reader.remaining) unexpected bytes at the end of the footer")
         }
         return Footer(schema: schema, rowGroups: rowGroups, metadata: metadata)
+    }
+
+    /// The 1.1 section: which int64 columns hold dates, timestamps or booleans.
+    private static func decodeLogicalTypes(_ reader: inout ByteReader, schema: inout ColumnarSchema) throws(DecodeFailure) {
+        let countAt = reader.offset
+        let count = try reader.readCount("logical type count", limit: schema.fields.count, code: .corrupt)
+        guard count > 0 else { throw DecodeFailure(at: countAt, "a format 1.1 footer lists no logical types") }
+        var previous = -1
+        for _ in 0..<count {
+            let at = reader.offset
+            let index = try reader.readCount("logical type column", limit: schema.fields.count - 1, code: .corrupt)
+            guard index > previous else { throw DecodeFailure(at: at, "logical types are not in column order") }
+            previous = index
+            let codeAt = reader.offset
+            guard let logical = ColumnarLogicalType(fileCode: try reader.readByte("logical type")) else {
+                throw DecodeFailure(at: codeAt, "unknown logical type for column '\(schema.fields[index].name)'")
+            }
+            guard schema.fields[index].type == .int64 else {
+                throw DecodeFailure(at: codeAt, "column '\(schema.fields[index].name)' is \(schema.fields[index].type.rawValue), not int64, so it cannot be a \(logical.rawValue)")
+            }
+            schema.fields[index].logicalType = logical
+        }
     }
 
     private static func decodeSchema(_ reader: inout ByteReader, limits: ColumnarLimits) throws(DecodeFailure) -> ColumnarSchema {

@@ -4,15 +4,25 @@ enum FileLayout {
     static let magic: [UInt8] = Array("SCF1".utf8)
     /// The major version this library writes and reads; other majors are rejected.
     static let majorVersion: UInt8 = 1
-    /// The minor version this library writes; newer minors may append footer fields it skips.
-    static let minorVersion: UInt8 = 0
+    /// The newest minor version this library writes: 1 adds logical types after the metadata.
+    /// A file without logical types is still written as 1.0, byte for byte as before.
+    static let minorVersion: UInt8 = 1
+    /// The minor version whose footer ends with the logical-type section.
+    static let logicalTypesMinorVersion: UInt8 = 1
     /// Magic, major, minor, two reserved zero bytes.
     static let headerSize = 8
     /// Footer length (u32), footer XXH64 (u64), magic.
     static let trailerSize = 16
 
-    /// The 8 header bytes.
-    static var header: [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
+    /// The 8 header bytes of a file with `schema`: minor 1 only when it has logical types.
+    static func header(for schema: ColumnarSchema) -> [UInt8] {
+        magic + [majorVersion, minorVersion(for: schema), 0, 0]
+    }
+
+    /// 1 when some column has a logical type, else 0 (so older readers see no change).
+    static func minorVersion(for schema: ColumnarSchema) -> UInt8 {
+        schema.fields.contains { $0.logicalType != nil } ? logicalTypesMinorVersion : 0
+    }
 }
 
 /// The footer: schema, row-group table with per-chunk sizes and statistics, and key/value
@@ -47,6 +57,15 @@ struct Footer {
         for key in metadata.keys.sorted() {
             writer.writeString(key)
             writer.writeString(metadata[key]!)
+        }
+        if FileLayout.minorVersion(for: schema) >= FileLayout.logicalTypesMinorVersion {
+            // 1.1: the annotated columns, as (column index varint, logical type u8), in column order.
+            let annotated = schema.fields.enumerated().filter { $0.element.logicalType != nil }
+            writer.writeVarint(annotated.count)
+            for (index, field) in annotated {
+                writer.writeVarint(index)
+                writer.writeByte(field.logicalType!.fileCode)
+            }
         }
         return writer.bytes
     }

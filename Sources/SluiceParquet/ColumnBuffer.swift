@@ -71,7 +71,7 @@ struct ColumnBuffer {
     /// The number of non-null values.
     var valueCount: Int {
         switch type {
-        case .int64: int64s.count
+        case .int64, .date, .timestamp, .boolean: int64s.count
         case .double: doubles.count
         case .string: codes.count
         }

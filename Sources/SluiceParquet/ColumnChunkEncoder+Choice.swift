@@ -3,8 +3,10 @@ extension ColumnChunkEncoder {
 
     /// Dictionary or PLAIN for integers. A small range (under 65,536 values wide) is counted
     /// with a table indexed by `value - min`, which yields a sorted dictionary without hashing.
-    static func choose(_ numbers: [Int64], maxEntries: Int) -> Values {
-        guard let first = numbers.first else { return .plainInt64(numbers) }
+    /// `byteWidth` is 8 for INT64, 4 for INT32 (a DATE column).
+    static func choose(_ numbers: [Int64], maxEntries: Int, byteWidth: Int = 8) -> Values {
+        let plain: Values = byteWidth == 4 ? .plainInt32(numbers) : .plainInt64(numbers)
+        guard let first = numbers.first else { return plain }
         var minimum = first, maximum = first
         for number in numbers {
             minimum = Swift.min(minimum, number)
@@ -21,9 +23,9 @@ extension ColumnChunkEncoder {
                 table[slot] = UInt32(entries.count)
                 entries.append(minimum &+ Int64(slot))
             }
-            guard entries.count <= maxEntries, dictionaryPays(entries: entries.count, entryBytes: 8 * entries.count,
-                                                              values: numbers.count, plainBytes: 8 * numbers.count)
-            else { return .plainInt64(numbers) }
+            guard entries.count <= maxEntries, dictionaryPays(entries: entries.count, entryBytes: byteWidth * entries.count,
+                                                              values: numbers.count, plainBytes: byteWidth * numbers.count)
+            else { return plain }
             codes = numbers.map { table[Int($0 &- minimum)] }
             isSorted = true
         } else {
@@ -34,19 +36,19 @@ extension ColumnChunkEncoder {
                     codes.append(code)
                     continue
                 }
-                guard entries.count < maxEntries else { return .plainInt64(numbers) }
+                guard entries.count < maxEntries else { return plain }
                 index[number] = UInt32(entries.count)
                 codes.append(UInt32(entries.count))
                 entries.append(number)
             }
-            guard dictionaryPays(entries: entries.count, entryBytes: 8 * entries.count,
-                                 values: numbers.count, plainBytes: 8 * numbers.count)
-            else { return .plainInt64(numbers) }
+            guard dictionaryPays(entries: entries.count, entryBytes: byteWidth * entries.count,
+                                 values: numbers.count, plainBytes: byteWidth * numbers.count)
+            else { return plain }
             isSorted = false
         }
         var page: [UInt8] = []
-        page.reserveCapacity(8 * entries.count)
-        for entry in entries { PlainEncoder.append(UInt64(bitPattern: entry), into: &page) }
+        page.reserveCapacity(byteWidth * entries.count)
+        for entry in entries { PlainEncoder.append(entry, byteWidth: byteWidth, into: &page) }
         return dictionary(page: page, entries: entries.count, isSorted: isSorted, codes: codes)
     }
 
@@ -117,14 +119,18 @@ extension ColumnChunkEncoder {
 
     /// Integer statistics: min and max (in both the current and the deprecated fields, since
     /// signed order is the type's order) and the null count.
-    static func statistics(_ numbers: [Int64], nulls: Int) -> Statistics {
+    /// `byteWidth` 4 writes them as INT32 (DATE), 1 as BOOLEAN (false < true).
+    static func statistics(_ numbers: [Int64], nulls: Int, byteWidth: Int = 8) -> Statistics {
         guard let first = numbers.first else { return Statistics(nullCount: Int64(nulls)) }
         var minimum = first, maximum = first
         for number in numbers {
             minimum = Swift.min(minimum, number)
             maximum = Swift.max(maximum, number)
         }
-        let low = PlainEncoder.bytes(UInt64(bitPattern: minimum)), high = PlainEncoder.bytes(UInt64(bitPattern: maximum))
+        if byteWidth == 1 { (minimum, maximum) = (minimum != 0 ? 1 : 0, maximum != 0 ? 1 : 0) }
+        var low: [UInt8] = [], high: [UInt8] = []
+        PlainEncoder.append(minimum, byteWidth: byteWidth, into: &low)
+        PlainEncoder.append(maximum, byteWidth: byteWidth, into: &high)
         return Statistics(max: high, min: low, nullCount: Int64(nulls), maxValue: high, minValue: low,
                           isMaxValueExact: true, isMinValueExact: true)
     }
@@ -182,6 +188,12 @@ enum PlainEncoder {
         let length = UInt32(string.utf8.count)
         for byte in 0..<4 { out.append(UInt8(truncatingIfNeeded: length >> UInt32(byte * 8))) }
         out.append(contentsOf: string.utf8)
+    }
+
+    /// Appends the low `byteWidth` bytes of `value`, little-endian (8: INT64, 4: INT32, 1: a BOOLEAN statistic).
+    static func append(_ value: Int64, byteWidth: Int, into out: inout [UInt8]) {
+        let bits = UInt64(bitPattern: value)
+        for byte in 0..<byteWidth { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(byte * 8))) }
     }
 
     /// `value` as 8 little-endian bytes.

@@ -16,6 +16,10 @@ struct ColumnChunkEncoder {
         /// Indices into `dictionary`, a PLAIN-encoded dictionary page body.
         case dictionary(page: [UInt8], entries: Int, isSorted: Bool, codes: [UInt32], bitWidth: Int)
         case plainInt64([Int64])
+        /// INT32 values (a DATE column), given as `Int64` that fit.
+        case plainInt32([Int64])
+        /// BOOLEAN values (1/0), bit-packed LSB first.
+        case plainBoolean([Int64])
         case plainDouble([Double])
         case plainString(StringDictionary, codes: [UInt32])
     }
@@ -27,9 +31,15 @@ struct ColumnChunkEncoder {
         let values: Values
         let nulls = buffer.rows - buffer.valueCount
         switch buffer.type {
-        case .int64:
+        case .int64, .timestamp:
             statistics = Self.statistics(buffer.int64s, nulls: nulls)
             values = Self.choose(buffer.int64s, maxEntries: options.maxDictionaryEntries)
+        case .date:
+            statistics = Self.statistics(buffer.int64s, nulls: nulls, byteWidth: 4)
+            values = Self.choose(buffer.int64s, maxEntries: options.maxDictionaryEntries, byteWidth: 4)
+        case .boolean:
+            statistics = Self.statistics(buffer.int64s, nulls: nulls, byteWidth: 1)
+            values = .plainBoolean(buffer.int64s)
         case .double:
             statistics = Self.statistics(buffer.doubles, nulls: nulls)
             values = Self.choose(buffer.doubles, maxEntries: options.maxDictionaryEntries)
@@ -72,6 +82,19 @@ struct ColumnChunkEncoder {
             case .plainInt64(let numbers):
                 body.reserveCapacity(body.count + 8 * page.values.count)
                 for number in numbers[page.values] { PlainEncoder.append(UInt64(bitPattern: number), into: &body) }
+            case .plainInt32(let numbers):
+                body.reserveCapacity(body.count + 4 * page.values.count)
+                for number in numbers[page.values] { PlainEncoder.append(number, byteWidth: 4, into: &body) }
+            case .plainBoolean(let flags):
+                var byte: UInt8 = 0
+                for (position, flag) in flags[page.values].enumerated() {
+                    if flag != 0 { byte |= 1 << UInt8(position & 7) }
+                    if position & 7 == 7 {
+                        body.append(byte)
+                        byte = 0
+                    }
+                }
+                if page.values.count & 7 != 0 { body.append(byte) }
             case .plainDouble(let numbers):
                 body.reserveCapacity(body.count + 8 * page.values.count)
                 for number in numbers[page.values] { PlainEncoder.append(number.bitPattern, into: &body) }

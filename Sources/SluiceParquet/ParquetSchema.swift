@@ -5,6 +5,12 @@
 /// | `int64` | `INT64` | `INTEGER(64, signed)`, converted type `INT_64` |
 /// | `double` | `DOUBLE` | none |
 /// | `string` | `BYTE_ARRAY` | `STRING`, converted type `UTF8` |
+/// | `date` | `INT32` | `DATE` (days since 1970-01-01), converted type `DATE` |
+/// | `timestamp` | `INT64` | `TIMESTAMP(isAdjustedToUTC=false, MICROS)` |
+/// | `boolean` | `BOOLEAN` | none |
+///
+/// Dates, timestamps and booleans are given as ``ParquetValues/int64(_:)``: days, microseconds
+/// since 1970-01-01 00:00, and 1/0.
 public enum ParquetColumnType: String, Sendable, Hashable, Codable {
     /// Signed 64-bit integers.
     case int64
@@ -12,11 +18,28 @@ public enum ParquetColumnType: String, Sendable, Hashable, Codable {
     case double
     /// UTF-8 text.
     case string
+    /// Calendar dates, as days since 1970-01-01.
+    case date
+    /// Local date-times (no time zone), as microseconds since 1970-01-01 00:00.
+    case timestamp
+    /// true/false, given as 1/0.
+    case boolean
+
+    /// The kind of ``ParquetValues`` a column of this type takes.
+    public var valuesType: ParquetColumnType {
+        switch self {
+        case .int64, .date, .timestamp, .boolean: .int64
+        case .double: .double
+        case .string: .string
+        }
+    }
 
     /// The physical type in the file.
     var physicalType: PhysicalType {
         switch self {
-        case .int64: .int64
+        case .int64, .timestamp: .int64
+        case .date: .int32
+        case .boolean: .boolean
         case .double: .double
         case .string: .byteArray
         }
@@ -26,17 +49,21 @@ public enum ParquetColumnType: String, Sendable, Hashable, Codable {
     var logicalType: LogicalType? {
         switch self {
         case .int64: .integer(bitWidth: 64, isSigned: true)
-        case .double: nil
+        case .double, .boolean: nil
         case .string: .string
+        case .date: .date
+        case .timestamp: .timestamp(isAdjustedToUTC: false)
         }
     }
 
-    /// The deprecated converted type matching ``logicalType``, for older readers.
+    /// The deprecated converted type matching ``logicalType``, for older readers (none for a
+    /// timestamp not adjusted to UTC: `TIMESTAMP_MICROS` would claim it is).
     var convertedType: ConvertedType? {
         switch self {
         case .int64: .int64
-        case .double: nil
+        case .double, .boolean, .timestamp: nil
         case .string: .utf8
+        case .date: .date
         }
     }
 }

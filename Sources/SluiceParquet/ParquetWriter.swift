@@ -79,7 +79,13 @@ public final class ParquetWriter {
         guard columns.count == schema.fields.count else { throw invalid("expected \(schema.fields.count) columns, got \(columns.count)") }
         let rows = columns.first?.count ?? 0
         for (column, field) in zip(columns, schema.fields) {
-            guard column.values.type == field.type else { throw invalid("column '\(field.name)' expects \(field.type), got \(column.values.type)") }
+            guard column.values.type == field.type.valuesType else {
+                throw invalid("column '\(field.name)' expects \(field.type.valuesType) values, got \(column.values.type)")
+            }
+            if field.type == .date, case .int64(let days) = column.values,
+               let row = days.indices.first(where: { Int32(exactly: days[$0]) == nil && column.validity?[$0] ?? true }) {
+                throw invalid("column '\(field.name)' has day \(days[row]) at row \(row), outside a 32-bit DATE")
+            }
             guard column.count == rows else { throw invalid("column '\(field.name)' has \(column.count) rows, expected \(rows)") }
             if let validity = column.validity {
                 guard validity.count == rows else { throw invalid("validity of column '\(field.name)' has \(validity.count) entries for \(rows) rows") }

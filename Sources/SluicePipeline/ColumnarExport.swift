@@ -15,12 +15,18 @@ enum ColumnarExport {
     /// The columnar schema for a table schema: required columns are not nullable.
     static func schema(for schema: Schema) -> ColumnarSchema {
         ColumnarSchema(fields: schema.columns.map { column in
-            let type: ColumnarType = switch column.type {
+            let type: ColumnarType = switch column.type.storage {
             case .integer: .int64
             case .real: .double
             case .text: .string
             }
-            return ColumnarField(name: column.name, type: type, isNullable: !column.isRequired)
+            let logical: ColumnarLogicalType? = switch column.type {
+            case .date: .date
+            case .timestamp: .timestamp
+            case .boolean: .boolean
+            case .integer, .real, .text: nil
+            }
+            return ColumnarField(name: column.name, type: type, isNullable: !column.isRequired, logicalType: logical)
         })
     }
 

@@ -8,7 +8,7 @@ import SluiceWarehouse
 ///
 /// The canonical form, per column: each value becomes one 64-bit word — an integer's two's
 /// complement, a real's IEEE 754 bits (±0 as +0), a text's XXH64 of its UTF-8 bytes, 0 for
-/// NULL. Rows are cut into blocks of 65,536; a block's digest is the XXH64 of its words, followed
+/// NULL; a date or timestamp is the XXH64 of its ISO 8601 text (what the warehouse stores). Rows are cut into blocks of 65,536; a block's digest is the XXH64 of its words, followed
 /// (only when the block holds a NULL) by its validity bits packed 64 to a word. A column's digest
 /// is the XXH64 of its block digests, and the delivery's is the XXH64 of the row count, the column
 /// count and the column digests, as 16 hex digits.
@@ -16,11 +16,14 @@ public enum ContentDigest {
     static let blockRows = 65_536
 
     /// The digest of the rows a validation accepted (what the warehouse and the `.scol` get).
-    static func of(_ outcome: ValidationOutcome) -> String {
-        let digests = zip(outcome.columns, outcome.validity).map { column, validity -> UInt64 in
+    static func of(_ outcome: ValidationOutcome, types: [ColumnType]) -> String {
+        let digests = zip(zip(outcome.columns, outcome.validity), types).map { pair, type -> UInt64 in
+            let (column, validity) = pair
             var digester = ColumnDigester()
             let isNull: (Int) -> Bool = { row in validity.map { !$0[row] } ?? false }
             switch column {
+            case .integer(let values) where type.isTemporal:
+                digestISOText(values, type: type, isNull: isNull, into: &digester)
             case .integer(let values):
                 for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: isNull(row)) }
             case .real(let values):
@@ -40,7 +43,10 @@ public enum ContentDigest {
         for index in reader.schema.fields.indices {
             let column = try reader.readColumnWithValidity(index)
             var digester = ColumnDigester()
+            let logical = reader.schema.fields[index].logicalType
             switch column.values {
+            case .int64(let values) where logical == .date || logical == .timestamp:
+                digestISOText(values, type: logical == .date ? .date : .timestamp, isNull: column.isNull, into: &digester)
             case .int64(let values):
                 for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: column.isNull(row)) }
             case .double(let values):
@@ -80,6 +86,25 @@ public enum ContentDigest {
 
         func finish() -> String {
             ContentDigest.combine(rowCount: rowCount, columnDigests: columns.map { $0.finish() })
+        }
+    }
+
+    /// Days or microseconds digested as the XXH64 of their ISO text (each distinct value formatted once).
+    private static func digestISOText(_ values: [Int64], type: ColumnType, isNull: (Int) -> Bool, into digester: inout ColumnDigester) {
+        var words: [Int64: UInt64] = [:]
+        for row in values.indices {
+            if isNull(row) {
+                digester.append(0, isNull: true)
+                continue
+            }
+            let value = values[row]
+            if let word = words[value] {
+                digester.append(word, isNull: false)
+                continue
+            }
+            let word = XXH64.hash(utf8: CalendarValue.isoText(value, type: type))
+            words[value] = word
+            digester.append(word, isNull: false)
         }
     }
 

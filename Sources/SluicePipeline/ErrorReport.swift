@@ -144,6 +144,29 @@ public struct ErrorReport: Sendable, Hashable, Codable {
         public var duplicates: [String]
         /// 1-based positions of blank names.
         public var blank: [Int]
+        /// Header names read past under `extra_columns: ignore` (absent when none).
+        public var ignored: [String]?
+        /// Optional columns the header lacks, loaded as `NULL` under `missing_columns: null` (absent when none).
+        public var filledWithNull: [String]?
+        /// The header policy in force when it is not the default: `{extra_columns, missing_columns}`.
+        public var policy: HeaderPolicy?
+
+        private enum CodingKeys: String, CodingKey {
+            case original, normalized, renamed, missing, unknown, duplicates, blank, ignored,
+                filledWithNull = "filled_with_null", policy
+        }
+    }
+
+    /// The header policy a file was read under (`extra_columns`, `missing_columns`).
+    public struct HeaderPolicy: Sendable, Hashable, Codable {
+        /// `reject` or `ignore`.
+        public var extraColumns: ExtraColumnsPolicy
+        /// `reject` or `null`.
+        public var missingColumns: MissingColumnsPolicy
+
+        private enum CodingKeys: String, CodingKey {
+            case extraColumns = "extra_columns", missingColumns = "missing_columns"
+        }
     }
 
     private enum CodingKeys: String, CodingKey {

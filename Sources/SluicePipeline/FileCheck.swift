@@ -113,7 +113,8 @@ package struct FileCheck: Sendable {
             if sniff.hasHeader {
                 let names = (0..<first.count).map { first.string(at: $0) ?? "" }  // the decoder validated UTF-8
                 do {
-                    mapping = try settings.schema.mapHeader(names)
+                    mapping = try settings.schema.mapHeader(names, extraColumns: settings.policy.extraColumns,
+                                                            missingColumns: settings.policy.missingColumns)
                 } catch {
                     return headerRejection(error, names: names, line: first.line, name: name)
                 }
@@ -170,12 +171,16 @@ package struct FileCheck: Sendable {
         var entries: [ErrorEntry] = []
         let schemaHint = "rename the column, add an alias to the schema (aliases: {name: column}), or change the schema"
         for column in mismatch.missing {
+            let hint = settings.policy.missingColumns == .null
+                ? "column '\(column)' is required, so missing_columns: null does not cover it; add it to the file, or mark it required: false"
+                : schemaHint + "; with missing_columns: null an optional column may be absent (loaded as NULL)"
             entries.append(ErrorEntry(code: "missing-label", line: line, record: 1, column: column,
-                                      message: "column '\(column)' is missing from the header", hint: schemaHint))
+                                      message: "column '\(column)' is missing from the header", hint: hint))
         }
         for label in mismatch.unknown {
             entries.append(ErrorEntry(code: "extra-label", line: line, record: 1, value: label,
-                                      message: "column '\(label)' is not in the schema", hint: schemaHint))
+                                      message: "column '\(label)' is not in the schema",
+                                      hint: schemaHint + ", or set extra_columns: ignore to read past it"))
         }
         for label in mismatch.duplicates {
             entries.append(ErrorEntry(code: "duplicate-label", line: line, record: 1, column: label,
@@ -212,10 +217,17 @@ package struct FileCheck: Sendable {
 
     private func headerReport(_ mapping: HeaderMapping?, mismatch: HeaderMismatch?) -> ErrorReport.HeaderReport {
         let cap = settings.policy.cleaning.maxReportedIssues
-        return ErrorReport.HeaderReport(
+        var report = ErrorReport.HeaderReport(
             original: mapping?.originalNames ?? [], normalized: mapping?.normalizedNames ?? [], renamed: mapping?.renamed ?? [],
             missing: mismatch?.missing ?? [], unknown: Array((mismatch?.unknown ?? []).prefix(cap)),
             duplicates: mismatch?.duplicates ?? [], blank: mismatch?.blank ?? [])
+        if let ignored = mapping?.ignored, !ignored.isEmpty { report.ignored = Array(ignored.prefix(cap)) }
+        if let absent = mapping?.absentColumns, !absent.isEmpty { report.filledWithNull = absent.map { settings.schema.columns[$0].name } }
+        let policy = settings.policy
+        if policy.extraColumns != .reject || policy.missingColumns != .reject {
+            report.policy = ErrorReport.HeaderPolicy(extraColumns: policy.extraColumns, missingColumns: policy.missingColumns)
+        }
+        return report
     }
 
     /// Applies the schema's error policy to the validated rows.

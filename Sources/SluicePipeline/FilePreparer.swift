@@ -97,7 +97,7 @@ struct FilePreparer: Sendable {
         let findings = FileCheck(settings: settings).check(read.bytes, name: job.source)
         prepared.stage = .checked(findings)
         guard let outcome = findings.outcome else { return prepared }
-        prepared.contentDigest = ContentDigest.of(outcome)
+        prepared.contentDigest = ContentDigest.of(outcome, types: settings.schema.columns.map(\.type))
         if let folder = columnarFolder {
             // A hidden name until the commit that names the file renames it into place.
             let pending = folder.appendingPathComponent(".pending-\(UInt64.random(in: 0...UInt64.max)).scol")

@@ -253,7 +253,7 @@ extension Ingestor {
                         let id = try ledger.append(record, table: table.name, json: ledgerJSON)
                         record.ledgerID = id
                         if case .load(let outcome) = entries[index].action {
-                            try warehouse.insert(ColumnBatch(outcome, ingestID: id), into: table)
+                            try warehouse.insert(ColumnBatch(outcome, types: workspace.schema.columns.map(\.type), ingestID: id), into: table)
                         }
                     }
                     entries[index].record = record

@@ -304,9 +304,12 @@ private final class LoadedHashes: Sendable {
 
 extension ColumnBatch {
     /// The accepted rows of a file plus the ledger id column, for the warehouse's bulk insert.
-    init(_ outcome: ValidationOutcome, ingestID: Int64) {
-        var columns = zip(outcome.columns, outcome.validity).map { column, validity in
+    /// Date and timestamp columns (`types`) go in as ISO 8601 text.
+    init(_ outcome: ValidationOutcome, types: [ColumnType], ingestID: Int64) {
+        var columns = zip(zip(outcome.columns, outcome.validity), types).map { pair, type in
+            let (column, validity) = pair
             let values: ColumnBatch.Values = switch column {
+            case .integer(let values) where type.isTemporal: ColumnBatch.Values.isoTexts(values, type: type)
             case .integer(let values): .integers(values)
             case .real(let values): .reals(values)
             case .text(let values): .texts(dictionary: values.dictionary, codes: values.codes)
@@ -315,5 +318,21 @@ extension ColumnBatch {
         }
         columns.append(ColumnBatch.Column(.constant(.integer(ingestID))))
         self.init(rowCount: outcome.rowsAccepted, columns: columns)
+    }
+}
+
+extension ColumnBatch.Values {
+    /// Days or microseconds as dictionary-coded ISO 8601 text (each distinct value formatted once).
+    static func isoTexts(_ values: [Int64], type: ColumnType) -> ColumnBatch.Values {
+        var dictionary: [String] = []
+        var codeOf: [Int64: UInt32] = [:]
+        let codes = values.map { value -> UInt32 in
+            if let code = codeOf[value] { return code }
+            let code = UInt32(dictionary.count)
+            dictionary.append(CalendarValue.isoText(value, type: type))
+            codeOf[value] = code
+            return code
+        }
+        return .texts(dictionary: dictionary, codes: codes)
     }
 }

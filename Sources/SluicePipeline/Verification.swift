@@ -1,5 +1,6 @@
 import Foundation
 import SluiceColumnar
+import SluiceSchema
 import SluiceWarehouse
 
 /// What `verify` found for one delivery (or one stray file).
@@ -131,7 +132,7 @@ extension Workspace {
         var row = 0
         while (try? statement.step()) == true {
             for (index, column) in columns.enumerated() where row < column.count {
-                let scolValue = ColumnarValue.at(column, row: row)
+                let scolValue = ColumnarValue.at(column, row: row, logicalType: reader.schema.fields[index].logicalType)
                 let stored = statement.value(at: index)
                 if !ColumnarValue.same(scolValue, stored) {
                     return "first at row \(row + 1) of the delivery, column '\(reader.schema.fields[index].name)': "
@@ -154,6 +155,16 @@ public enum ColumnarValue {
         case .double(let values): return .real(values[row])
         case .string(let values): return .text(values[row])
         case .codedString(let dictionary, let codes): return .text(dictionary[Int(codes[row])])
+        }
+    }
+
+    /// The value at `row` as the warehouse stores it: a date or timestamp as ISO text.
+    public static func at(_ column: ColumnarColumn, row: Int, logicalType: ColumnarLogicalType?) -> SQLiteValue {
+        let value = at(column, row: row)
+        switch (value, logicalType) {
+        case (.integer(let days), .date?): return .text(CalendarValue.isoDate(days: days))
+        case (.integer(let micros), .timestamp?): return .text(CalendarValue.isoTimestamp(microseconds: micros))
+        default: return value
         }
     }
 

@@ -46,6 +46,9 @@ public struct Workspace: Sendable {
                 throw PipelineError(code: .configuration, message:
                     "\(configPath): the schema names no table (the flat legacy format has none); add `table: NAME` to \(WorkspaceLayout.configFileName)")
             }
+            if let problem = SchemaChecks.problem(withTable: table) {
+                throw PipelineError(code: .configuration, message: "\(configPath): \(problem)")
+            }
             return Workspace(layout: layout, config: config, schema: schema, tableName: table)
         } catch let error as SchemaError {
             throw PipelineError(code: .configuration, message: error.description, cause: error)
@@ -53,48 +56,6 @@ public struct Workspace: Sendable {
             throw error
         } catch {
             throw PipelineError(code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)")
-        }
-    }
-
-    /// Creates a workspace: the folders, a copy of the schema file, the saved reports, and `sluice.yaml`.
-    ///
-    /// An existing `sluice.yaml` is kept as it is (only missing folders are added), so running
-    /// `init` twice is harmless.
-    /// - Parameters:
-    ///   - root: The workspace folder (created if needed).
-    ///   - schemaFile: The schema to copy in.
-    ///   - queries: A folder of `*.sql` reports to copy into `queries/` (existing files are kept).
-    /// - Returns: The opened workspace.
-    @discardableResult
-    public static func create(at root: URL, schemaFile: URL, queries: URL?) throws -> Workspace {
-        let layout = WorkspaceLayout(root: root)
-        try layout.createFolders()
-        let fileManager = FileManager.default
-        if !fileManager.fileExists(atPath: layout.configFile.path) {
-            let schema: Schema
-            do { schema = try SchemaLoader.load(contentsOf: schemaFile.path) } catch {
-                throw PipelineError(code: .configuration, message: error.description, cause: error)
-            }
-            let copiedSchema = layout.root.appendingPathComponent(schemaFile.lastPathComponent)
-            try copyIfMissing(schemaFile, to: copiedSchema)
-            let table = schema.table == nil ? "data" : nil
-            let text = WorkspaceConfig.template(schemaFile: schemaFile.lastPathComponent, table: table)
-            do { try text.write(to: layout.configFile, atomically: true, encoding: .utf8) } catch {
-                throw PipelineError(code: .io, message: "cannot write \(layout.configFile.path): \(error.localizedDescription)")
-            }
-        }
-        if let queries, let names = try? fileManager.contentsOfDirectory(atPath: queries.path) {
-            for name in names where name.hasSuffix(".sql") {
-                try copyIfMissing(queries.appendingPathComponent(name), to: layout.queries.appendingPathComponent(name))
-            }
-        }
-        return try open(at: root)
-    }
-
-    private static func copyIfMissing(_ source: URL, to destination: URL) throws {
-        guard !FileManager.default.fileExists(atPath: destination.path) else { return }
-        do { try FileManager.default.copyItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
         }
     }
 
@@ -120,12 +81,13 @@ public struct Workspace: Sendable {
 }
 
 extension ColumnType {
-    /// The SQLite storage type of this schema type.
+    /// The SQLite storage type of this schema type: dates and timestamps are ISO 8601 text (so
+    /// SQLite's date functions read them), booleans 0/1.
     var warehouseType: WarehouseColumnType {
         switch self {
-        case .integer: .integer
+        case .integer, .boolean: .integer
         case .real: .real
-        case .text: .text
+        case .text, .date, .timestamp: .text
         }
     }
 }

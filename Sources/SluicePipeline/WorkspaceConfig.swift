@@ -102,7 +102,7 @@ public struct WorkspaceConfig: Sendable, Hashable {
             case "max_file_bytes": maxFileBytes = try value.requireInteger(file: file, range: 1...(1 << 40))
             case "columnar": writeColumnar = try value.requireBool(file: file)
             case "follow_symlinks": followSymlinks = try value.requireBool(file: file)
-            case "dialect": try parseDialect(value, file: file)
+            case "dialect": try parseDialect(value, file: file); try checkDialectConflicts(value, file: file)
             case "limits": try parseLimits(value, file: file)
             case "cleaning": try parseCleaning(value, file: file)
             default:

@@ -2,6 +2,10 @@
 struct ColumnPlan: Sendable {
     let name: String
     let type: ColumnType
+    /// How values are written, compiled (one reference, so copying a plan stays cheap).
+    let reading: ValueReading
+    /// Numbers written the plain way (a point, no grouping): the fast path.
+    let plainNumbers: Bool
     let minimum: Double?
     let maximum: Double?
     let maxLength: Int?
@@ -23,6 +27,8 @@ struct ColumnPlan: Sendable {
     init(_ column: ColumnSchema, lowercase: Bool, store: inout ColumnStore) {
         name = column.name
         type = column.type
+        reading = ValueReading(column)
+        plainNumbers = column.valueFormat.hasPlainNumbers
         minimum = column.minimum
         maximum = column.maximum
         maxLength = column.type == .text ? column.maxLength : nil
@@ -57,7 +63,7 @@ struct ColumnStore: Sendable {
 
     /// Adds an empty column of `type`; returns its slot.
     mutating func addColumn(_ type: ColumnType) -> Int {
-        switch type {
+        switch type.storage {
         case .integer:
             integers.append([])
             return integers.count - 1
@@ -73,7 +79,7 @@ struct ColumnStore: Sendable {
 
     /// Appends the placeholder of a `NULL` (0, 0.0 or `""`), which the validity mask marks absent.
     mutating func appendNull(_ type: ColumnType, slot: Int) {
-        switch type {
+        switch type.storage {
         case .integer: integers[slot].append(0)
         case .real: reals[slot].append(0)
         case .text: textCodes[slot].append(dictionaries[slot].code(for: ""))
@@ -95,7 +101,7 @@ struct ColumnStore: Sendable {
                 hasher.combine(UInt64(index) | 1 << 63)
                 continue
             }
-            switch plan.type {
+            switch plan.type.storage {
             case .integer: hasher.combine(UInt64(bitPattern: integers[plan.slot][row]))
             case .real:
                 let value = reals[plan.slot][row]
@@ -111,7 +117,7 @@ struct ColumnStore: Sendable {
             let firstIsNull = isNull(index, first)
             guard firstIsNull == isNull(index, second) else { return false }
             if firstIsNull { continue }
-            let same = switch plan.type {
+            let same = switch plan.type.storage {
             case .integer: integers[plan.slot][first] == integers[plan.slot][second]
             case .real: reals[plan.slot][first] == reals[plan.slot][second]
             case .text: textCodes[plan.slot][first] == textCodes[plan.slot][second]
@@ -123,7 +129,7 @@ struct ColumnStore: Sendable {
 
     /// The finished column at `slot` of `type`.
     func column(_ type: ColumnType, slot: Int) -> TypedColumn {
-        switch type {
+        switch type.storage {
         case .integer: .integer(integers[slot])
         case .real: .real(reals[slot])
         case .text: .text(TextColumn(dictionary: dictionaries[slot].values, codes: textCodes[slot]))

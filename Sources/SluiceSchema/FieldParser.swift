@@ -2,9 +2,9 @@
 ///
 /// Works on `Span<UInt8>`: a field is a view of the file's bytes, so parsing copies nothing
 /// and costs no reference counting.
-enum FieldParser {
+package enum FieldParser {
     /// The result of reading an integer.
-    enum IntegerResult: Equatable {
+    package enum IntegerResult: Equatable {
         case value(Int64)
         case notAnInteger
         case overflow
@@ -15,7 +15,7 @@ enum FieldParser {
 
     /// True for space, tab, LF, VT, FF and CR.
     @inline(__always)
-    static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    package static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
@@ -41,7 +41,7 @@ enum FieldParser {
     }
 
     /// Reads an optional sign followed by one or more ASCII digits, fitting in `Int64`.
-    static func parseInteger(_ bytes: Span<UInt8>) -> IntegerResult {
+    package static func parseInteger(_ bytes: Span<UInt8>) -> IntegerResult {
         var index = 0
         var negative = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
@@ -72,7 +72,7 @@ enum FieldParser {
 
     /// Reads a finite decimal number (`12`, `-0.5`, `.5`, `1e3`); rejects `nan`, `inf`, hex
     /// and anything that overflows to infinity.
-    static func parseReal(_ bytes: Span<UInt8>) -> Double? {
+    package static func parseReal(_ bytes: Span<UInt8>) -> Double? {
         if case .value(let integer) = parseInteger(bytes), integer.magnitude < (1 << 53) {
             return Double(integer)
         }

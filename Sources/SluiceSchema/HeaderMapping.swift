@@ -48,6 +48,10 @@ public struct HeaderMapping: Sendable, Hashable {
     public var schemaIndexForField: [Int]
     /// Header names mapped through an alias.
     public var renamed: [HeaderRename]
+    /// Normalised header names the schema does not know, read past under `extra_columns: ignore`.
+    public var ignored: [String] = []
+    /// Schema column indices absent from the header, filled with `NULL` under `missing_columns: null`.
+    public var absentColumns: [Int] = []
 
     /// Marks a field that belongs to no schema column (`_source_line` in a rejected-rows file).
     public static let ignoredField = -1
@@ -100,11 +104,19 @@ public struct HeaderMismatch: Error, Sendable, Hashable, CustomStringConvertible
 }
 
 extension Schema {
+    /// Matches raw header names against the columns under the schema's own header policy.
+    public func mapHeader(_ rawNames: [String]) throws(HeaderMismatch) -> HeaderMapping {
+        try mapHeader(rawNames, extraColumns: policy.extraColumns, missingColumns: policy.missingColumns)
+    }
+
     /// Matches raw header names against the columns after normalisation and aliases. Columns may
     /// come in any order; each schema column must appear exactly once and nothing else may
-    /// appear (reserved names such as `_source_line` are skipped). Missing, unknown, duplicate
+    /// appear (reserved names such as `_source_line` are skipped), except as the header policy
+    /// allows: unknown names are read past under ``ExtraColumnsPolicy/ignore``, and optional
+    /// columns may be absent under ``MissingColumnsPolicy/null``. Missing, unknown, duplicate
     /// and blank names are all collected into one ``HeaderMismatch``.
-    public func mapHeader(_ rawNames: [String]) throws(HeaderMismatch) -> HeaderMapping {
+    public func mapHeader(_ rawNames: [String], extraColumns: ExtraColumnsPolicy,
+                          missingColumns: MissingColumnsPolicy) throws(HeaderMismatch) -> HeaderMapping {
         var indexByName: [String: Int] = [:]
         for (index, column) in columns.enumerated() { indexByName[column.name] = index }
 
@@ -142,11 +154,23 @@ extension Schema {
             if column != name { renamed.append(HeaderRename(from: rawNames[position], to: column)) }
             mapping.append(index)
         }
-        let missing = columns.map(\.name).filter { !seenColumns.contains($0) }
+        var ignored: [String] = []
+        if extraColumns == .ignore {
+            ignored = unknown
+            unknown = []
+        }
+        var absent: [Int] = []
+        var missing: [String] = []
+        for (index, column) in columns.enumerated() where !seenColumns.contains(column.name) {
+            if missingColumns == .null, !column.isRequired { absent.append(index) } else { missing.append(column.name) }
+        }
         guard missing.isEmpty, unknown.isEmpty, duplicates.isEmpty, blank.isEmpty else {
             throw HeaderMismatch(missing: missing, unknown: unknown, duplicates: duplicates, blank: blank)
         }
-        return HeaderMapping(originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping, renamed: renamed)
+        var result = HeaderMapping(originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping, renamed: renamed)
+        result.ignored = ignored
+        result.absentColumns = absent
+        return result
     }
 
     /// The mapping for a file without a header: field *i* is column *i*.

@@ -17,10 +17,12 @@
 /// one table probe (its cleaned form and code are remembered); numbers are parsed from bytes.
 public struct RowValidator: Sendable {
     private let options: CleaningOptions
-    private let plans: [ColumnPlan]
+    let plans: [ColumnPlan]
     /// Field position → schema column index (or ``HeaderMapping/ignoredField``).
     private let columnForField: [Int]
-    private var store = ColumnStore()
+    /// Optional columns the header lacks: `NULL` in every row (`missing_columns: null`).
+    private let absentColumns: [Int]
+    var store = ColumnStore()
     private var counts = Counters()
     private var issues: [ValidationIssue] = []
     private var issueCountsByRule: [String: Int] = [:]
@@ -46,12 +48,14 @@ public struct RowValidator: Sendable {
     private var collidingRowsByHash: [Int: [Int]] = [:]
 
     /// Prepares to validate rows whose fields are laid out as `header` describes.
-    /// - Precondition: `header` maps every column of `schema` exactly once (as
-    ///   ``Schema/mapHeader(_:)`` guarantees).
+    /// - Precondition: `header` maps every column of `schema` exactly once, or lists it as
+    ///   absent (as ``Schema/mapHeader(_:)`` guarantees).
     public init(schema: Schema, header: HeaderMapping, options: CleaningOptions = .init()) {
-        precondition(header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField }.sorted() == Array(schema.columns.indices),
+        precondition((header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField } + header.absentColumns).sorted()
+                         == Array(schema.columns.indices),
                      "the header mapping must cover every schema column exactly once")
         columnForField = header.schemaIndexForField
+        absentColumns = header.absentColumns
         self.options = options
         var store = ColumnStore()
         plans = schema.columns.map { ColumnPlan($0, lowercase: options.lowercaseText, store: &store) }
@@ -128,6 +132,7 @@ public struct RowValidator: Sendable {
                 valid = false
             }
         }
+        for column in absentColumns { markNull(column) }
         if missingRequired, options.dropRowsWithMissingValues {
             // The old pipeline's dropna(): the row goes, counted, whatever else is wrong with it.
             rollBackIssues()
@@ -230,6 +235,10 @@ public struct RowValidator: Sendable {
                 return true
             }
             return cleanNewText(raw, trimmed: trimmed, key: key, column: column, field: field)
+        case .integer where !plans[column].plainNumbers, .real where !plans[column].plainNumbers:
+            return cleanFormattedNumber(raw, trimmed: trimmed, column: column, field: field)
+        case .date, .timestamp, .boolean:
+            return cleanTypedValue(raw, trimmed: trimmed, column: column, field: field)
         case .integer:
             if case .value(let value) = FieldParser.parseInteger(bytes) {
                 let number = Double(value)
@@ -280,7 +289,7 @@ public struct RowValidator: Sendable {
         return true
     }
 
-    private static let notUTF8 = "save the file as UTF-8, or configure its encoding"
+    static let notUTF8 = "save the file as UTF-8, or configure its encoding"
 
     /// Reports why a value of an integer column is not acceptable; returns `false`.
     private mutating func reportBadInteger(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
@@ -328,21 +337,23 @@ public struct RowValidator: Sendable {
     }
 
     /// Checks bounds and allowed values of a parsed number; reports and returns false on failure.
+    /// Date and timestamp bounds are shown as ISO text.
     /// - Complexity: no allocation unless the value fails a rule or the column has an `allowed` list:
     ///   the value's text and the messages are only built then.
-    private mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: Span<UInt8>,
-                                      column: Int, field: Int) -> Bool {
+    mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: Span<UInt8>,
+                              column: Int, field: Int) -> Bool {
         let plan = plans[column]
-        func range() -> String { "\(plan.minimum.map(formatNumber) ?? "…")–\(plan.maximum.map(formatNumber) ?? "…")" }
+        let show = { (bound: Double) in plan.type.isTemporal ? displayBound(bound, type: plan.type) : formatNumber(bound) }
+        func range() -> String { "\(plan.minimum.map(show) ?? "…")–\(plan.maximum.map(show) ?? "…")" }
         if let minimum = plan.minimum, value < minimum {
             report(column: plan.name, field: field, raw: raw, rule: "minimum",
-                   message: "value \(text()) is below the minimum \(formatNumber(minimum)) for column '\(plan.name)'",
+                   message: "value \(text()) is below the minimum \(show(minimum)) for column '\(plan.name)'",
                    hint: "the schema allows \(range())")
             return false
         }
         if let maximum = plan.maximum, value > maximum {
             report(column: plan.name, field: field, raw: raw, rule: "maximum",
-                   message: "value \(text()) is above the maximum \(formatNumber(maximum)) for column '\(plan.name)'",
+                   message: "value \(text()) is above the maximum \(show(maximum)) for column '\(plan.name)'",
                    hint: "the schema allows \(range())")
             return false
         }
@@ -356,7 +367,7 @@ public struct RowValidator: Sendable {
     }
 
     /// Counts an issue and keeps it in full while under the cap (building the message only then).
-    private mutating func report(column: String, field: Int, raw: Span<UInt8>, rule: String,
+    mutating func report(column: String, field: Int, raw: Span<UInt8>, rule: String,
                                  message: @autoclosure () -> String, hint: @autoclosure () -> String) {
         totalIssues += 1
         issueCountsByRule[rule, default: 0] += 1

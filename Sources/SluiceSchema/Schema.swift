@@ -53,9 +53,39 @@ public enum ColumnType: String, Sendable, Hashable, Codable {
     case real
     /// UTF-8 text (lower-cased by default when cleaning).
     case text
+    /// A calendar date (ISO 8601 `2012-01-31` by default, or a declared `format:`), kept as days
+    /// since 1970-01-01 (an ``TypedColumn/integer(_:)`` column); stored in SQLite as ISO text.
+    case date
+    /// A date and time without a time zone (ISO 8601 `2012-01-31 13:45:00` by default, or a declared
+    /// `format:`), kept as microseconds since 1970-01-01 00:00; stored in SQLite as ISO text.
+    case timestamp
+    /// true/false (also yes/no and 1/0, or declared spellings), kept and stored as 1/0.
+    case boolean
 
     /// True for ``integer`` and ``real``.
-    public var isNumeric: Bool { self != .text }
+    public var isNumeric: Bool { self == .integer || self == .real }
+
+    /// True for ``date`` and ``timestamp``.
+    public var isTemporal: Bool { self == .date || self == .timestamp }
+
+    /// How values of this type are held in a ``TypedColumn``: dates, timestamps and booleans as integers.
+    public var storage: ColumnStorage {
+        switch self {
+        case .integer, .date, .timestamp, .boolean: .integer
+        case .real: .real
+        case .text: .text
+        }
+    }
+}
+
+/// The in-memory representation of a column's values (see ``ColumnType/storage``).
+public enum ColumnStorage: Sendable, Hashable {
+    /// `Int64` values: integers, days, microseconds, or 0/1.
+    case integer
+    /// `Double` values.
+    case real
+    /// Dictionary-coded text.
+    case text
 }
 
 /// A type as written in a schema file, resolved to a ``ColumnType`` plus any length limit
@@ -65,11 +95,14 @@ struct TypeSpelling: Equatable {
     var maxLength: Int?
 
     /// The list shown when a spelling is not recognised.
-    static let expected = "expected a type (integer, real, text, VARCHAR(n), INTEGER)"
+    static let expected = "expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER)"
 
     private static let integerNames: Set<String> = ["integer", "int", "bigint", "smallint", "int64"]
     private static let realNames: Set<String> = ["real", "float", "double", "double precision", "numeric", "decimal"]
     private static let textNames: Set<String> = ["text", "string", "varchar", "char"]
+    private static let otherNames: [String: ColumnType] = [
+        "date": .date, "timestamp": .timestamp, "datetime": .timestamp, "boolean": .boolean, "bool": .boolean,
+    ]
 
     /// Resolves a spelling, case-insensitively: integer/int/BIGINT → integer;
     /// real/float/double/NUMERIC/DECIMAL(p,s) → real; text/string/VARCHAR(n)/CHAR(n) → text.
@@ -98,6 +131,8 @@ struct TypeSpelling: Equatable {
             self.init(type: .text, maxLength: nil)
         } else if base == "varchar" || base == "char", arguments.count == 1, arguments[0] > 0 {
             self.init(type: .text, maxLength: arguments[0])
+        } else if let type = Self.otherNames[base], arguments.isEmpty {
+            self.init(type: type, maxLength: nil)
         } else {
             return nil
         }
@@ -115,9 +150,10 @@ public struct ColumnSchema: Sendable, Hashable {
     public var name: String
     /// The type values are parsed into.
     public var type: ColumnType
-    /// Inclusive lower bound, for numeric columns.
+    /// Inclusive lower bound, for numeric columns (for date and timestamp columns: in days or
+    /// microseconds since 1970-01-01, written in the schema as ISO 8601 text).
     public var minimum: Double?
-    /// Inclusive upper bound, for numeric columns.
+    /// Inclusive upper bound, like ``minimum``.
     public var maximum: Double?
     /// The permitted values, compared to the cleaned value's text: text columns after
     /// lower-casing (when enabled), numeric columns in canonical form (`7`, `2.5`).
@@ -129,6 +165,9 @@ public struct ColumnSchema: Sendable, Hashable {
     /// Whether a value must be present. A missing value (a null token) in a required column
     /// follows the schema's ``MissingValuePolicy``; in an optional column it is stored as `NULL`.
     public var isRequired: Bool
+    /// How the values of a date, timestamp, boolean or number column are written (`format:`,
+    /// `true_values:`, `decimal_separator:`, …); the defaults read ISO 8601 and plain numbers.
+    public var valueFormat: ValueFormat = .init()
 
     /// Creates a column schema.
     public init(

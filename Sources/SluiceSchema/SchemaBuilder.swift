@@ -4,10 +4,10 @@ struct SchemaBuilder {
     let file: String
 
     /// The keys a column spec may use in the Sluice format.
-    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"]
+    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"] + formatKeys
 
     /// The top-level keys of the Sluice format.
-    static let topLevelKeys = ["table", "columns", "aliases"] + policyKeys
+    static let topLevelKeys = ["table", "columns", "aliases"] + policyKeys + headerPolicyKeys + numberFormatKeys
 
     /// The row-policy keys, allowed at the top of a schema and under `cleaning:` in `sluice.yaml`.
     static let policyKeys = [
@@ -35,17 +35,20 @@ struct SchemaBuilder {
             throw error(at: columnsNode,
                         "expected a mapping of column name to type or spec under 'columns', found \(columnsNode.kindDescription)")
         }
+        let numbers = try numberFormat(entries, defaults: ValueFormat(), context: "at the top level")
         var names = NameRegistry()
         var columns: [ColumnSchema] = []
         for pair in columnPairs {
             let name = try names.register(pair.key, builder: self)
-            columns.append(try columnSpec(pair.value, name: name))
+            columns.append(try columnSpec(pair.value, name: name, numbers: numbers))
         }
         guard !columns.isEmpty else { throw error(at: columnsNode, "expected at least one column under 'columns'") }
         var policy = SchemaPolicy()
         try applyPolicy(entries, to: &policy)
+        try applyHeaderPolicy(entries, to: &policy)
         let aliases = try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) } ?? [:]
-        return Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy)
+        return try check(Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy),
+                         root: root, tableNode: tableNode, columnNodes: columnPairs.map(\.key))
     }
 
     /// The legacy flat layout: `column: TYPE` pairs, no table name.
@@ -58,7 +61,7 @@ struct SchemaBuilder {
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
         guard !columns.isEmpty else { throw error(at: root, "expected at least one column") }
-        return Schema(table: nil, columns: columns, format: .legacyFlat)
+        return try check(Schema(table: nil, columns: columns, format: .legacyFlat), root: root, tableNode: nil, columnNodes: pairs.map(\.key))
     }
 
     /// The legacy SQL layout: `table: [{name: ..., type: ...}, ...]`.
@@ -80,16 +83,18 @@ struct SchemaBuilder {
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
         guard !columns.isEmpty else { throw error(at: tableKey, "expected at least one column under '\(table)'") }
-        return Schema(table: table, columns: columns, format: .legacySQL)
+        return try check(Schema(table: table, columns: columns, format: .legacySQL), root: tableKey, tableNode: tableKey, columnNodes: items)
     }
 
     // MARK: Column specs
 
     /// A Sluice column spec: a bare type, or a mapping of the keys in ``columnKeys``.
-    func columnSpec(_ node: YAMLNode, name: String) throws(SchemaError) -> ColumnSchema {
+    func columnSpec(_ node: YAMLNode, name: String, numbers: ValueFormat = .init()) throws(SchemaError) -> ColumnSchema {
         if node.scalarText != nil {
             let spelling = try typeSpelling(node)
-            return ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
+            var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
+            if column.type.isNumeric { column.valueFormat = numbers }
+            return column
         }
         guard case .mapping(let pairs) = node.content else {
             throw error(at: node, "expected a type or a mapping of rules for column '\(name)', found \(node.kindDescription)")
@@ -98,17 +103,24 @@ struct SchemaBuilder {
         guard let typeNode = entries["type"]?.value else { throw error(at: node, "missing key 'type' for column '\(name)'") }
         let spelling = try typeSpelling(typeNode)
         var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
+        column.valueFormat = try valueFormat(entries, type: column.type, name: name, numbers: numbers)
 
         for bound in ["min", "max"] {
             guard let entry = entries[bound] else { continue }
-            guard column.type.isNumeric else {
-                throw error(at: entry.key, "'\(bound)' applies to integer and real columns only; column '\(name)' is text")
+            let value: Double
+            if column.type.isTemporal {
+                value = try temporalBound(entry.value, type: column.type, what: "'\(bound)' of column '\(name)'")
+            } else {
+                guard column.type.isNumeric else {
+                    throw error(at: entry.key, "'\(bound)' applies to integer, real, date and timestamp columns only; column '\(name)' is \(column.type.rawValue)")
+                }
+                value = try number(entry.value, what: "'\(bound)' of column '\(name)'")
             }
-            let value = try number(entry.value, what: "'\(bound)' of column '\(name)'")
             if bound == "min" { column.minimum = value } else { column.maximum = value }
         }
         if let low = column.minimum, let high = column.maximum, low > high, let maxNode = entries["max"]?.value {
-            throw error(at: maxNode, "min \(formatNumber(low)) is greater than max \(formatNumber(high)) for column '\(name)'")
+            let shown = { (value: Double) in column.type.isTemporal ? displayBound(value, type: column.type) : formatNumber(value) }
+            throw error(at: maxNode, "min \(shown(low)) is greater than max \(shown(high)) for column '\(name)'")
         }
         if let entry = entries["max_length"] {
             guard column.type == .text else {
@@ -120,6 +132,9 @@ struct SchemaBuilder {
             column.maxLength = length
         }
         if let entry = entries["allowed"] {
+            guard column.type.isNumeric || column.type == .text else {
+                throw error(at: entry.key, "'allowed' applies to integer, real and text columns only; column '\(name)' is \(column.type.rawValue) (use min and max)")
+            }
             column.allowedValues = try allowedValues(entry.value, type: column.type, name: name)
         }
         if let entry = entries["description"] {
@@ -155,6 +170,8 @@ struct SchemaBuilder {
                     throw error(at: item, "expected a number in 'allowed' of column '\(name)', found '\(raw)'")
                 }
                 values.append(formatNumber(value))
+            case .date, .timestamp, .boolean:
+                throw error(at: item, "'allowed' does not apply to \(type.rawValue) column '\(name)'")
             }
         }
         return values

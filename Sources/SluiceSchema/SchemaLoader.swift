@@ -49,7 +49,9 @@ public enum SchemaLoader {
     package static func schema(from root: YAMLNode, file: String) throws(SchemaError) -> Schema {
         let builder = SchemaBuilder(file: file)
         guard case .mapping(let pairs) = root.content else {
-            throw builder.error(at: root, "expected a mapping at the top level, found \(root.kindDescription)")
+            // Never echo the content: the path may name any file (`schema: /etc/passwd`).
+            let found = if case .sequence = root.content { "a list" } else { "plain text" }
+            throw builder.error(at: root, "this is not a YAML schema: expected a mapping with 'table' and 'columns' at the top level, found \(found)")
         }
         if let columns = pairs.first(where: { $0.key.scalarText == "columns" }),
            columns.value.isNull || columns.value.scalarText == nil {

@@ -15,6 +15,23 @@ public enum MissingValuePolicy: String, Sendable, Hashable, Codable {
     case rejectRow = "reject_row"
 }
 
+/// What happens to a header column the schema does not know.
+public enum ExtraColumnsPolicy: String, Sendable, Hashable, Codable {
+    /// Refuse the file (`extra-label`), the default.
+    case reject
+    /// Read past the column; the reason report and the ingest record list it under `ignored`.
+    case ignore
+}
+
+/// What happens when a schema column is absent from the header.
+public enum MissingColumnsPolicy: String, Sendable, Hashable, Codable {
+    /// Refuse the file (`missing-label`), the default.
+    case reject
+    /// Load the file with `NULL` in that column, for optional columns only (a required column
+    /// is still refused); recorded under `filled_with_null`.
+    case null
+}
+
 /// A schema's row-level policy: error handling, missing values, duplicates and case.
 ///
 /// In a Sluice schema file these are top-level keys next to `table:` and `columns:`:
@@ -33,6 +50,10 @@ public struct SchemaPolicy: Sendable, Hashable {
     public var maxErrorRate: Double
     /// Cleaning switches applied to every row.
     public var cleaning: CleaningOptions
+    /// What to do with header columns the schema does not know (`extra_columns:`).
+    public var extraColumns: ExtraColumnsPolicy = .reject
+    /// What to do with schema columns the header lacks (`missing_columns:`).
+    public var missingColumns: MissingColumnsPolicy = .reject
 
     /// Creates a policy; the defaults reproduce the original pipeline, refusing any bad file.
     public init(onError: ErrorPolicy = .rejectFile, maxErrorRate: Double = 0.05, cleaning: CleaningOptions = .init()) {

@@ -32,10 +32,11 @@ public struct ValidationIssue: Sendable, Hashable, Codable {
     /// `""` for row-level issues.
     public var value: String
     /// The error code, in Frictionless's words: `type-error`, `constraint-error`,
-    /// `missing-cell`, `extra-cell` or `invalid-encoding`.
+    /// `missing-cell`, `extra-cell` or `invalid-encoding`; and `date-error`, `timestamp-error`,
+    /// `boolean-error` for values of those types.
     public var code: String
-    /// The precise rule: `type`, `minimum`, `maximum`, `allowed`, `max-length`, `required`,
-    /// `missing-cell`, `extra-cell` or `encoding`.
+    /// The precise rule: `type`, `date`, `timestamp`, `boolean`, `minimum`, `maximum`, `allowed`,
+    /// `max-length`, `required`, `missing-cell`, `extra-cell` or `encoding`.
     public var rule: String
     /// A human-readable explanation, e.g. `value 25 is above the maximum 22 for column 'age'`.
     public var message: String
@@ -63,6 +64,9 @@ public struct ValidationIssue: Sendable, Hashable, Codable {
         case "type": "type-error"
         case "minimum", "maximum", "allowed", "max-length", "required": "constraint-error"
         case "encoding": "invalid-encoding"
+        case "date": "date-error"
+        case "timestamp": "timestamp-error"
+        case "boolean": "boolean-error"
         default: rule
         }
     }
@@ -82,7 +86,8 @@ public enum RowVerdict: Sendable, Hashable {
 
 /// The cleaned values of one column, in its storage type.
 public enum TypedColumn: Sendable, Hashable {
-    /// Values of an integer column.
+    /// Values of an integer column; also of a date (days since 1970-01-01), timestamp
+    /// (microseconds since 1970-01-01 00:00) or boolean (1/0) column.
     case integer([Int64])
     /// Values of a real column.
     case real([Double])

@@ -10,7 +10,8 @@ package struct YAMLNode: Sendable {
         case scalar(String, isPlain: Bool)
         /// A sequence, in document order.
         case sequence([YAMLNode])
-        /// A mapping, in document order (duplicate keys are kept; the schema builder rejects them).
+        /// A mapping, in document order. A key written twice (the same scalar text) is refused
+        /// by the parser, so a second `schema:` never silently wins.
         case mapping([YAMLPair])
     }
 
@@ -157,8 +158,23 @@ private final class LibYAMLParser {
             if stack.isEmpty {
                 root = node
             } else {
+                try refuseDuplicateKey(node, in: stack[stack.count - 1])
                 attach(node, to: &stack[stack.count - 1])
             }
+        }
+    }
+
+    /// Throws when `node` is about to become a mapping key that an earlier key of the same
+    /// mapping already spells (compared as scalar text).
+    private func refuseDuplicateKey(_ node: YAMLNode, in frame: Frame) throws(SchemaError) {
+        guard case .mapping(_, _, let pairs, .none) = frame, case .scalar(let key, _) = node.content else { return }
+        if let first = pairs.first(where: { pair in
+            if case .scalar(let text, _) = pair.key.content { return text == key }
+            return false
+        }) {
+            let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
+            throw SchemaError(file: file, line: node.line, column: node.column,
+                              message: "duplicate key '\(shown)' (first given at line \(first.key.line)); a key may appear only once in a mapping")
         }
     }
 

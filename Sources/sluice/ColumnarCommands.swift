@@ -100,10 +100,11 @@ struct CatCommand: ParsableCommand {
                 return
             }
             var scan = try reader.scan(columns: names)
+            let logicalTypes = names.map { name in reader.schema.fields.first { $0.name == name }?.logicalType }
             var rows: [[SQLiteValue]] = []
             while let batch = try scan.next() {
                 for row in 0..<batch.rowCount {
-                    rows.append(batch.columns.map { ColumnarValue.at($0, row: row) })
+                    rows.append(zip(batch.columns, logicalTypes).map { ColumnarValue.at($0, row: row, logicalType: $1) })
                 }
             }
             let result = QueryResult(columns: names, rows: rows)

@@ -8,11 +8,15 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a workspace: sluice.yaml, the schema, inbox/, failed/, columnar/, archive/ and queries/.",
         discussion: """
-            The schema file is copied into the workspace and named in sluice.yaml; the
-            bundled saved reports are copied into queries/. Running init on an existing
-            workspace only adds what is missing and never overwrites sluice.yaml.
+            The schema file is checked, copied into the workspace and named in
+            sluice.yaml. Of the bundled saved reports, only those whose tables and columns
+            exist in the schema are copied into queries/; a schema they do not fit gets a
+            starter report for its table instead. A failed init leaves nothing behind.
+            Running init on an existing workspace only adds what is missing and never
+            overwrites sluice.yaml.
 
-            Example: sluice init ./deliveries --schema legacy/schema_sql.yaml
+            Example: sluice schema infer weather.csv --output weather.yaml
+                     sluice init ./weather --schema weather.yaml
             """)
 
     @Argument(help: ArgumentHelp("The workspace folder to create.", valueName: "dir"))
@@ -25,6 +29,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
+            _ = try BundledAssets.configuredHome()  // a SLUICE_HOME that does not exist is an error
             let assets = try? BundledAssets.locate()
             guard let schemaFile = schema.map({ URL(fileURLWithPath: $0) }) ?? assets?.schema else {
                 throw CLIError(message: "no --schema given and the bundled schema cannot be found; pass --schema FILE", exitCode: 2)
@@ -38,6 +43,8 @@ struct InitCommand: ParsableCommand {
             print(existed ? "Workspace \(workspace.layout.root.path) already existed; added what was missing."
                 : "Created workspace \(workspace.layout.root.path)")
             print("  schema: \(workspace.schema.columns.count) columns → table \(workspace.tableName)")
+            let reports = (try? workspace.reports().reports.map(\.name)) ?? []
+            print("  reports in queries/: \(reports.isEmpty ? "none" : reports.joined(separator: ", "))")
             print("  drop CSV files into \(workspace.layout.inbox.path), then run: sluice ingest --workspace \(directory)")
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// Every subcommand, in the order `--help` lists them (`serve` only with the Dashboard trait).
 private let subcommands: [any ParsableCommand.Type] = {
     var commands: [any ParsableCommand.Type] = [
-        InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self,
+        InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self,
         RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self,
         VerifyCommand.self, ExportCommand.self,
     ]
@@ -27,6 +27,7 @@ struct Sluice: AsyncParsableCommand {
             demo`, or:
 
               sluice init ws                 # folders, config, schema, reports
+              sluice schema infer my.csv     # a schema for your own files (init --schema)
               cp deliveries/*.csv ws/inbox/
               sluice ingest -w ws            # load; rejects go to ws/failed/
               sluice report -w ws            # the saved reports

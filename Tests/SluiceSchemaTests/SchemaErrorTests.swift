@@ -17,8 +17,8 @@ import SluiceSchema
         let error = try #require(TestSupport.loadError("school: VARCHAR(10)\nage: VARCHR(10)\n"))
         #expect(error.line == 2)
         #expect(error.column == 6)
-        #expect(error.message == "expected a type (integer, real, text, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
-        #expect(error.description == "schema.yaml:2:6: error: expected a type (integer, real, text, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
+        #expect(error.message == "expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
+        #expect(error.description == "schema.yaml:2:6: error: expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
     }
 
     @Test func invalidYAMLReportsLibyamlsProblemAndMark() {
@@ -33,7 +33,7 @@ import SluiceSchema
     }
 
     @Test func aTopLevelListIsNotASchema() {
-        expectError("- a\n- b\n", line: 1, column: 1, "expected a mapping at the top level, found a list")
+        expectError("- a\n- b\n", line: 1, column: 1, "expected a mapping with 'table' and 'columns' at the top level, found a list")
     }
 
     @Test func anUnrecognisedLayoutPointsAtTheFirstNonScalarValue() {
@@ -42,7 +42,7 @@ import SluiceSchema
 
     @Test func anUnknownKeyInAColumnSpecIsReportedAtTheKey() {
         expectError("table: t\ncolumns:\n  age: {type: integer, minimum: 1}\n", line: 3, column: 24,
-                    "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required)")
+                    "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required, format, true_values, false_values, decimal_separator, thousands_separator)")
     }
 
     @Test func anUnknownTopLevelKeyIsReported() {
@@ -67,7 +67,7 @@ import SluiceSchema
 
     @Test func rulesOnTheWrongColumnTypeAreReportedAtTheKey() {
         expectError("table: t\ncolumns:\n  sex: {type: text, min: 1}\n", line: 3, column: 21,
-                    "'min' applies to integer and real columns only; column 'sex' is text")
+                    "'min' applies to integer, real, date and timestamp columns only; column 'sex' is text")
         expectError("table: t\ncolumns:\n  n: {type: int, max_length: 3}\n", line: 3, column: 18,
                     "'max_length' applies to text columns only")
         expectError("table: t\ncolumns:\n  n: {type: text, max_length: 0}\n", line: 3, column: 31, "expected a positive whole number")
@@ -89,7 +89,8 @@ import SluiceSchema
     }
 
     @Test func aRepeatedKeyInAColumnSpecIsReported() {
-        expectError("table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18, "duplicate key 'type' in column 'a'")
+        // Caught by the YAML layer, for every mapping (schema, column spec, sluice.yaml).
+        expectError("table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18, "duplicate key 'type' (first given at line 3)")
     }
 
     @Test func emptyColumnsAreReported() {

@@ -65,7 +65,7 @@ import Testing
         #expect(schema.columns == [ColumnSchema(name: "c", type: type, maxLength: maxLength)])
     }
 
-    @Test(arguments: ["VARCHR(10)", "VARCHAR(0)", "VARCHAR(x)", "VARCHAR(10", "integer(4)", "date", "DECIMAL(1,2,3)"])
+    @Test(arguments: ["VARCHR(10)", "VARCHAR(0)", "VARCHAR(x)", "VARCHAR(10", "integer(4)", "date(3)", "time", "DECIMAL(1,2,3)"])
     func malformedTypeSpellingsAreRejected(spelling: String) {
         #expect(TypeSpelling(spelling) == nil)
     }

@@ -29,7 +29,7 @@ enum FieldRepetitionType: Int32 {
 
 /// `ConvertedType`, the deprecated annotation older readers still need beside ``LogicalType``.
 enum ConvertedType: Int32 {
-    case utf8 = 0, int64 = 18
+    case utf8 = 0, date = 6, int64 = 18
 }
 
 /// An empty struct: the marker structs of unions such as `StringType` or `TypeDefinedOrder`.
@@ -129,18 +129,40 @@ struct PageHeader: ThriftStruct {
     }
 }
 
-/// `LogicalType`, a union: exactly one field is written. (The annotations Sluice's column
-/// types need; `DATE`, `TIMESTAMP` and the others join when the schema has such types.)
+/// `LogicalType`, a union: exactly one field is written (the annotations Sluice's column
+/// types need).
 enum LogicalType: ThriftStruct, Equatable {
     /// Field 1, `StringType`: UTF-8 text in a BYTE_ARRAY.
     case string
+    /// Field 6, `DateType`: days since 1970-01-01 in an INT32.
+    case date
+    /// Field 8, `TimestampType` with unit `MICROS`.
+    case timestamp(isAdjustedToUTC: Bool)
     /// Field 10, `IntType`.
     case integer(bitWidth: Int8, isSigned: Bool)
 
     func writeFields(to writer: inout ThriftCompactWriter) {
         switch self {
         case .string: writer.field(1, struct: EmptyThriftStruct())
+        case .date: writer.field(6, struct: EmptyThriftStruct())
+        case .timestamp(let isAdjustedToUTC): writer.field(8, struct: TimestampType(isAdjustedToUTC: isAdjustedToUTC))
         case .integer(let bitWidth, let isSigned): writer.field(10, struct: IntType(bitWidth: bitWidth, isSigned: isSigned))
+        }
+    }
+
+    /// `TimestampType`: field 1 `isAdjustedToUTC`, field 2 the `TimeUnit` union (field 2, `MICROS`).
+    private struct TimestampType: ThriftStruct {
+        var isAdjustedToUTC: Bool
+        func writeFields(to writer: inout ThriftCompactWriter) {
+            writer.field(1, bool: isAdjustedToUTC)
+            writer.field(2, struct: MicrosUnit())
+        }
+    }
+
+    /// The `TimeUnit` union holding `MicroSeconds`.
+    private struct MicrosUnit: ThriftStruct {
+        func writeFields(to writer: inout ThriftCompactWriter) {
+            writer.field(2, struct: EmptyThriftStruct())
         }
     }
 

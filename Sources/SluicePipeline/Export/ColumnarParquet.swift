@@ -4,13 +4,17 @@ import SluiceParquet
 /// Moves rows from the `.scol` format to Parquet: the schema, the columns (strings stay
 /// dictionary-coded), and whole files (`sluice cat FILE.scol --format parquet`).
 public enum ColumnarParquet {
-    /// The Parquet schema for a `.scol` schema: same names, order, types and nullability.
+    /// The Parquet schema for a `.scol` schema: same names, order, types and nullability; dates,
+    /// timestamps and booleans as Parquet's `DATE`, `TIMESTAMP(MICROS)` and `BOOLEAN`.
     public static func schema(for schema: ColumnarSchema) -> ParquetSchema {
         ParquetSchema(fields: schema.fields.map { field in
-            let type: ParquetColumnType = switch field.type {
-            case .int64: .int64
-            case .double: .double
-            case .string: .string
+            let type: ParquetColumnType = switch (field.type, field.logicalType) {
+            case (.int64, .date?): .date
+            case (.int64, .timestamp?): .timestamp
+            case (.int64, .boolean?): .boolean
+            case (.int64, _): .int64
+            case (.double, _): .double
+            case (.string, _): .string
             }
             return ParquetField(name: field.name, type: type, isNullable: field.isNullable)
         })

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceColumnar
 import SluiceParquet
+import SluiceSchema
 import SluiceWarehouse
 
 /// Reads one loaded delivery's rows for the lake: from its `.scol` file when that matches the
@@ -77,6 +78,15 @@ struct DeliveryRows {
                 let value = statement.value(at: index)
                 validity[index].append(value != .null)
                 switch field.type {
+                case .int64 where field.logicalType == .date || field.logicalType == .timestamp:
+                    // Stored as ISO text in the warehouse.
+                    let type: ColumnType = field.logicalType == .date ? .date : .timestamp
+                    let parsed = value == .null ? 0 : CalendarValue.value(iso: statement.text(at: index), type: type)
+                    guard let parsed else {
+                        throw PipelineError(code: .warehouse, message:
+                            "ledger entry \(id): column '\(field.name)' holds '\(statement.text(at: index).prefix(40))', which is not an ISO 8601 \(type.rawValue)")
+                    }
+                    integers[index].append(parsed)
                 case .int64: integers[index].append(value == .null ? 0 : statement.int64(at: index))
                 case .double: doubles[index].append(value == .null ? 0 : statement.double(at: index))
                 case .string: texts[index].append(value == .null ? "" : statement.text(at: index))
