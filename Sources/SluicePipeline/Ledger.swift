@@ -19,7 +19,7 @@ public final class Ledger {
     /// The column that ties each warehouse row to its ledger entry.
     public static let ingestIDColumn = "_ingest_id"
     /// The ledger's layout version, kept in the warehouse's `PRAGMA user_version`.
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     let warehouse: Warehouse
     /// The workspace folder, which stored paths are relative to.
@@ -68,7 +68,9 @@ public final class Ledger {
             columnar TEXT,
             stored_at TEXT,
             duplicate_of INTEGER REFERENCES \(tableName)(id),
-            content_digest TEXT
+            content_digest TEXT,
+            rows_replaced INTEGER NOT NULL DEFAULT 0,
+            rows_ignored INTEGER NOT NULL DEFAULT 0
         ) STRICT
         """
 
@@ -80,7 +82,8 @@ public final class Ledger {
 
     /// Creates the ledger table and its indexes if missing, and brings a ledger written by an
     /// earlier version up to date (one transaction): the `deferred` status, the content digest,
-    /// the unique index per table, and paths relative to the workspace.
+    /// the unique index per table, paths relative to the workspace (version 1), and the key
+    /// counts `rows_replaced`, `rows_ignored` with the table of replaced rows (version 2).
     /// - Returns: Whether an earlier version's ledger was migrated.
     @discardableResult
     func createOrMigrate() throws -> Bool {
@@ -89,7 +92,10 @@ public final class Ledger {
         let version = try Self.userVersion(of: warehouse)
         guard !exists || version < Self.version else { return false }
         try warehouse.withTransaction {
-            if exists {
+            if exists, version == 2 {
+                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
+                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
+            } else if exists {
                 try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
                 try connection.execute(Self.createStatement)
                 let columns = """
@@ -104,6 +110,7 @@ public final class Ledger {
                 try connection.execute(Self.createStatement)
             }
             try connection.execute(Self.indexStatements)
+            try connection.execute(Self.replacedRowsStatement)
             try connection.execute("PRAGMA user_version = \(Self.version)")
         }
         return exists
@@ -186,8 +193,9 @@ public final class Ledger {
         let sql = """
             INSERT INTO \(Self.tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
-                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of, content_digest)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of, content_digest,
+                rows_replaced, rows_ignored)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         let text: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
         let path: (String?) -> SQLiteValue = { $0.map { .text(self.relative($0)) } ?? .null }
@@ -200,6 +208,7 @@ public final class Ledger {
                 .integer(Int64(record.rowsRejected)), text(record.dialect.map(json.text)), text(record.header.map(json.text)),
                 text(record.hint), path(record.errorsReport), path(record.rejectedRowsFile), path(record.columnarFile),
                 path(record.storedAt), record.duplicateOf.map(SQLiteValue.integer) ?? .null, text(record.contentDigest),
+                .integer(Int64(record.rowsReplaced)), .integer(Int64(record.rowsIgnored)),
             ])
             _ = try statement.step()
         }

@@ -7,7 +7,7 @@ struct SchemaBuilder {
     static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"]
 
     /// The top-level keys of the Sluice format.
-    static let topLevelKeys = ["table", "columns", "aliases"] + policyKeys
+    static let topLevelKeys = ["table", "columns", "aliases", "primary_key", "on_conflict"] + policyKeys
 
     /// The row-policy keys, allowed at the top of a schema and under `cleaning:` in `sluice.yaml`.
     static let policyKeys = [
@@ -45,7 +45,9 @@ struct SchemaBuilder {
         var policy = SchemaPolicy()
         try applyPolicy(entries, to: &policy)
         let aliases = try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) } ?? [:]
-        return Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy)
+        var schema = Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy)
+        schema.primaryKey = try primaryKey(entries, columns: columns)
+        return schema
     }
 
     /// The legacy flat layout: `column: TYPE` pairs, no table name.
