@@ -111,7 +111,7 @@ package struct FileCheck: Sendable {
         let keyColumns = KeyColumns(settings.schema)
         let keepSources = keyColumns?.key.onConflict == .reject
         var acceptedSources: [AcceptedRowSource] = []
-        do {
+        do throws(CSVError) {
             var mapping = settings.schema.positionalMapping
             var headerText: ArraySlice<UInt8>?
             var pendingFirst: CSVRecord?
@@ -139,10 +139,10 @@ package struct FileCheck: Sendable {
                     record = first
                     pendingFirst = nil
                 } else {
-                    do {
+                    do throws(CSVError) {
                         guard try reader.next(into: &record) else { break rows }
-                    } catch where collectRejected {
-                        guard let skipped = reader.skipMalformedRecord() else { throw error }
+                    } catch {
+                        guard collectRejected, let skipped = reader.skipMalformedRecord() else { throw error }
                         malformed.append((skipped, reader.recordCount, error))
                         continue rows
                     }
@@ -288,7 +288,8 @@ package struct FileCheck: Sendable {
             findings.message = "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"
             findings.hint = "fix the file, or raise max_error_rate in the schema"
         case .rejectFile:
-            findings.reason = .invalidValues
+            // Only repeated primary keys: say so (see InFileKeys).
+            findings.reason = outcome.issueCountsByCode.keys.allSatisfy { $0 == InFileKeys.code } ? .duplicateKey : .invalidValues
             findings.message = "\(name): \(summary)"
             findings.hint = outcome.issues.first.map { $0.hint.isEmpty ? nil : $0.hint } ?? nil
         }

@@ -52,7 +52,7 @@ extension Ingestor {
     /// Runs in the delivery's savepoint, after its ledger row and before its rows.
     /// - Returns: The rows deleted.
     func deleteReplacedRows(_ conflicts: [KeyConflict], by id: Int64) throws -> Int {
-        guard let key = keyColumns, !conflicts.isEmpty else { return 0 }
+        guard !conflicts.isEmpty, let key = keyColumns else { return 0 }
         let condition = key.key.columns.map { "\(SQLiteIdentifier.quote($0)) = ?" }.joined(separator: " AND ")
         let delete = try warehouse.cachedStatement("DELETE FROM \(SQLiteIdentifier.quote(table.name)) WHERE \(condition)")
         defer { delete.reset() }

@@ -52,3 +52,16 @@ extension Ledger {
         try warehouse.columns(ofTable: Self.replacedRowsTable) != nil
     }
 }
+
+extension Ledger {
+    /// ``LedgerEntry/columns`` for this ledger: a ledger of an earlier version, read before any
+    /// ingest migrated it, has no key counts (they read as 0).
+    var entryColumns: String {
+        if let cached = entryColumnsCache { return cached }
+        let names = ((try? warehouse.columns(ofTable: Self.tableName)) ?? nil)?.map(\.name) ?? []
+        let columns = names.isEmpty || names.contains("rows_replaced")
+            ? LedgerEntry.columns : LedgerEntry.columns.replacingOccurrences(of: "rows_replaced, rows_ignored", with: "0, 0")
+        entryColumnsCache = columns
+        return columns
+    }
+}

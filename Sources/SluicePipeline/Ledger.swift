@@ -24,6 +24,8 @@ public final class Ledger {
     let warehouse: Warehouse
     /// The workspace folder, which stored paths are relative to.
     let root: String
+    /// The select list of ``LedgerEntry``, once worked out (see ``entryColumns``).
+    var entryColumnsCache: String?
 
     init(warehouse: Warehouse, root: URL) {
         self.warehouse = warehouse
@@ -263,7 +265,7 @@ public final class Ledger {
     /// delivered, or a SHA-256 (or a prefix of at least 8 hex digits); newest first.
     func loadedMatches(_ reference: String, table: String) throws -> [LedgerEntry] {
         let sql = """
-            SELECT \(LedgerEntry.columns) FROM \(Self.tableName)
+            SELECT \(entryColumns) FROM \(Self.tableName)
             WHERE status = 'loaded' AND target_table = ?1
               AND (CAST(id AS TEXT) = ?2 OR source = ?2 OR (length(?2) >= 8 AND substr(sha256, 1, length(?2)) = lower(?2)))
             ORDER BY id DESC
@@ -308,7 +310,7 @@ public final class Ledger {
 
     /// The most recent entries, newest first: `limit` of them after skipping `offset`.
     public func recent(limit: Int, offset: Int = 0) throws -> [LedgerEntry] {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
             try statement.bind(Int64(max(0, limit)), at: 1)
             try statement.bind(Int64(max(0, offset)), at: 2)
             return try readEntries(statement)
@@ -317,7 +319,7 @@ public final class Ledger {
 
     /// Every entry with `status`, oldest first (e.g. every quarantined file: `.rejected`).
     public func entries(status: LedgerStatus) throws -> [LedgerEntry] {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE status = ? ORDER BY id") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) WHERE status = ? ORDER BY id") { statement in
             try statement.bind(status.rawValue, at: 1)
             return try readEntries(statement)
         }
@@ -325,7 +327,7 @@ public final class Ledger {
 
     /// One entry by id.
     public func entry(id: Int64) throws -> LedgerEntry? {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE id = ?") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) WHERE id = ?") { statement in
             try statement.bind(id, at: 1)
             return try readEntries(statement).first
         }

@@ -210,6 +210,9 @@ struct PrimaryKeyTests {
                 ALTER TABLE sluice_ingests DROP COLUMN rows_replaced; ALTER TABLE sluice_ingests DROP COLUMN rows_ignored;
                 DROP TABLE sluice_replaced_rows; PRAGMA user_version = 2
                 """)
+            // Read before any ingest migrates it (status, the dashboard): the key counts read as 0.
+            let old = try #require(try Ledger.openReadOnly(workspace))
+            #expect(try old.recent(limit: 5).map { [$0.rowsLoaded, $0.rowsReplaced, $0.rowsIgnored] } == [[3, 0, 0]])
             _ = try Ingestor(workspace: workspace, logger: quietLogger)
             #expect(try rows("PRAGMA user_version", in: workspace) == [[.integer(3)]])
             #expect(try rows("SELECT content_digest, rows_replaced, rows_ignored FROM sluice_ingests", in: workspace)
