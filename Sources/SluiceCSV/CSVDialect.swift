@@ -22,6 +22,9 @@ public struct CSVDialect: Sendable, Hashable {
     /// Whether the input starts with the UTF-8 byte order mark `EF BB BF`.
     public var hasByteOrderMark: Bool
 
+    /// How quotes that break RFC 4180 are read (strict by default).
+    public var quotePolicy: CSVQuotePolicy = .strict
+
     /// Creates a dialect; the defaults describe a plain RFC 4180 comma-separated file with
     /// LF line ends and no byte order mark.
     public init(

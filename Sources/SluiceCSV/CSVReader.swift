@@ -39,8 +39,19 @@ public struct CSVReader: Sendable {
     /// The size limits in force.
     public let limits: CSVReaderLimits
 
-    /// How many records were returned so far.
+    /// How many records were returned (or skipped by ``skipMalformedRecord()``) so far.
     public private(set) var recordCount = 0
+
+    /// How many fields were read under the lenient quote policy that strict reading refuses:
+    /// a quote inside an unquoted field, text after a closing quote, or a quote never closed.
+    public private(set) var lenientFieldCount = 0
+
+    /// Under the lenient policy: the offset from which no quote has a closing quote (an
+    /// opening quote there is a literal character).
+    private var noClosingQuoteFrom = Int.max
+
+    /// Where the record the careful path is reading started (for ``skipMalformedRecord()``).
+    private var currentRecordLine = 1, currentRecordOffset = 0
 
     /// Creates a reader over `bytes`; with a `nil` dialect, `CSVDialect.detect(in:)` decides.
     /// `file` names the input in error messages. A byte order mark is skipped either way.
@@ -120,29 +131,67 @@ public struct CSVReader: Sendable {
         // The careful path: every case, with exact errors.
         let recordLine = line
         let recordOffset = position
+        (currentRecordLine, currentRecordOffset) = (recordLine, recordOffset)
+        let lenient = dialect.quotePolicy == .lenient
         record.reset(source: bytes, quote: quote)
         var recordEnd = recordOffset
         while true {
             if record.count > maxFields || position - recordOffset > maxRecordBytes {
                 throw limitError(recordOffset: recordOffset, fieldCount: record.count)
             }
-            if position < count, bytes[position] == quote {
-                let (start, end, escaped) = try readQuotedField()
-                record.appendField(start: start, end: end, kind: escaped ? .quotedWithEscapes : .quoted)
-                recordEnd = position
-                guard position < count else { break }
-                let byte = bytes[position]
-                if byte == delimiter {
-                    position += 1
-                    continue
+            if position < count, bytes[position] == quote, !(lenient && position >= noClosingQuoteFrom) {
+                let (opening, openingLine, openingLineStart) = (position, line, lineStart)
+                let quoted: (start: Int, end: Int, escaped: Bool)?
+                do throws(CSVError) {
+                    quoted = try readQuotedField()
+                } catch where lenient && error.code == .unterminatedQuote {
+                    // No quote closes it before the end: under the lenient policy it is a
+                    // literal character, and so is any quote after it (remembered, so the
+                    // rest of the file is not searched again for each one).
+                    noClosingQuoteFrom = opening
+                    (position, line, lineStart) = (opening, openingLine, openingLineStart)
+                    quoted = nil
                 }
-                if byte == Self.lf || byte == Self.cr {
+                if let (start, end, escaped) = quoted {
+                    guard position < count else {
+                        record.appendField(start: start, end: end, kind: escaped ? .quotedWithEscapes : .quoted)
+                        recordEnd = position
+                        break
+                    }
+                    let byte = bytes[position]
+                    if byte == delimiter || byte == Self.lf || byte == Self.cr {
+                        record.appendField(start: start, end: end, kind: escaped ? .quotedWithEscapes : .quoted)
+                        recordEnd = position
+                        if byte == delimiter {
+                            position += 1
+                            continue
+                        }
+                        consumeLineEnd()
+                        break
+                    }
+                    guard lenient else { throw error(.textAfterClosingQuote, at: position) }
+                    // Lenient: the text after the closing quote belongs to the field.
+                    let fieldEnd = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, Self.lf, Self.cr, delimiter)
+                    try checkFieldLength(from: opening, to: fieldEnd)
+                    record.appendField(start: opening, end: fieldEnd, kind: .lenientQuoted)
+                    lenientFieldCount += 1
+                    position = fieldEnd
+                    recordEnd = fieldEnd
+                    guard position < count else { break }
+                    if bytes[position] == delimiter {
+                        position += 1
+                        continue
+                    }
                     consumeLineEnd()
                     break
                 }
-                throw error(.textAfterClosingQuote, at: position)
             }
-            let end = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, quote, Self.lf, Self.cr)
+            var end = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, quote, Self.lf, Self.cr)
+            if lenient, end < count, bytes[end] == quote {
+                // Lenient: a quote inside an unquoted field is a literal character.
+                end = Self.firstIndex(in: bytes, from: end, ofAny: delimiter, Self.lf, Self.cr, delimiter)
+                lenientFieldCount += 1
+            }
             if end - position > maxFieldBytes {
                 throw CSVError(
                     code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
@@ -249,6 +298,38 @@ public struct CSVReader: Sendable {
             guard byte == lf, fieldEnd - start <= limits.maxRecordBytes else { return nil }
             return (fields, fieldEnd, fieldEnd + 1, true)
         }
+    }
+
+    /// Throws `field-too-large` for a lenient field from `start` to `end` longer than the limit.
+    private func checkFieldLength(from start: Int, to end: Int) throws(CSVError) {
+        guard end - start > limits.maxFieldBytes else { return }
+        throw CSVError(
+            code: .fieldTooLarge, file: file, line: line, column: start - lineStart + 1, byteOffset: start,
+            message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
+            hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
+    }
+
+    /// After a syntax error that leaves the rest of its line readable (`unexpected-quote`,
+    /// `text-after-quote` under the strict policy), skips the broken record up to the next line
+    /// end so that reading can go on: the record counts as read (``recordCount``), and the
+    /// next call to `next()` reads the line after it.
+    ///
+    /// - Returns: Where the skipped record lies (its first line, and its bytes
+    ///   `byteOffset..<endOffset` before the line end), or `nil` when no error stopped the
+    ///   reader or it cannot resynchronise (an unterminated quote, a size limit), so that
+    ///   `next()` keeps throwing.
+    /// - Complexity: O(length of the rest of the line).
+    public mutating func skipMalformedRecord() -> (line: Int, byteOffset: Int, endOffset: Int)? {
+        guard let failure, failure.code == .unexpectedQuote || failure.code == .textAfterClosingQuote,
+              failure.byteOffset >= currentRecordOffset, failure.byteOffset < bytes.count
+        else { return nil }
+        let end = Self.firstIndex(in: bytes, from: failure.byteOffset, ofAny: Self.lf, Self.cr, Self.lf, Self.cr)
+        let skipped = (line: currentRecordLine, byteOffset: currentRecordOffset, endOffset: end)
+        position = end
+        if position < bytes.count { consumeLineEnd() }
+        self.failure = nil
+        recordCount += 1
+        return skipped
     }
 
     /// The error for a record past ``CSVReaderLimits/maxFields`` or ``CSVReaderLimits/maxRecordBytes``.

@@ -42,8 +42,8 @@ public struct CSVRecord: Sendable {
     /// The quote byte, for unescaping `""`.
     var quote: UInt8
 
-    /// Whether some field of the record holds an escaped quote (`""`), so that its range in
-    /// the input is not its value.
+    /// Whether some field of the record holds an escaped quote (`""`), or was read leniently
+    /// with text after its closing quote, so that its range in the input is not its value.
     public internal(set) var containsEscapedQuotes: Bool
 
     /// How a field was written.
@@ -54,6 +54,9 @@ public struct CSVRecord: Sendable {
         case quoted = 1
         /// In quotes, with `""` inside: the range is the escaped text.
         case quotedWithEscapes = 2
+        /// Read under the lenient quote policy with text after its closing quote: the range
+        /// starts at the opening quote (see ``CSVRecord/lenientValue(_:_:quote:)``).
+        case lenientQuoted = 3
     }
 
     /// An empty record, to be filled by ``CSVReader/next(into:)``.
@@ -100,7 +103,7 @@ public struct CSVRecord: Sendable {
             kinds.append(kind.rawValue)
         }
         count += 1
-        if kind == .quotedWithEscapes { containsEscapedQuotes = true }
+        if kind == .quotedWithEscapes || kind == .lenientQuoted { containsEscapedQuotes = true }
     }
 
     /// Makes the field slots at least `slots` long, so a reader can fill them in place.
@@ -124,6 +127,7 @@ public struct CSVRecord: Sendable {
     public subscript(index: Int) -> ArraySlice<UInt8> {
         precondition(index >= 0 && index < count, "CSVRecord field index out of range")
         let range = starts[index]..<ends[index]
+        if kinds[index] == FieldKind.lenientQuoted.rawValue { return Self.lenientValue(source, range, quote: quote)[...] }
         guard kinds[index] == FieldKind.quotedWithEscapes.rawValue else { return source[range] }
         var unescaped: [UInt8] = []
         unescaped.reserveCapacity(range.count)
@@ -158,7 +162,7 @@ public struct CSVRecord: Sendable {
     /// - Precondition: `index` is in `0..<count`.
     public func hasEscapedQuote(at index: Int) -> Bool {
         precondition(index >= 0 && index < count, "CSVRecord field index out of range")
-        return kinds[index] == FieldKind.quotedWithEscapes.rawValue
+        return kinds[index] == FieldKind.quotedWithEscapes.rawValue || kinds[index] == FieldKind.lenientQuoted.rawValue
     }
 
     /// The field at `index` (0-based) as a string, or `nil` if its bytes are not valid UTF-8.

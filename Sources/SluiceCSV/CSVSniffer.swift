@@ -6,6 +6,8 @@ public struct CSVDialectPins: Sendable, Hashable {
     public var quote: UInt8?
     /// Whether the first record is a header, or `nil` to detect.
     public var hasHeader: Bool?
+    /// How quotes that break RFC 4180 are read; the sniffer reads its sample the same way.
+    public var quotePolicy: CSVQuotePolicy = .strict
 
     /// Creates pins; `nil` everywhere means detect everything.
     public init(delimiter: UInt8? = nil, quote: UInt8? = nil, hasHeader: Bool? = nil) {
@@ -85,7 +87,7 @@ public enum CSVSniffer {
         var candidates: [Candidate] = []
         for delimiter in delimiters {
             for (rank, quote) in quotes.enumerated() {
-                guard let candidate = evaluate(sample, delimiter: delimiter, quote: quote, truncated: truncated, limits: limits) else {
+                guard let candidate = evaluate(sample, delimiter: delimiter, quote: quote, quotePolicy: pins.quotePolicy, truncated: truncated, limits: limits) else {
                     continue
                 }
                 // Another quote than the first needs evidence: a field actually quoted with it.
@@ -133,8 +135,10 @@ public enum CSVSniffer {
                 "the first line looks like data, not a header: it holds numbers where the other rows hold numbers",
                 hint: "add a header line, or set dialect.header: false in sluice.yaml to map columns by position")
         }
+        var dialect = CSVDialect(delimiter: best.delimiter, quote: best.quote, lineEnding: lineEnding)
+        dialect.quotePolicy = pins.quotePolicy
         var result = CSVSniffResult(
-            dialect: CSVDialect(delimiter: best.delimiter, quote: best.quote, lineEnding: lineEnding),
+            dialect: dialect,
             hasHeader: hasHeader, columnCount: best.columnCount, confidence: confidence,
             runnerUp: nil, sampledRecords: best.records.count, pinned: pins)
         if let rival = others.first {
@@ -146,9 +150,11 @@ public enum CSVSniffer {
 
     /// Parses the sample with one delimiter and quote, up to a syntax error (other than a quoted
     /// field cut off by the end of a truncated sample); `nil` when not even one record reads.
-    private static func evaluate(_ sample: [UInt8], delimiter: UInt8, quote: UInt8, truncated: Bool,
+    private static func evaluate(_ sample: [UInt8], delimiter: UInt8, quote: UInt8, quotePolicy: CSVQuotePolicy, truncated: Bool,
                                  limits: CSVReaderLimits) -> Candidate? {
-        var reader = CSVReader(bytes: sample, dialect: CSVDialect(delimiter: delimiter, quote: quote), limits: limits)
+        var dialect = CSVDialect(delimiter: delimiter, quote: quote)
+        dialect.quotePolicy = quotePolicy
+        var reader = CSVReader(bytes: sample, dialect: dialect, limits: limits)
         var records: [CSVRecord] = []
         var failed = false
         while records.count < sampleRecords {

@@ -22,6 +22,10 @@ public struct DialectSummary: Sendable, Hashable, Codable {
     public var runnerUp: RunnerUp?
     /// Settings that came from `sluice.yaml` rather than detection.
     public var pinned: [String]
+    /// `strict` or `lenient` (absent from records written before quote policies).
+    public var quotePolicy: String?
+    /// Fields read under the lenient policy that strict reading refuses (absent before quote policies).
+    public var lenientFields: Int?
 
     /// The second-best delimiter.
     public struct RunnerUp: Sendable, Hashable, Codable {
@@ -35,7 +39,7 @@ public struct DialectSummary: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case encoding, bom, delimiter, delimiterName = "delimiter_name", quote, lineEnding = "line_ending", header,
-            confidence, runnerUp = "runner_up", pinned
+            confidence, runnerUp = "runner_up", pinned, quotePolicy = "quote_policy", lenientFields = "lenient_fields"
     }
 
     init(sniff: CSVSniffResult, text: DecodedText) {
@@ -55,7 +59,10 @@ public struct DialectSummary: Sendable, Hashable, Codable {
         if sniff.pinned.delimiter != nil { pinned.append("delimiter") }
         if sniff.pinned.quote != nil { pinned.append("quote") }
         if sniff.pinned.hasHeader != nil { pinned.append("header") }
+        if sniff.pinned.quotePolicy != .strict { pinned.append("quote_policy") }
         self.pinned = pinned
+        quotePolicy = sniff.dialect.quotePolicy.rawValue
+        lenientFields = 0
     }
 
     /// One line for logs and summaries: `utf-8, ';' semicolon, lf, header (confidence 1.0)`.

@@ -65,7 +65,8 @@ public struct ErrorEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// Row counts that always add up: `read = loaded + dropped_missing + dropped_duplicate + rejected`.
+/// Row counts that always add up: `read = loaded + dropped_missing + dropped_duplicate + rejected + ignored`
+/// (`replaced` is a part of `loaded`).
 public struct RowCounts: Sendable, Hashable, Codable {
     /// Data rows read (the header not counted).
     public var read = 0
@@ -77,13 +78,41 @@ public struct RowCounts: Sendable, Hashable, Codable {
     public var droppedDuplicate = 0
     /// Rows refused: bad rows under `reject_rows`, or every remaining row of a rejected file.
     public var rejected = 0
+    /// Of the loaded rows, those that replaced an earlier delivery's row with the same primary key.
+    public var replaced = 0
+    /// Rows not loaded because their primary key was loaded before (`on_conflict: ignore`).
+    public var ignored = 0
 
     private enum CodingKeys: String, CodingKey {
-        case read, loaded, droppedMissing = "dropped_missing", droppedDuplicate = "dropped_duplicate", rejected
+        case read, loaded, droppedMissing = "dropped_missing", droppedDuplicate = "dropped_duplicate", rejected, replaced, ignored
     }
 
     /// Whether every row read is accounted for exactly once.
-    public var balances: Bool { read == loaded + droppedMissing + droppedDuplicate + rejected }
+    public var balances: Bool { read == loaded + droppedMissing + droppedDuplicate + rejected + ignored }
+
+    /// Creates counts.
+    public init(read: Int = 0, loaded: Int = 0, droppedMissing: Int = 0, droppedDuplicate: Int = 0, rejected: Int = 0,
+                replaced: Int = 0, ignored: Int = 0) {
+        self.read = read
+        self.loaded = loaded
+        self.droppedMissing = droppedMissing
+        self.droppedDuplicate = droppedDuplicate
+        self.rejected = rejected
+        self.replaced = replaced
+        self.ignored = ignored
+    }
+
+    /// Decodes a report's counts; `replaced` and `ignored` are absent from reports written before keys.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        read = try container.decode(Int.self, forKey: .read)
+        loaded = try container.decode(Int.self, forKey: .loaded)
+        droppedMissing = try container.decode(Int.self, forKey: .droppedMissing)
+        droppedDuplicate = try container.decode(Int.self, forKey: .droppedDuplicate)
+        rejected = try container.decode(Int.self, forKey: .rejected)
+        replaced = try container.decodeIfPresent(Int.self, forKey: .replaced) ?? 0
+        ignored = try container.decodeIfPresent(Int.self, forKey: .ignored) ?? 0
+    }
 }
 
 /// The reason report written to `failed/<name>.errors.json` when a file is refused, or when

@@ -50,6 +50,11 @@ package struct FileCheck: Sendable {
         var totalErrors = 0
         /// Rows refused under `reject_rows`, for `failed/<name>.rejected.csv`.
         var rejectedRows: [RejectedRow] = []
+        /// Where each accepted row stands in the file, kept under `on_conflict: reject` (a row
+        /// whose key was loaded before is refused at commit).
+        var acceptedSources: [AcceptedRowSource] = []
+        /// Fields read under `quote_policy: lenient` that strict reading refuses.
+        var lenientFields = 0
         /// The header line's original text and the delimiter, for writing the rejected rows.
         var headerText: ArraySlice<UInt8>?
         var delimiter = UInt8(ascii: ",")
@@ -93,6 +98,7 @@ package struct FileCheck: Sendable {
         }
         var findings = read(text, sniff: sniff, name: name)
         findings.dialect = DialectSummary(sniff: sniff, text: text)
+        findings.dialect?.lenientFields = findings.lenientFields
         findings.delimiter = sniff.dialect.delimiter
         return findings
     }
@@ -102,7 +108,10 @@ package struct FileCheck: Sendable {
         var reader = CSVReader(bytes: text.utf8, dialect: sniff.dialect, file: name, limits: settings.limits)
         let collectRejected = settings.policy.onError == .rejectRows
         var rejected: [RejectedRow] = []
-        do {
+        let keyColumns = KeyColumns(settings.schema)
+        let keepSources = keyColumns?.key.onConflict == .reject
+        var acceptedSources: [AcceptedRowSource] = []
+        do throws(CSVError) {
             var mapping = settings.schema.positionalMapping
             var headerText: ArraySlice<UInt8>?
             var pendingFirst: CSVRecord?
@@ -124,12 +133,20 @@ package struct FileCheck: Sendable {
             }
             var validator = RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
             var record = CSVRecord()  // one record whose buffers are reused row after row
-            while true {
+            // Records the reader could not parse but skipped to the next line end (reject_rows).
+            var malformed: [(skipped: (line: Int, byteOffset: Int, endOffset: Int), record: Int, error: CSVError)] = []
+            rows: while true {
                 if let first = pendingFirst {
                     record = first
                     pendingFirst = nil
-                } else if try !reader.next(into: &record) {
-                    break
+                } else {
+                    do throws(CSVError) {
+                        guard try reader.next(into: &record) else { break rows }
+                    } catch {
+                        guard collectRejected, let skipped = reader.skipMalformedRecord() else { throw error }
+                        malformed.append((skipped, reader.recordCount, error))
+                        continue rows
+                    }
                 }
                 let location = RowLocation(line: record.line, record: record.number, byteOffset: record.byteOffset)
                 let verdict = if record.containsEscapedQuotes {
@@ -141,9 +158,25 @@ package struct FileCheck: Sendable {
                 }
                 if verdict == .rejected, collectRejected {
                     rejected.append(RejectedRow(line: record.line, text: text.utf8[record.byteOffset..<record.endOffset]))
+                } else if verdict == .accepted, keepSources {
+                    acceptedSources.append(AcceptedRowSource(line: record.line, record: record.number, byteOffset: record.byteOffset,
+                                                             text: text.utf8[record.byteOffset..<record.endOffset]))
                 }
             }
-            let outcome = validator.finish()
+            var outcome = validator.finish()
+            for (skipped, number, error) in malformed {
+                outcome.rowsRead += 1
+                outcome.rowsInvalid += 1
+                outcome.addIssue(ValidationIssue(
+                    line: error.line, record: number, byteOffset: error.byteOffset, column: "", field: error.column, value: "",
+                    code: error.code.description, rule: error.code.description, message: error.message,
+                    hint: (error.hint ?? "") + " (the record was skipped up to its line end)"), cap: settings.policy.cleaning.maxReportedIssues)
+                rejected.append(RejectedRow(line: skipped.line, text: text.utf8[skipped.byteOffset..<skipped.endOffset]))
+            }
+            if !malformed.isEmpty {
+                outcome.issues.sort { $0.line < $1.line }
+                rejected.sort { $0.line < $1.line }
+            }
             if outcome.rowsRead == 0 {
                 let entry = ErrorEntry(code: "no-data-rows", line: first.line, record: 1,
                                        message: "\(name) has a header but no data rows",
@@ -152,7 +185,17 @@ package struct FileCheck: Sendable {
                 findings.header = headerReport(mapping, mismatch: nil)
                 return findings
             }
+            if let keyColumns {
+                let refused = InFileKeys.resolve(&outcome, key: keyColumns, sources: &acceptedSources,
+                                                 cap: settings.policy.cleaning.maxReportedIssues)
+                if collectRejected, !refused.isEmpty {
+                    rejected += refused.map { RejectedRow(line: $0.line, text: $0.text) }
+                    rejected.sort { $0.line < $1.line }
+                }
+            }
             var findings = decide(outcome, name: name)
+            findings.lenientFields = reader.lenientFieldCount
+            findings.acceptedSources = acceptedSources
             findings.header = headerReport(mapping, mismatch: nil)
             findings.headerText = headerText
             if findings.reason == nil { findings.rejectedRows = rejected }
@@ -257,7 +300,8 @@ package struct FileCheck: Sendable {
             findings.message = "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"
             findings.hint = "fix the file, or raise max_error_rate in the schema"
         case .rejectFile:
-            findings.reason = .invalidValues
+            // Only repeated primary keys: say so (see InFileKeys).
+            findings.reason = outcome.issueCountsByCode.keys.allSatisfy { $0 == InFileKeys.code } ? .duplicateKey : .invalidValues
             findings.message = "\(name): \(summary)"
             findings.hint = outcome.issues.first.map { $0.hint.isEmpty ? nil : $0.hint } ?? nil
         }

@@ -51,6 +51,8 @@ public enum RejectionReason: String, Sendable, Hashable, Codable {
     case invalidValues = "invalid-values"
     /// More rows are bad than `max_error_rate` allows (`on_error: reject_rows`).
     case tooManyErrors = "too-many-errors"
+    /// Rows repeat a primary key, in the file or already loaded (`on_conflict: reject` with `on_error: reject_file`).
+    case duplicateKey = "duplicate-key"
 }
 
 /// The outcome of ingesting one file, as printed by `sluice ingest --json` and kept in the ledger.
@@ -79,6 +81,11 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     public var rowsDroppedDuplicate: Int
     /// Rows refused: bad rows under `reject_rows`, or every row not dropped of a rejected file.
     public var rowsRejected: Int
+    /// Of the rows loaded, those that replaced a row with the same primary key loaded by an
+    /// earlier delivery (`on_conflict: replace`); already counted in ``rowsLoaded``.
+    public var rowsReplaced = 0
+    /// Rows not loaded because a row with the same primary key was loaded before (`on_conflict: ignore`).
+    public var rowsIgnored = 0
     /// How the file was read, once it got that far.
     public var dialect: DialectSummary?
     /// The header as read, normalised and mapped (renames by alias included), once read.
@@ -103,16 +110,20 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
     /// Rows dropped for any reason: missing values plus in-file duplicates.
     public var rowsDropped: Int { rowsDroppedMissing + rowsDroppedDuplicate }
 
-    /// Every row read is loaded, dropped or rejected, exactly once.
-    public var balances: Bool { rowsRead == rowsLoaded + rowsDropped + rowsRejected }
+    /// Every row read is loaded, dropped, rejected or ignored, exactly once.
+    public var balances: Bool { rowsRead == rowsLoaded + rowsDropped + rowsRejected + rowsIgnored }
 
     private enum CodingKeys: String, CodingKey {
         case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
             rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
             dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance", columnarFile = "columnar",
-            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of", contentDigest = "content_digest"
+            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of", contentDigest = "content_digest",
+            rowsReplaced = "rows_replaced", rowsIgnored = "rows_ignored", lenientFields = "lenient_fields"
     }
+
+    /// Fields read under `quote_policy: lenient` that strict reading refuses (from ``dialect``).
+    public var lenientFields: Int { dialect?.lenientFields ?? 0 }
 
     /// Encodes with snake_case keys, the derived `rows_dropped` included, absent optionals as `null`.
     public func encode(to encoder: any Encoder) throws {
@@ -128,6 +139,9 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         try container.encode(rowsDroppedMissing, forKey: .rowsDroppedMissing)
         try container.encode(rowsDroppedDuplicate, forKey: .rowsDroppedDuplicate)
         try container.encode(rowsRejected, forKey: .rowsRejected)
+        try container.encode(rowsReplaced, forKey: .rowsReplaced)
+        try container.encode(rowsIgnored, forKey: .rowsIgnored)
+        try container.encode(lenientFields, forKey: .lenientFields)
         try container.encode(balances, forKey: .balances)
         try container.encode(dialect, forKey: .dialect)
         try container.encode(header, forKey: .header)
@@ -164,6 +178,10 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
     public var rowsDropped = 0
     /// Rows refused.
     public var rowsRejected = 0
+    /// Loaded rows that replaced an earlier delivery's row with the same primary key.
+    public var rowsReplaced = 0
+    /// Rows not loaded because their primary key was loaded before.
+    public var rowsIgnored = 0
 
     /// Sums `records`.
     public init(_ records: [IngestRecord] = []) {
@@ -183,10 +201,12 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
         rowsLoaded += record.rowsLoaded
         rowsDropped += record.rowsDropped
         rowsRejected += record.rowsRejected
+        rowsReplaced += record.rowsReplaced
+        rowsIgnored += record.rowsIgnored
     }
 
     private enum CodingKeys: String, CodingKey {
         case files, loaded, rejected, duplicate, deferred, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
-            rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
+            rowsDropped = "rows_dropped", rowsRejected = "rows_rejected", rowsReplaced = "rows_replaced", rowsIgnored = "rows_ignored"
     }
 }

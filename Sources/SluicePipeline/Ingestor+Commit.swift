@@ -23,6 +23,8 @@ extension Ingestor {
         var action: Action
         /// Files written for it before the commit (removed if it does not commit).
         var written: [String] = []
+        /// Warehouse rows its rows replace (`on_conflict: replace`).
+        var replacing: [KeyConflict] = []
     }
 
     private enum Action {
@@ -41,6 +43,9 @@ extension Ingestor {
     ///   system cannot be flushed); then nothing of the group was committed and every source is
     ///   where it was.
     func commit(_ group: [PreparedFile]) throws -> [IngestRecord] {
+        // A keyed table: one file per transaction, so the key conflicts each file meets are
+        // those of the warehouse as committed (see Ingestor+Keys).
+        if !table.uniqueKey.isEmpty, group.count > 1 { return try group.flatMap { try commit([$0]) } }
         var entries = try group.map(plan)
         var reserved = Set<String>()
         for index in entries.indices { prepareFiles(&entries[index], reserved: &reserved) }
@@ -134,8 +139,16 @@ extension Ingestor {
                     entry.action = .duplicate(of: earlier)
                     entry.record = duplicateRecord(entry.record, of: earlier)
                 } else {
-                    try placeColumnar(&entry, reserved: &reserved)
-                    try writePartialLoadFiles(&entry, outcome: outcome)
+                    switch try resolveKeys(outcome, record: &entry.record, prepared: &entry.prepared) {
+                    case .quarantine(let findings):
+                        entry.action = .quarantine(findings)
+                        try writeQuarantineReport(&entry, findings: findings, reserved: &reserved)
+                    case .load(let outcome, let replacing):
+                        entry.action = .load(outcome)
+                        entry.replacing = replacing
+                        try placeColumnar(&entry, reserved: &reserved)
+                        try writePartialLoadFiles(&entry, outcome: outcome)
+                    }
                 }
             case .duplicate:
                 guard let earlier = try ledger.loadedEntry(sha256: entry.record.sha256, table: table.name) else {
@@ -180,6 +193,8 @@ extension Ingestor {
         if record.rowsDroppedMissing > 0 { notes.append("\(record.rowsDroppedMissing) with a missing value dropped") }
         if record.rowsDroppedDuplicate > 0 { notes.append("\(record.rowsDroppedDuplicate) repeated rows dropped") }
         if record.rowsRejected > 0 { notes.append("\(record.rowsRejected) bad rows rejected") }
+        if record.rowsReplaced > 0 { notes.append("\(record.rowsReplaced) replaced rows loaded before under the same key") }
+        if record.rowsIgnored > 0 { notes.append("\(record.rowsIgnored) rows ignored, their key was loaded before") }
         record.message = "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
             + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")
         defer { entry.record = record }
@@ -253,6 +268,7 @@ extension Ingestor {
                         let id = try ledger.append(record, table: table.name, json: ledgerJSON)
                         record.ledgerID = id
                         if case .load(let outcome) = entries[index].action {
+                            _ = try deleteReplacedRows(entries[index].replacing, by: id)
                             try warehouse.insert(ColumnBatch(outcome, types: workspace.schema.columns.map(\.type), ingestID: id), into: table)
                         }
                     }

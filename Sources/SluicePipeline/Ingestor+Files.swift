@@ -11,7 +11,8 @@ extension Ingestor {
             reason: findings.reason?.rawValue ?? "rejected-rows", message: findings.message, hint: findings.hint,
             dialect: findings.dialect, header: findings.header,
             rows: RowCounts(read: record.rowsRead, loaded: record.rowsLoaded, droppedMissing: record.rowsDroppedMissing,
-                            droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected),
+                            droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected,
+                            replaced: record.rowsReplaced, ignored: record.rowsIgnored),
             countsByCode: findings.countsByCode, countsByRule: findings.countsByRule, totalErrors: findings.totalErrors,
             errorsShown: findings.errors.count, errors: findings.errors, rejectedRows: record.rejectedRowsFile,
             createdAt: FileLogHandler.timestamp())

@@ -91,6 +91,7 @@ public final class Ingestor {
         }
         let loaded = LoadedHashes(path: workspace.layout.warehouse.path, table: table.name)
         preparer = FilePreparer(workspace: workspace, files: files, isLoaded: { loaded.contains($0) })
+        try ensurePrimaryKeyIndex()
         removeLeftovers()
     }
 

@@ -19,11 +19,13 @@ public final class Ledger {
     /// The column that ties each warehouse row to its ledger entry.
     public static let ingestIDColumn = "_ingest_id"
     /// The ledger's layout version, kept in the warehouse's `PRAGMA user_version`.
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     let warehouse: Warehouse
     /// The workspace folder, which stored paths are relative to.
     let root: String
+    /// The select list of ``LedgerEntry``, once worked out (see ``entryColumns``).
+    var entryColumnsCache: String?
 
     init(warehouse: Warehouse, root: URL) {
         self.warehouse = warehouse
@@ -68,7 +70,9 @@ public final class Ledger {
             columnar TEXT,
             stored_at TEXT,
             duplicate_of INTEGER REFERENCES \(tableName)(id),
-            content_digest TEXT
+            content_digest TEXT,
+            rows_replaced INTEGER NOT NULL DEFAULT 0,
+            rows_ignored INTEGER NOT NULL DEFAULT 0
         ) STRICT
         """
 
@@ -80,7 +84,8 @@ public final class Ledger {
 
     /// Creates the ledger table and its indexes if missing, and brings a ledger written by an
     /// earlier version up to date (one transaction): the `deferred` status, the content digest,
-    /// the unique index per table, and paths relative to the workspace.
+    /// the unique index per table, paths relative to the workspace (version 1), and the key
+    /// counts `rows_replaced`, `rows_ignored` with the table of replaced rows (version 2).
     /// - Returns: Whether an earlier version's ledger was migrated.
     @discardableResult
     func createOrMigrate() throws -> Bool {
@@ -89,7 +94,10 @@ public final class Ledger {
         let version = try Self.userVersion(of: warehouse)
         guard !exists || version < Self.version else { return false }
         try warehouse.withTransaction {
-            if exists {
+            if exists, version == 2 {
+                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
+                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
+            } else if exists {
                 try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
                 try connection.execute(Self.createStatement)
                 let columns = """
@@ -104,6 +112,7 @@ public final class Ledger {
                 try connection.execute(Self.createStatement)
             }
             try connection.execute(Self.indexStatements)
+            try connection.execute(Self.replacedRowsStatement)
             try connection.execute("PRAGMA user_version = \(Self.version)")
         }
         return exists
@@ -186,8 +195,9 @@ public final class Ledger {
         let sql = """
             INSERT INTO \(Self.tableName) (sha256, source, source_path, size, status, reason, message, target_table,
                 rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected,
-                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of, content_digest)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                dialect, header, hint, errors_report, rejected_rows, columnar, stored_at, duplicate_of, content_digest,
+                rows_replaced, rows_ignored)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         let text: (String?) -> SQLiteValue = { $0.map(SQLiteValue.text) ?? .null }
         let path: (String?) -> SQLiteValue = { $0.map { .text(self.relative($0)) } ?? .null }
@@ -200,6 +210,7 @@ public final class Ledger {
                 .integer(Int64(record.rowsRejected)), text(record.dialect.map(json.text)), text(record.header.map(json.text)),
                 text(record.hint), path(record.errorsReport), path(record.rejectedRowsFile), path(record.columnarFile),
                 path(record.storedAt), record.duplicateOf.map(SQLiteValue.integer) ?? .null, text(record.contentDigest),
+                .integer(Int64(record.rowsReplaced)), .integer(Int64(record.rowsIgnored)),
             ])
             _ = try statement.step()
         }
@@ -254,7 +265,7 @@ public final class Ledger {
     /// delivered, or a SHA-256 (or a prefix of at least 8 hex digits); newest first.
     func loadedMatches(_ reference: String, table: String) throws -> [LedgerEntry] {
         let sql = """
-            SELECT \(LedgerEntry.columns) FROM \(Self.tableName)
+            SELECT \(entryColumns) FROM \(Self.tableName)
             WHERE status = 'loaded' AND target_table = ?1
               AND (CAST(id AS TEXT) = ?2 OR source = ?2 OR (length(?2) >= 8 AND substr(sha256, 1, length(?2)) = lower(?2)))
             ORDER BY id DESC
@@ -299,7 +310,7 @@ public final class Ledger {
 
     /// The most recent entries, newest first: `limit` of them after skipping `offset`.
     public func recent(limit: Int, offset: Int = 0) throws -> [LedgerEntry] {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
             try statement.bind(Int64(max(0, limit)), at: 1)
             try statement.bind(Int64(max(0, offset)), at: 2)
             return try readEntries(statement)
@@ -308,7 +319,7 @@ public final class Ledger {
 
     /// Every entry with `status`, oldest first (e.g. every quarantined file: `.rejected`).
     public func entries(status: LedgerStatus) throws -> [LedgerEntry] {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE status = ? ORDER BY id") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) WHERE status = ? ORDER BY id") { statement in
             try statement.bind(status.rawValue, at: 1)
             return try readEntries(statement)
         }
@@ -316,7 +327,7 @@ public final class Ledger {
 
     /// One entry by id.
     public func entry(id: Int64) throws -> LedgerEntry? {
-        try withStatement("SELECT \(LedgerEntry.columns) FROM \(Self.tableName) WHERE id = ?") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) WHERE id = ?") { statement in
             try statement.bind(id, at: 1)
             return try readEntries(statement).first
         }

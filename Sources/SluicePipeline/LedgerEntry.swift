@@ -46,6 +46,10 @@ public struct LedgerEntry: Sendable, Hashable, Encodable {
     public var rowsDropped: Int
     /// Rows refused.
     public var rowsRejected: Int
+    /// Of the rows loaded, those that replaced a row of an earlier delivery with the same primary key.
+    public var rowsReplaced: Int
+    /// Rows not loaded because their primary key was loaded before (`on_conflict: ignore`).
+    public var rowsIgnored: Int
     /// The reason report, if any.
     public var errorsReport: String?
     /// The refused rows of a partially loaded file, if any.
@@ -62,7 +66,7 @@ public struct LedgerEntry: Sendable, Hashable, Encodable {
     static let columns = """
         id, ingested_at, status, source, sha256, size, reason, message, hint, target_table, rows_read, rows_loaded,
         rows_dropped_missing + rows_dropped_duplicate, rows_rejected, errors_report, rejected_rows, columnar, stored_at,
-        duplicate_of, content_digest
+        duplicate_of, content_digest, rows_replaced, rows_ignored
         """
 
     init(_ statement: SQLiteStatement, resolve: (String) -> String) {
@@ -91,13 +95,16 @@ public struct LedgerEntry: Sendable, Hashable, Encodable {
         storedAt = text(17).map(resolve)
         if case .integer(let earlier) = statement.value(at: 18) { duplicateOf = earlier }
         contentDigest = text(19)
+        rowsReplaced = int(20)
+        rowsIgnored = int(21)
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, ingestedAt = "ingested_at", status, source, sha256, size, reason, message, hint, table,
             rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected = "rows_rejected",
             errorsReport = "errors_report", rejectedRows = "rejected_rows", columnar, storedAt = "stored_at",
-            duplicateOf = "duplicate_of", contentDigest = "content_digest"
+            duplicateOf = "duplicate_of", contentDigest = "content_digest", rowsReplaced = "rows_replaced",
+            rowsIgnored = "rows_ignored"
     }
 }
 

@@ -31,10 +31,16 @@ extension Workspace {
         let warehouse = ledger.warehouse
         let loaded = try ledger.entries(status: .loaded).filter { $0.table == tableName }
         let stored = try warehouseDigests(warehouse)
+        let replaced = try ledger.replacedCounts()
         var findings: [VerifyFinding] = []
         var referenced = Set<String>()
         for entry in loaded {
             let fromWarehouse = stored[entry.id]
+            if let count = replaced[entry.id] {
+                if let path = entry.columnar { referenced.insert(path) }
+                findings.append(checkPartlyReplaced(entry, ledger: ledger, replaced: count, warehouse: fromWarehouse))
+                continue
+            }
             guard let path = entry.columnar else {
                 findings.append(check(entry, file: entry.source, scol: nil, warehouse: fromWarehouse))
                 continue

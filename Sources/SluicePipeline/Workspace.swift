@@ -71,7 +71,9 @@ public struct Workspace: Sendable {
             WarehouseColumn(name: column.name, type: column.type.warehouseType, isNotNull: column.isRequired)
         }
         columns.append(WarehouseColumn(name: Ledger.ingestIDColumn, type: .integer))
-        return WarehouseTable(name: tableName, columns: columns)
+        var table = WarehouseTable(name: tableName, columns: columns)
+        table.uniqueKey = schema.primaryKey?.columns ?? []
+        return table
     }
 
     /// The saved reports in `queries/`.

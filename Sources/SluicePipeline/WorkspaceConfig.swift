@@ -116,11 +116,15 @@ public struct WorkspaceConfig: Sendable, Hashable {
     }
 
     private mutating func parseDialect(_ node: YAMLNode, file: String) throws(SchemaError) {
-        for (key, value) in try node.settings(file: file, allowed: ["delimiter", "quote", "header", "encoding"]) {
+        for (key, value) in try node.settings(file: file, allowed: ["delimiter", "quote", "header", "encoding", "quote_policy"]) {
             switch key {
             case "delimiter": pins.delimiter = try value.requireSingleByte(file: file, what: "one delimiter character such as ';' or '\\t'")
             case "quote": pins.quote = try value.requireSingleByte(file: file, what: "one quote character such as '\"'")
             case "header": pins.hasHeader = try value.requireBool(file: file)
+            case "quote_policy":
+                let name = try value.requireString(file: file, what: "strict or lenient")
+                guard let policy = CSVQuotePolicy(rawValue: name) else { throw value.error(file: file, expected: "strict or lenient") }
+                pins.quotePolicy = policy
             default:
                 let name = try value.requireString(file: file, what: "an encoding")
                 guard let parsed = CSVEncoding(rawValue: name.lowercased()) ?? (name.lowercased() == "latin-1" ? .latin1 : nil) else {
@@ -210,6 +214,7 @@ public struct WorkspaceConfig: Sendable, Hashable {
         #   quote: '"'
         #   header: true          # false: columns are mapped by position, in schema order
         #   encoding: utf-8       # utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1
+        #   quote_policy: strict  # lenient: a stray " is a literal character (37°36'37.8"N)
 
         # Hostile-input limits: larger fields or records, or more columns, refuse the file.
         limits:

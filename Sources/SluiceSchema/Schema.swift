@@ -21,6 +21,8 @@ public struct Schema: Sendable, Hashable {
     public var aliases: [String: String]
     /// What to do with missing values and bad rows.
     public var policy: SchemaPolicy
+    /// The columns that name a row, and what a second row with the same key does (`nil`: no key).
+    public var primaryKey: PrimaryKey?
 
     /// Creates a schema. Column names should already be normalised (see ``HeaderNormalizer``).
     public init(table: String?, columns: [ColumnSchema], format: SchemaFormat,

@@ -7,7 +7,8 @@ struct SchemaBuilder {
     static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"] + formatKeys
 
     /// The top-level keys of the Sluice format.
-    static let topLevelKeys = ["table", "columns", "aliases"] + policyKeys + headerPolicyKeys + numberFormatKeys
+    static let topLevelKeys = ["table", "columns", "aliases", "primary_key", "on_conflict"] + policyKeys + headerPolicyKeys
+        + numberFormatKeys
 
     /// The row-policy keys, allowed at the top of a schema and under `cleaning:` in `sluice.yaml`.
     static let policyKeys = [
@@ -47,8 +48,10 @@ struct SchemaBuilder {
         try applyPolicy(entries, to: &policy)
         try applyHeaderPolicy(entries, to: &policy)
         let aliases = try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) } ?? [:]
-        return try check(Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy),
-                         root: root, tableNode: tableNode, columnNodes: columnPairs.map(\.key))
+        var schema = try check(Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy),
+                               root: root, tableNode: tableNode, columnNodes: columnPairs.map(\.key))
+        schema.primaryKey = try primaryKey(entries, columns: columns)
+        return schema
     }
 
     /// The legacy flat layout: `column: TYPE` pairs, no table name.

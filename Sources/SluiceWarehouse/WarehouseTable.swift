@@ -31,6 +31,8 @@ public struct WarehouseTable: Sendable, Hashable {
     public var name: String
     /// Columns, in insertion order.
     public var columns: [WarehouseColumn]
+    /// The columns of its primary key (a `UNIQUE` index, see ``Warehouse/ensureUniqueKey(of:)``); empty for none.
+    public var uniqueKey: [String] = []
 
     /// Creates a table definition.
     public init(name: String, columns: [WarehouseColumn]) {

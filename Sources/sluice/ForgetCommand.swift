@@ -11,6 +11,9 @@ struct ForgetCommand: ParsableCommand {
         discussion: """
             Every warehouse row carries _ingest_id, so a delivery comes out exactly. The
             archived source is kept, and the same bytes can be loaded again afterwards.
+            Under a primary key only the rows the delivery still holds are deleted (rows a
+            later delivery replaced are that one's); the rows it replaced itself do not come
+            back.
             Examples: sluice forget student-mat.csv   sluice forget 7   sluice forget
             e47f9ee2
             """)

@@ -131,7 +131,9 @@ struct IngestCommand: AsyncParsableCommand {
         let totals = outcome.totals
         print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate"
             + (totals.deferred > 0 ? ", \(totals.deferred) deferred (taken again by the next run)" : "") + "; "
-            + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected")
+            + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected"
+            + (totals.rowsIgnored > 0 ? " + \(totals.rowsIgnored) ignored (key loaded before)" : "")
+            + (totals.rowsReplaced > 0 ? "; \(totals.rowsReplaced) loaded rows replaced earlier ones with the same key" : ""))
     }
 }
 

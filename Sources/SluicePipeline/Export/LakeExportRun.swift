@@ -54,7 +54,8 @@ struct LakeExportRun {
     /// The deliveries of a vanished file are exported again, whole: with a column partitioning a
     /// delivery spans several files, so its rows are also taken out of the files that remain
     /// (rewritten as for a forgotten delivery) before ``write(_:)`` writes it anew.
-    mutating func retract(keeping deliveries: [ExportableDelivery]) throws {
+    /// Files holding a delivery in `shrunk` (rows replaced since) are rewritten with its current rows.
+    mutating func retract(keeping deliveries: [ExportableDelivery], shrunk: Set<Int64> = []) throws {
         let loaded = Dictionary(deliveries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var vanished = Set<Int64>()
         manifest.files.removeAll { file in
@@ -65,7 +66,7 @@ struct LakeExportRun {
         var changed = !vanished.isEmpty
         for (index, file) in manifest.files.enumerated().reversed() {
             let keep = file.ledgerIDs.filter { loaded[$0] != nil && !vanished.contains($0) }
-            guard keep.count < file.ledgerIDs.count else { continue }
+            guard keep.count < file.ledgerIDs.count || file.ledgerIDs.contains(where: shrunk.contains) else { continue }
             changed = true
             summary.totals.deliveriesRetracted += file.ledgerIDs.filter { loaded[$0] == nil }.count
             let path = directory.appendingPathComponent(file.path).path

@@ -77,11 +77,16 @@ public struct LakeExporter {
                 "\(directory.path) holds an export of table '\(manifest.table)' partitioned by '\(manifest.partitionBy)' with other columns; export to a new folder")
         }
         let deliveries = try Ledger.exportableDeliveries(table: workspace.tableName, in: warehouse)
+        // Deliveries that hold fewer rows than when exported (replaced under the primary key).
+        let changed = Set(deliveries.filter { delivery in
+            manifest.deliveryRows?[String(delivery.id)].map { $0 != delivery.rowsLoaded } ?? false
+        }.map(\.id))
+        manifest.deliveryRows = Dictionary(deliveries.map { (String($0.id), $0.rowsLoaded) }, uniquingKeysWith: { first, _ in first })
         var run = LakeExportRun(
             directory: directory, manifest: manifest, partitioning: partitioning, fileSchema: fileSchema,
             options: options.parquet,
             rows: DeliveryRows(root: workspace.layout.root, columnarSchema: columnarSchema, table: workspace.tableName, warehouse: warehouse))
-        try run.retract(keeping: deliveries)
+        try run.retract(keeping: deliveries, shrunk: changed)
         try run.write(deliveries.filter { !run.manifest.exportedIDs.contains($0.id) })
         manifest = run.manifest
         var summary = run.summary

@@ -54,9 +54,14 @@ struct LakeManifest: Codable, Sendable, Equatable {
     var nextRun = 1
     /// The data files, in the order written.
     var files: [File] = []
+    /// Rows per exported delivery (by ledger id) when last exported: a delivery that holds
+    /// fewer now (rows replaced under the primary key since) has its files written again.
+    /// Absent from manifests written before keys.
+    var deliveryRows: [String: Int]?
 
     private enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", table, partitionBy = "partition_by", columns, nextRun = "next_run", files
+        case formatVersion = "format_version", table, partitionBy = "partition_by", columns, nextRun = "next_run", files,
+            deliveryRows = "delivery_rows"
     }
 
     /// Every ledger id some file holds.

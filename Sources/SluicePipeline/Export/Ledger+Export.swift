@@ -1,3 +1,4 @@
+import Foundation
 import SluiceWarehouse
 
 /// A loaded delivery as the lake export sees it.
@@ -18,6 +19,8 @@ struct ExportableDelivery: Sendable, Hashable {
 extension Ledger {
     /// The deliveries currently loaded into `table` with at least one row, by ledger id: what
     /// the lake should hold. Everything else the lake holds (forgotten deliveries) must go.
+    /// A delivery's ``ExportableDelivery/rowsLoaded`` are the rows it still holds: those that
+    /// later deliveries replaced under the primary key are not counted (nor exported).
     static func exportableDeliveries(table: String, in warehouse: Warehouse) throws -> [ExportableDelivery] {
         let statement = try warehouse.connection.prepare(
             """
@@ -27,12 +30,13 @@ extension Ledger {
             """)
         try statement.bind(table, at: 1)
         var deliveries: [ExportableDelivery] = []
+        let replaced = try Ledger(warehouse: warehouse, root: URL(fileURLWithPath: "/")).replacedCounts()
         while try statement.step() {
             let columnar: String? = if case .text(let path) = statement.value(at: 2) { path } else { nil }
             deliveries.append(ExportableDelivery(
                 id: statement.int64(at: 0), ingestedAt: statement.text(at: 1), columnar: columnar,
-                rowsLoaded: Int(statement.int64(at: 3))))
+                rowsLoaded: Int(statement.int64(at: 3)) - (replaced[statement.int64(at: 0)] ?? 0)))
         }
-        return deliveries
+        return deliveries.filter { $0.rowsLoaded > 0 }
     }
 }
