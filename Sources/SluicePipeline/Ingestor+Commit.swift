@@ -41,6 +41,7 @@ extension Ingestor {
     ///   system cannot be flushed); then nothing of the group was committed and every source is
     ///   where it was.
     func commit(_ group: [PreparedFile]) throws -> [IngestRecord] {
+        try rollups.refreshIfReportsChanged()
         var entries = try group.map(plan)
         var reserved = Set<String>()
         for index in entries.indices { prepareFiles(&entries[index], reserved: &reserved) }
@@ -254,6 +255,7 @@ extension Ingestor {
                         record.ledgerID = id
                         if case .load(let outcome) = entries[index].action {
                             try warehouse.insert(ColumnBatch(outcome, ingestID: id), into: table)
+                            try rollups.add(outcome)
                         }
                     }
                     entries[index].record = record

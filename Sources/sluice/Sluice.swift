@@ -25,7 +25,7 @@ struct Sluice: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RetryCommand.self,
+            InitCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RollupCommand.self, RetryCommand.self,
             StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self, VerifyCommand.self, ExportCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
