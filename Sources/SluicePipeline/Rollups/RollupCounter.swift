@@ -187,6 +187,16 @@ private struct DenseColumn {
 }
 
 extension RollupFilter {
+    /// Whether a stored value meets the condition (`NULL` meets none, as in SQL).
+    func matches(_ value: SQLiteValue) -> Bool {
+        switch value {
+        case .integer(let number): matches(integer: number)
+        case .real(let number): matches(real: number)
+        case .text(let text): matches(text: text)
+        default: false
+        }
+    }
+
     /// Whether a text value meets the condition (SQLite's BINARY collation: byte order).
     func matches(text: String) -> Bool {
         values.contains { literal in

@@ -65,9 +65,9 @@ final class RollupKeeper {
     /// Takes one delivery's rows out of every rollup; call before its rows are deleted, inside
     /// the same transaction.
     func subtract(delivery id: Int64) throws {
-        for rollup in rollups {
-            try store.apply(try store.groups(ofDelivery: id, rollup: rollup.definition, source: table), to: rollup.definition, sign: -1)
-        }
+        guard !rollups.isEmpty else { return }
+        let groups = try store.groups(ofDelivery: id, rollups: rollups.map(\.definition), source: table)
+        for (rollup, taken) in zip(rollups, groups) { try store.apply(taken, to: rollup.definition, sign: -1) }
     }
 
     /// Refills every rollup from the table, in one transaction; returns each one's rows and seconds.

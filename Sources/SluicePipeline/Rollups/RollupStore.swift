@@ -144,19 +144,39 @@ struct RollupStore {
         if sign < 0 { try warehouse.connection.execute("DELETE FROM \(table) WHERE \"count\" <= 0") }
     }
 
-    /// The groups of one delivery's rows (by `_ingest_id`), computed by SQL: what a forget takes away.
-    func groups(ofDelivery id: Int64, rollup: RollupDefinition, source: WarehouseTable) throws -> [RollupGroup] {
+    /// The groups of one delivery's rows (by `_ingest_id`) for each rollup: what a forget takes
+    /// away. One read of the delivery's rows serves every rollup (the table has no index on
+    /// `_ingest_id`, so each read is a scan).
+    func groups(ofDelivery id: Int64, rollups: [RollupDefinition], source: WarehouseTable) throws -> [[RollupGroup]] {
+        var columns: [String] = []
+        for rollup in rollups {
+            for name in rollup.keys + rollup.sums + rollup.filters.map(\.column) where !columns.contains(name) { columns.append(name) }
+        }
+        let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         let statement = try warehouse.connection.prepare(
-            rollup.groupingQuery(from: source.name, extraCondition: "\(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = \(id)"))
-        var groups: [RollupGroup] = []
-        let keyCount = rollup.keys.count
+            "SELECT \(columns.map(SQLiteIdentifier.quote).joined(separator: ", ")) FROM \(SQLiteIdentifier.quote(source.name)) "
+                + "WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?")
+        try statement.bind(id, at: 1)
+        var slots = Array(repeating: [[SQLiteValue]: Int](), count: rollups.count)
+        var groups = Array(repeating: [RollupGroup](), count: rollups.count)
         while try statement.step() {
             let row = statement.row
-            let sums = rollup.sums.indices.map { index -> (sum: Int64, values: Int64) in
-                let total = row[keyCount + 1 + 2 * index], values = row[keyCount + 2 + 2 * index]
-                return (total.integerValue ?? 0, values.integerValue ?? 0)
+            for (index, rollup) in rollups.enumerated() {
+                guard rollup.filters.allSatisfy({ $0.matches(row[position[$0.column]!]) }) else { continue }
+                let key = rollup.keys.map { row[position[$0]!] }
+                let slot: Int
+                if let found = slots[index][key] { slot = found } else {
+                    slot = groups[index].count
+                    slots[index][key] = slot
+                    groups[index].append(RollupGroup(key: key, count: 0, sums: Array(repeating: (0, 0), count: rollup.sums.count)))
+                }
+                groups[index][slot].count += 1
+                for (sumIndex, name) in rollup.sums.enumerated() {
+                    guard case .integer(let value) = row[position[name]!] else { continue }
+                    groups[index][slot].sums[sumIndex].sum &+= value
+                    groups[index][slot].sums[sumIndex].values += 1
+                }
             }
-            groups.append(RollupGroup(key: Array(row[..<keyCount]), count: row[keyCount].integerValue ?? 0, sums: sums))
         }
         return groups
     }
