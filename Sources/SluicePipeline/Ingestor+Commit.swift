@@ -238,6 +238,7 @@ extension Ingestor {
     private func record(_ entries: inout [Entry]) throws -> [PreparedFile] {
         var refused: [PreparedFile] = []
         var refusedIndices = IndexSet()
+        rollups.discardPending()
         try warehouse.withTransaction {
             for index in entries.indices {
                 if case .finishMove = entries[index].action { continue }
@@ -255,9 +256,9 @@ extension Ingestor {
                         record.ledgerID = id
                         if case .load(let outcome) = entries[index].action {
                             try warehouse.insert(ColumnBatch(outcome, ingestID: id), into: table)
-                            try rollups.add(outcome)
                         }
                     }
+                    if case .load(let outcome) = entries[index].action { try rollups.add(outcome) }
                     entries[index].record = record
                 } catch let error as SQLiteError where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */ {
                     removeQuietly(entries[index].written)
@@ -265,6 +266,7 @@ extension Ingestor {
                     refusedIndices.insert(index)
                 }
             }
+            try rollups.flushPending()
         }
         // The refused ones are recorded by a commit of their own.
         for index in refusedIndices.reversed() { entries.remove(at: index) }

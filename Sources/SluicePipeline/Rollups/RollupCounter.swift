@@ -29,7 +29,7 @@ struct RollupCounter {
         func position(_ name: String) -> Int { columns.firstIndex { $0.name == name } ?? -1 }
         keyColumns = definition.keys.map(position)
         sumColumns = definition.sums.map(position)
-        filters = definition.filters.map { (position($0.column), $0) }
+        filters = definition.filters.map { (column: position($0.column), filter: $0) }
     }
 
     /// The groups of `outcome`'s accepted rows that pass the filters.
@@ -135,11 +135,13 @@ private struct DenseColumn {
 
     init(_ column: TypedColumn, validity: [Bool]?) {
         func isValid(_ row: Int) -> Bool { validity?[row] ?? true }
+        var dense: [Int]
+        var values: [SQLiteValue]
         switch column {
         case .text(let text):
             let null = text.dictionary.count
             dense = text.codes.indices.map { isValid($0) ? Int(text.codes[$0]) : null }
-            values = text.dictionary.map { .text($0) } + [.null]
+            values = text.dictionary.map { SQLiteValue.text($0) } + [SQLiteValue.null]
         case .integer(let numbers):
             var low = Int64.max, high = Int64.min
             for row in numbers.indices where isValid(row) {
@@ -150,7 +152,7 @@ private struct DenseColumn {
             if low <= high, !overflow, range < 1 << 16 {
                 let null = Int(range) + 1
                 dense = numbers.indices.map { isValid($0) ? Int(numbers[$0] - low) : null }
-                values = (0...range).map { .integer(low + $0) } + [.null]
+                values = (0...range).map { SQLiteValue.integer(low + $0) } + [SQLiteValue.null]
             } else {
                 var table: [Int64: Int] = [:]
                 var seen: [SQLiteValue] = []
@@ -163,7 +165,7 @@ private struct DenseColumn {
                 }
                 let null = seen.count
                 dense = dense.map { $0 < 0 ? null : $0 }
-                values = seen + [.null]
+                values = seen + [SQLiteValue.null]
             }
         case .real(let numbers):
             var table: [UInt64: Int] = [:]
@@ -178,8 +180,10 @@ private struct DenseColumn {
             }
             let null = seen.count
             dense = dense.map { $0 < 0 ? null : $0 }
-            values = seen + [.null]
+            values = seen + [SQLiteValue.null]
         }
+        self.dense = dense
+        self.values = values
         radix = values.count
     }
 
@@ -239,6 +243,30 @@ extension RollupFilter {
         case .lessOrEqual: order <= 0
         case .greater: order > 0
         case .greaterOrEqual: order >= 0
+        }
+    }
+}
+
+/// A group's key compared byte for byte, as SQLite compares text (a `String` compares by
+/// canonical equivalence, which would merge `"café"` typed two ways into one group).
+struct ExactKey: Hashable {
+    let values: [SQLiteValue]
+
+    static func == (lhs: ExactKey, rhs: ExactKey) -> Bool {
+        lhs.values.count == rhs.values.count && zip(lhs.values, rhs.values).allSatisfy { left, right in
+            if case .text(let a) = left, case .text(let b) = right { return a.utf8.elementsEqual(b.utf8) }
+            return left == right
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for value in values {
+            if case .text(let text) = value {
+                hasher.combine(text.utf8.count)
+                for byte in text.utf8 { hasher.combine(byte) }
+            } else {
+                hasher.combine(value)
+            }
         }
     }
 }

@@ -9,8 +9,9 @@ import SluiceWarehouse
 /// - On open, and whenever `queries/` changes (a report added, removed or renamed), the rollup
 ///   tables are synchronised: new or changed ones are created and filled from the table (one
 ///   `GROUP BY` each), those no report declares any longer are dropped.
-/// - Each loaded file adds its groups, counted in Swift on the validated columns, inside the
-///   file's savepoint (``add(_:)``); a forget takes its delivery's groups away (``subtract(delivery:)``).
+/// - Each loaded file's groups are counted in Swift on the validated columns once its savepoint
+///   is released (``add(_:)``), merged over the transaction's files, and written last in the same
+///   transaction (``flushPending()``); a forget takes its delivery's groups away (``subtract(delivery:)``).
 final class RollupKeeper {
     private let warehouse: Warehouse
     private let table: WarehouseTable
@@ -55,11 +56,46 @@ final class RollupKeeper {
         rollups = declared.rollups.map { ($0, RollupCounter($0, columns: table.columns)) }
     }
 
-    /// Adds one file's accepted rows to every rollup (inside the caller's savepoint).
+    /// Per rollup, the groups of the files committed so far in the open transaction, merged
+    /// (a few hundred keys for a whole group of files, where each file alone has nearly as many).
+    private var pending: [[ExactKey: RollupGroup]] = []
+
+    /// Counts one file's accepted rows for every rollup and holds the counts until
+    /// ``flushPending()``; call it once the file's savepoint is released.
     func add(_ outcome: ValidationOutcome) throws {
-        for rollup in rollups {
-            try store.apply(try rollup.counter.groups(of: outcome), to: rollup.definition, sign: 1)
+        if pending.count != rollups.count { pending = Array(repeating: [:], count: rollups.count) }
+        for (index, rollup) in rollups.enumerated() {
+            for group in try rollup.counter.groups(of: outcome) {
+                guard var merged = pending[index][ExactKey(values: group.key)] else {
+                    pending[index][ExactKey(values: group.key)] = group
+                    continue
+                }
+                merged.count += group.count
+                for position in merged.sums.indices {
+                    let (total, overflow) = merged.sums[position].sum.addingReportingOverflow(group.sums[position].sum)
+                    guard !overflow else {
+                        throw PipelineError(code: .warehouse, message: "sum(\(rollup.definition.sums[position])) of rollup \(rollup.definition.tableName) leaves the 64-bit integer range")
+                    }
+                    merged.sums[position].sum = total
+                    merged.sums[position].values += group.sums[position].values
+                }
+                pending[index][ExactKey(values: group.key)] = merged
+            }
         }
+    }
+
+    /// Writes the held counts into the rollup tables: call it last in the transaction that
+    /// committed the files' rows, so both reach the disk together.
+    func flushPending() throws {
+        defer { discardPending() }
+        for (index, rollup) in rollups.enumerated() where index < pending.count {
+            try store.apply(Array(pending[index].values), to: rollup.definition, sign: 1)
+        }
+    }
+
+    /// Forgets the held counts (a transaction that did not commit).
+    func discardPending() {
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Takes one delivery's rows out of every rollup; call before its rows are deleted, inside

@@ -157,7 +157,7 @@ struct RollupStore {
             "SELECT \(columns.map(SQLiteIdentifier.quote).joined(separator: ", ")) FROM \(SQLiteIdentifier.quote(source.name)) "
                 + "WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?")
         try statement.bind(id, at: 1)
-        var slots = Array(repeating: [[SQLiteValue]: Int](), count: rollups.count)
+        var slots = Array(repeating: [ExactKey: Int](), count: rollups.count)
         var groups = Array(repeating: [RollupGroup](), count: rollups.count)
         while try statement.step() {
             let row = statement.row
@@ -165,9 +165,9 @@ struct RollupStore {
                 guard rollup.filters.allSatisfy({ $0.matches(row[position[$0.column]!]) }) else { continue }
                 let key = rollup.keys.map { row[position[$0]!] }
                 let slot: Int
-                if let found = slots[index][key] { slot = found } else {
+                if let found = slots[index][ExactKey(values: key)] { slot = found } else {
                     slot = groups[index].count
-                    slots[index][key] = slot
+                    slots[index][ExactKey(values: key)] = slot
                     groups[index].append(RollupGroup(key: key, count: 0, sums: Array(repeating: (0, 0), count: rollup.sums.count)))
                 }
                 groups[index][slot].count += 1
