@@ -127,7 +127,7 @@ struct ReportsBenchmarkCommand: ParsableCommand {
             line += String(format: ", full-scan SQL + indexes %.1f ms%@", wholeIndexed.seconds * 1e3,
                            wholeIndexed.output == whole.output ? "" : " (answers DIFFER)")
         }
-        if let duck, totals.duck > 0 {
+        if duck != nil, totals.duck > 0 {
             line += String(format: "; = %.1f%% of DuckDB's in-process %.1f ms", whole.seconds / totals.duck * 100, totals.duck * 1e3)
         }
         print(line)

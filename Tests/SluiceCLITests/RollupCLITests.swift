@@ -16,7 +16,7 @@ struct RollupCLITests {
             let report = String(name.dropLast(4))
             let fromRollup = try sluice(["report", "-w", "ws", report, "--format", "csv"], in: dir)
             let fullSQL = try String(contentsOf: fullScanReports.appendingPathComponent(name), encoding: .utf8)
-            let fromScan = try sluice(["query", "-w", "ws", "--format", "csv", fullSQL], in: dir)
+            let fromScan = try sluice(["query", "-w", "ws", "--format", "csv", "--", fullSQL], in: dir)
             #expect(fromRollup.status == 0 && fromScan.status == 0, "\(report) \(context): \(fromRollup.stderr) \(fromScan.stderr)")
             #expect(fromRollup.stdout == fromScan.stdout, "\(report) \(context)")
             #expect(fromScan.stdout.split(separator: "\n").count > 1, "\(report) \(context): no rows")
@@ -42,7 +42,7 @@ struct RollupCLITests {
                        (SELECT count(*) FROM (SELECT 1 FROM student_data GROUP BY famsize, failures)),
                        (SELECT count(*) FROM (SELECT 1 FROM student_data WHERE famrel IN (1, 2, 3) GROUP BY famrel, sex, absences))
                 """], in: dir).stdout.split(separator: "\n").last.map { $0.split(separator: ",").compactMap { Int($0) } }
-            #expect(rollups.map { $0["rows"] as? Int } == groups)
+            #expect(rollups.map { $0["rows"] as? Int ?? -1 } == groups)
             let text = try sluice(["rollup", "-w", "ws"], in: dir)
             #expect(text.stdout.contains("sluice_rollup_q3_top_father_jobs_by_cohabitation: count by pstatus, fjob — "))
 
@@ -58,7 +58,7 @@ struct RollupCLITests {
             let rebuilt = try sluice(["rollup", "-w", "ws", "--rebuild", "--json"], in: dir)
             #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
             let after = try #require(try rebuilt.json()["rollups"] as? [[String: Any]])
-            #expect(after.map { $0["rows"] as? Int } == groups)
+            #expect(after.map { $0["rows"] as? Int ?? -1 } == groups)
             #expect(after.allSatisfy { ($0["seconds"] as? Double ?? -1) >= 0 })
             #expect(try sluice(["verify", "-w", "ws"], in: dir).status == 0)
             try Self.expectEqualAnswers(in: dir, "after a rebuild")
