@@ -60,7 +60,20 @@ public struct RollupDefinition: Sendable, Hashable {
 public struct RollupFilter: Sendable, Hashable {
     /// A comparison.
     public enum Operator: String, Sendable, Hashable {
-        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", isIn = "in"
+        /// `=` (also written `==`).
+        case equal = "="
+        /// `!=` (also written `<>`).
+        case notEqual = "!="
+        /// `<`.
+        case less = "<"
+        /// `<=`.
+        case lessOrEqual = "<="
+        /// `>`.
+        case greater = ">"
+        /// `>=`.
+        case greaterOrEqual = ">="
+        /// `in (…)`: equal to one of the literals.
+        case isIn = "in"
     }
 
     /// The column compared, as named in the schema.
