@@ -43,6 +43,7 @@ extension Ingestor {
     ///   system cannot be flushed); then nothing of the group was committed and every source is
     ///   where it was.
     func commit(_ group: [PreparedFile]) throws -> [IngestRecord] {
+        try rollups.refreshIfReportsChanged()
         // A keyed table: one file per transaction, so the key conflicts each file meets are
         // those of the warehouse as committed (see Ingestor+Keys).
         if !table.uniqueKey.isEmpty, group.count > 1 { return try group.flatMap { try commit([$0]) } }
@@ -252,6 +253,7 @@ extension Ingestor {
     private func record(_ entries: inout [Entry]) throws -> [PreparedFile] {
         var refused: [PreparedFile] = []
         var refusedIndices = IndexSet()
+        rollups.discardPending()
         try warehouse.withTransaction {
             for index in entries.indices {
                 if case .finishMove = entries[index].action { continue }
@@ -272,6 +274,7 @@ extension Ingestor {
                             try warehouse.insert(ColumnBatch(outcome, types: workspace.schema.columns.map(\.type), ingestID: id), into: table)
                         }
                     }
+                    if case .load(let outcome) = entries[index].action { try rollups.add(outcome) }
                     entries[index].record = record
                 } catch let error as SQLiteError where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */ {
                     removeQuietly(entries[index].written)
@@ -279,6 +282,7 @@ extension Ingestor {
                     refusedIndices.insert(index)
                 }
             }
+            try rollups.flushPending()
         }
         // The refused ones are recorded by a commit of their own.
         for index in refusedIndices.reversed() { entries.remove(at: index) }

@@ -40,6 +40,7 @@ extension Ingestor {
         var deleted = 0
         do {
             try warehouse.withTransaction {
+                try rollups.subtract(delivery: match.id)
                 let delete = try warehouse.connection.prepare(
                     "DELETE FROM \(SQLiteIdentifier.quote(table.name)) WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?")
                 try delete.bind(match.id, at: 1)

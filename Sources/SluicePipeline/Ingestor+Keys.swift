@@ -58,6 +58,7 @@ extension Ingestor {
         defer { delete.reset() }
         var deleted = 0
         for conflict in conflicts {
+            try rollups.subtract(rowsWhere: condition, values: conflict.values)
             delete.reset()
             try delete.bind(conflict.values)
             _ = try delete.step()

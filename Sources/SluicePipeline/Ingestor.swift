@@ -49,6 +49,8 @@ public final class Ingestor {
     let ledgerJSON = LedgerJSON()
     /// Held for the ingestor's lifetime.
     private let lock: WorkspaceLock
+    /// The saved reports' rollups, kept in step with the table (see ``RollupKeeper``).
+    let rollups: RollupKeeper
 
     /// Takes the workspace lock (waiting for another writer to finish), opens the warehouse,
     /// and creates or migrates the ledger and the data table.
@@ -91,7 +93,11 @@ public final class Ingestor {
         }
         let loaded = LoadedHashes(path: workspace.layout.warehouse.path, table: table.name)
         preparer = FilePreparer(workspace: workspace, files: files, isLoaded: { loaded.contains($0) })
+        rollups = RollupKeeper(warehouse: warehouse, table: table, queries: workspace.layout.queries, logger: logger)
         try ensurePrimaryKeyIndex()
+        do { try rollups.synchronize() } catch {
+            throw PipelineError(code: .warehouse, message: "cannot build the reports' rollups: \(error)", cause: error)
+        }
         removeLeftovers()
     }
 

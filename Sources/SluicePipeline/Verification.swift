@@ -55,7 +55,7 @@ extension Workspace {
                 findings.append(VerifyFinding(file: path, ok: false, problem: "not named by any loaded delivery (left by an interrupted load, or copied in?)"))
             }
         }
-        return findings
+        return findings + (try verifyRollups(warehouse))
     }
 
     private func check(_ entry: LedgerEntry, file: String, scol: String?, warehouse: (rows: Int, digest: String)?) -> VerifyFinding {

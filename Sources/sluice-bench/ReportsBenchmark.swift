@@ -3,31 +3,50 @@ import Foundation
 import SluicePipeline
 import SluiceWarehouse
 
-/// `sluice-bench reports`: the saved reports over a loaded workspace, without and with the
-/// indexes they declare, and DuckDB on the same rows when Python has `duckdb`.
+/// `sluice-bench reports`: the saved reports over a loaded workspace, side by side: through
+/// their rollups (in-process, and `sluice report` as a whole process), their full-scan SQL
+/// with the indexes `sluice index` builds, and DuckDB in-process on the full-scan SQL; then
+/// the dashboard page, warm.
 struct ReportsBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reports",
-        abstract: "Time the saved reports over a loaded workspace: no indexes, then `sluice index`, and DuckDB on the same files.",
+        abstract: "Time the saved reports: rollups, `sluice index` only, DuckDB; `sluice report` whole; the dashboard page warm.",
         discussion: """
-            Load a workspace first, e.g. at 100x:
-              sluice generate /tmp/files --files 99900
+            Load a workspace first, e.g. at 10x:
+              sluice generate /tmp/files --files 9990
               sluice init /tmp/ws && ln /tmp/files/*.csv /tmp/ws/inbox/  (or mv)
               sluice ingest -w /tmp/ws
-              swift run -c release sluice-bench reports --workspace /tmp/ws
-            The report indexes are dropped first and left built at the end. DuckDB loads the
-            workspace's archive/*.csv into one table (text lower-cased, as Sluice cleans it)
-            and runs the same SQL; the bench checks both give the same answers.
+              swift build -c release --product sluice --product sluice-bench
+              .build/release/sluice-bench reports --workspace /tmp/ws
+            The workspace's reports read their rollups (built now if missing); their full-scan
+            SQL comes from --full-sql (the repository's queries/full/) and runs with the indexes
+            the full-scan reports declare (built if missing, and left built). The whole-process
+            figures run `sluice report` (all five, CSV) on the workspace, and on a copy of it
+            whose queries/ holds the full-scan SQL (the same warehouse, linked). DuckDB loads the
+            workspace's archive/*.csv into one table (text lower-cased, as Sluice cleans it) and
+            runs the full-scan SQL; every answer is compared with the rollup's.
             """)
 
     @Option(help: "The loaded workspace.")
     var workspace: String
 
-    @Option(help: "Runs per report; medians are printed (a report that takes over 5 s is run once).")
-    var runs: Int = 3
+    @Option(help: "Runs per measurement; medians are printed (a query over 5 s runs once).")
+    var runs: Int = 5
+
+    @Option(help: "The folder of full-scan SQL, one file per report of the same name.")
+    var fullSql: String = BenchPaths.repositoryRoot + "/queries/full"
+
+    @Option(help: "The sluice binary to run.")
+    var sluice: String = BenchPaths.repositoryRoot + "/.build/release/sluice"
 
     @Flag(help: "Skip the DuckDB baseline.")
     var noDuckdb = false
+
+    @Flag(help: "Skip the `sluice index` figures (building the indexes takes minutes at 100x).")
+    var noIndex = false
+
+    @Flag(help: "Skip the dashboard page figure.")
+    var noDashboard = false
 
     func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
@@ -36,46 +55,88 @@ struct ReportsBenchmarkCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace.open(at: URL(fileURLWithPath: workspace))
         let reports = try workspace.reports().reports
+        let fullCatalog = try ReportCatalog(directory: URL(fileURLWithPath: fullSql))
+        let full = try reports.map { report in
+            guard let check = fullCatalog.reports.first(where: { $0.name == report.name }) else {
+                throw ValidationError("no full-scan SQL for \(report.name) in \(fullSql)")
+            }
+            return check
+        }
         let warehouse = try Warehouse(path: workspace.layout.warehouse.path)
         let rows = try warehouse.query("SELECT count(*) FROM \(SQLiteIdentifier.quote(workspace.tableName))").rows.first?.first
         print("sluice-bench reports: \(rows?.displayText ?? "?") rows in \(workspace.tableName); medians of \(runs) runs")
 
-        _ = try warehouse.dropReportIndexes()
-        try warehouse.analyze()
-        var plain: [String: (Double, QueryResult)] = [:]
-        for report in reports { plain[report.name] = try time(report, on: warehouse) }
-
-        var buildSeconds = 0.0
-        for index in ReportIndex.declared(by: reports, on: workspace.tableName) {
-            let seconds = try warehouse.build(index)
-            buildSeconds += seconds
-            print(String(format: "  built %@ in %.1f s", index.name, seconds))
+        let process = try ReportProcessTimings(sluice: sluice, runs: runs)
+        if try workspace.rollups().contains(where: { $0.rows == nil }) {
+            let start = ContinuousClock.now
+            try process.rebuildRollups(workspace: workspace)
+            print(String(format: "  rollups built from the table in %.1f s (once, for a workspace loaded without them)", seconds(since: start)))
         }
-        let analyzeStart = ContinuousClock.now
-        try warehouse.analyze()
-        print(String(format: "  ANALYZE in %.1f s (indexes in all: %.1f s)", seconds(since: analyzeStart), buildSeconds))
-        var indexed: [String: (Double, QueryResult)] = [:]
-        for report in reports { indexed[report.name] = try time(report, on: warehouse) }
+        var rollup: [String: (Double, QueryResult)] = [:]
+        for report in reports { rollup[report.name] = try time(report, on: warehouse, runs: max(runs, 9)) }
 
-        let duck = noDuckdb ? nil : try duckDB(workspace: workspace, reports: reports)
-        if let duck { print(String(format: "  DuckDB load of archive/*.csv: %.1f s, %d rows", duck.loadSeconds, duck.rows)) }
-        print("\n  report                                         SQLite   indexed  speed-up   DuckDB  indexed/DuckDB  same answer")
-        for report in reports {
-            let (before, result) = plain[report.name]!
-            let (after, resultIndexed) = indexed[report.name]!
-            var line = String(format: "  %@ %7.3f s %7.3f s %7.1fx", report.name.padding(toLength: 44, withPad: " ", startingAt: 0),
-                              before, after, before / after)
-            if let answer = duck?.reports[report.name] {
-                let same = Self.canonical(result) == answer.rows && Self.canonical(resultIndexed) == answer.rows
-                line += String(format: "  %7.3f s  %12.2fx  %@", answer.seconds, after / answer.seconds, same ? "yes" : "NO")
-            } else {
-                line += Self.canonical(result) == Self.canonical(resultIndexed) ? "" : "  (indexed answer differs!)"
+        var indexed: [String: (Double, QueryResult)] = [:]
+        if !noIndex {
+            let existing = Set(try warehouse.existingReportIndexes())
+            var buildSeconds = 0.0
+            for index in ReportIndex.declared(by: full, on: workspace.tableName) where !existing.contains(index.name) {
+                let seconds = try warehouse.build(index)
+                buildSeconds += seconds
+                print(String(format: "  built %@ in %.1f s", index.name, seconds))
             }
-            print(line)
+            if buildSeconds > 0 {
+                let analyzeStart = ContinuousClock.now
+                try warehouse.analyze()
+                print(String(format: "  ANALYZE in %.1f s (indexes in all: %.1f s)", seconds(since: analyzeStart), buildSeconds))
+            }
+            for report in full { indexed[report.name] = try time(report, on: warehouse, runs: runs) }
+        }
+
+        let duck = noDuckdb ? nil : try duckDB(workspace: workspace, reports: full)
+        if let duck { print(String(format: "  DuckDB load of archive/*.csv: %.1f s, %d rows", duck.loadSeconds, duck.rows)) }
+        print("\n  report                                           rollup   indexed    DuckDB  same answer   (in-process)")
+        var totals = (rollup: 0.0, indexed: 0.0, duck: 0.0)
+        for report in reports {
+            let (fast, answer) = rollup[report.name]!
+            totals.rollup += fast
+            var line = String(format: "  %@ %6.2f ms", report.name.padding(toLength: 46, withPad: " ", startingAt: 0), fast * 1e3)
+            var same = true
+            if let timing = indexed[report.name] {
+                totals.indexed += timing.0
+                line += String(format: " %7.1f ms", timing.0 * 1e3)
+                same = same && timing.1 == answer
+            } else {
+                line += "         -"
+            }
+            if let answerDuck = duck?.reports[report.name] {
+                totals.duck += answerDuck.seconds
+                line += String(format: " %7.1f ms", answerDuck.seconds * 1e3)
+                same = same && Self.canonical(answer) == answerDuck.rows
+            } else {
+                line += "         -"
+            }
+            print(line + "  " + (same ? "yes" : "NO"))
+        }
+        print(String(format: "  %@ %6.2f ms %7.1f ms %7.1f ms", "all five".padding(toLength: 46, withPad: " ", startingAt: 0),
+                     totals.rollup * 1e3, totals.indexed * 1e3, totals.duck * 1e3))
+
+        let whole = try process.report(workspace: workspace)
+        var line = String(format: "\n  `sluice report` (all five, whole process): with rollups %.1f ms", whole.seconds * 1e3)
+        if !noIndex {
+            let wholeIndexed = try process.report(workspace: workspace, fullSQL: URL(fileURLWithPath: fullSql))
+            line += String(format: ", full-scan SQL + indexes %.1f ms%@", wholeIndexed.seconds * 1e3,
+                           wholeIndexed.output == whole.output ? "" : " (answers DIFFER)")
+        }
+        if duck != nil, totals.duck > 0 {
+            line += String(format: "; = %.1f%% of DuckDB's in-process %.1f ms", whole.seconds / totals.duck * 100, totals.duck * 1e3)
+        }
+        print(line)
+        if !noDashboard, let page = try process.dashboardPage(workspace: workspace) {
+            print(String(format: "  dashboard GET / : first %.1f ms, warm %.1f ms (median of %d)", page.first * 1e3, page.warm * 1e3, max(runs, 9)))
         }
     }
 
-    private func time(_ report: SavedReport, on warehouse: Warehouse) throws -> (Double, QueryResult) {
+    private func time(_ report: SavedReport, on warehouse: Warehouse, runs: Int) throws -> (Double, QueryResult) {
         var times: [Double] = []
         var result = QueryResult(columns: [], rows: [])
         for _ in 0..<runs {
@@ -128,7 +189,7 @@ struct ReportsBenchmarkCommand: ParsableCommand {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [BenchPaths.sourceDirectory + "/duckdb_reports.py", workspace.layout.archive.path + "/*.csv", textColumns,
                              directory.appendingPathComponent("d.duckdb").path, String(runs)]
-            + reports.map { workspace.layout.queries.appendingPathComponent($0.name + ".sql").path }
+            + reports.map { URL(fileURLWithPath: fullSql).appendingPathComponent($0.name + ".sql").path }
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -6,7 +6,7 @@ struct SluiceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-bench",
         abstract: "Benchmarks for Sluice (never part of swift test).",
-        subcommands: [ColumnarCommand.self, ExportBenchmarkCommand.self, IngestBenchmarkCommand.self, ParseBenchmarkCommand.self, ReportsBenchmarkCommand.self, WatchLatencyCommand.self]
+        subcommands: [ColumnarCommand.self, ExportBenchmarkCommand.self, IngestBenchmarkCommand.self, ParseBenchmarkCommand.self, ReportsBenchmarkCommand.self, RollupUpkeepBenchmarkCommand.self, WatchLatencyCommand.self]
     )
 }
 

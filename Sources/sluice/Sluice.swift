@@ -4,7 +4,7 @@ import Foundation
 /// Every subcommand, in the order `--help` lists them (`serve` only with the Dashboard trait).
 private let subcommands: [any ParsableCommand.Type] = {
     var commands: [any ParsableCommand.Type] = [
-        InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self,
+        InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RollupCommand.self,
         RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self,
         VerifyCommand.self, ExportCommand.self,
     ]
@@ -40,7 +40,6 @@ struct Sluice: AsyncParsableCommand {
             (--no-wait), 5 some file was deferred (taken again by the next run).
             """,
         version: "0.1.0",
-        subcommands: subcommands
     )
 
     /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented

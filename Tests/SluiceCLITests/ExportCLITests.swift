@@ -107,8 +107,8 @@ struct ExportCLITests {
             #expect(try sluice(["demo", "-w", "ws"], in: dir).status == 0)
             try deliver(files: 4, rows: 150, seed: 3, folder: "gen", in: dir)
             #expect(try export(in: dir)["deliveries_exported"] == 5)
-            let queries = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("queries").path)
-                .filter { $0.hasSuffix(".sql") }.sorted().map { repositoryRoot.appendingPathComponent("queries/\($0)").path }
+            let queries = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("queries/full").path)
+                .filter { $0.hasSuffix(".sql") }.sorted().map { repositoryRoot.appendingPathComponent("queries/full/\($0)").path }
             #expect(queries.count == 5)
             let duck = try #require(try runPythonJSON(LakeReaders.reports, [dir.appendingPathComponent("lake").path] + queries) as? [String: [[Any]]])
             let report = try sluice(["report", "-w", "ws", "--format", "json"], in: dir)

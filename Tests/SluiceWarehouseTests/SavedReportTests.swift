@@ -52,7 +52,7 @@ struct SavedReportTests {
                 try warehouse.connection.execute("INSERT INTO student_data VALUES ('\(sex)', \(famrel), \(value))")
             }
         }
-        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries"))
+        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries/full"))
         let median = try #require(try catalog.select(["q5"]).first)
         let result = try warehouse.run(median)
         #expect(result.columns == ["sex", "famrel", "median_absences"])
@@ -87,7 +87,7 @@ struct SavedReportTests {
                 expected.append([.text(sex), .integer(Int64(famrel)), .real(median)])
             }
         }
-        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries"))
+        let catalog = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries/full"))
         let report = try #require(try catalog.select(["q5"]).first)
         if withIndex {
             for index in ReportIndex.declared(by: [report], on: "student_data") { _ = try warehouse.build(index) }
@@ -112,7 +112,7 @@ struct SavedReportTests {
             CREATE TABLE student_data (sex TEXT, age INTEGER, mjob TEXT, fjob TEXT, address TEXT, traveltime INTEGER,
                 pstatus TEXT, famsize TEXT, failures INTEGER, famrel INTEGER, absences INTEGER)
             """)
-        let reports = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries")).reports
+        let reports = try ReportCatalog(directory: repositoryRoot.appendingPathComponent("queries/full")).reports
         let indexes = ReportIndex.declared(by: reports, on: "student_data")
         #expect(indexes.count == 5)
         for index in indexes { _ = try warehouse.build(index) }
