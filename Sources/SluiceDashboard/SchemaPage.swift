@@ -59,9 +59,8 @@ public struct SchemaOverview: Sendable, Hashable, Encodable {
         }
         var tables: [Table] = []
         if let warehouse {
-            let names = try warehouse.query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").rows
-            for case .text(let name)? in names.map(\.first) {
+            // The data tables and the ledger; Sluice's other bookkeeping (rollups, replaced keys) is left out.
+            for name in try warehouse.tableNames() where !name.hasPrefix("sluice_") || name == Ledger.tableName {
                 let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 let info = try warehouse.query("PRAGMA table_info(\(quoted))").rows
                 let count = try warehouse.query("SELECT COUNT(*) FROM \(quoted)").rows.first?.first

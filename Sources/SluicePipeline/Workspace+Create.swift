@@ -58,7 +58,9 @@ extension Workspace {
                     copied += 1
                 }
             }
-            if existing == nil, copied == 0 {
+            // A starter report only when reports were offered and none fits (`sluice init --schema`);
+            // without a reports folder nothing is written into `queries/`.
+            if existing == nil, queries != nil, copied == 0 {
                 let starter = layout.queries.appendingPathComponent(StarterReport.fileName(table: tableName))
                 do { try StarterReport.sql(schema: schema, table: tableName).write(to: starter, atomically: true, encoding: .utf8) } catch {
                     throw PipelineError(code: .io, message: "cannot write \(starter.path): \(error.localizedDescription)")
@@ -80,11 +82,18 @@ extension Workspace {
         let probe = try Warehouse(path: ":memory:")
         var columns = schema.columns.map { WarehouseColumn(name: $0.name, type: $0.type.warehouseType, isNotNull: $0.isRequired) }
         columns.append(WarehouseColumn(name: Ledger.ingestIDColumn, type: .integer))
-        try probe.createTableIfNeeded(WarehouseTable(name: table, columns: columns))
-        return names.filter { $0.hasSuffix(".sql") }.sorted().compactMap { name in
-            let url = folder.appendingPathComponent(name)
-            guard let sql = try? String(contentsOf: url, encoding: .utf8), (try? probe.connection.prepare(sql)) != nil else { return nil }
-            return url
+        let source = WarehouseTable(name: table, columns: columns)
+        try probe.createTableIfNeeded(source)
+        // A report that reads a rollup (`-- rollup:`) fits when its rollup can be kept on this
+        // table: the rollup tables are made in the probe too.
+        let urls = names.filter { $0.hasSuffix(".sql") }.sorted().map { folder.appendingPathComponent($0) }
+        let reports = urls.compactMap { try? SavedReport(contentsOf: $0) }
+        for rollup in RollupDefinition.declared(by: reports, table: source).rollups {
+            try? RollupStore(warehouse: probe).create(rollup, source: source)
+        }
+        return urls.filter { url in
+            guard let sql = try? String(contentsOf: url, encoding: .utf8) else { return false }
+            return (try? probe.connection.prepare(sql)) != nil
         }
     }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// Every subcommand, in the order `--help` lists them (`serve` only with the Dashboard trait).
-private let subcommands: [any ParsableCommand.Type] = {
+private let allSubcommands: [any ParsableCommand.Type] = {
     var commands: [any ParsableCommand.Type] = [
         InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RollupCommand.self,
         RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self,
@@ -40,6 +40,7 @@ struct Sluice: AsyncParsableCommand {
             (--no-wait), 5 some file was deferred (taken again by the next run).
             """,
         version: "0.1.0",
+        subcommands: allSubcommands
     )
 
     /// Parses and runs, mapping argument-parser's usage failures (its exit 64) to the documented
