@@ -28,11 +28,13 @@ enum CSVFuzzTarget {
         limits.maxFieldBytes = 4_096
         limits.maxRecordBytes = 16_384
         limits.maxFields = 256
-        for onError in [ErrorPolicy.rejectFile, .rejectRows] {
+        for (onError, quotePolicy) in [(ErrorPolicy.rejectFile, CSVQuotePolicy.strict), (.rejectRows, .strict), (.rejectRows, .lenient)] {
             var policy = schema.policy
             policy.onError = onError
             policy.maxErrorRate = 0.5
-            let check = FileCheck(settings: .init(schema: schema, policy: policy, limits: limits))
+            var pins = CSVDialectPins()
+            pins.quotePolicy = quotePolicy
+            let check = FileCheck(settings: .init(schema: schema, policy: policy, pins: pins, limits: limits))
             let findings = check.check(bytes, name: "fuzz.csv")
             precondition(findings.rows.balances, "rows do not add up: \(findings.rows)")
             precondition(findings.reason != nil || findings.outcome != nil, "neither loaded nor refused")

@@ -2,7 +2,8 @@ import Foundation
 import SluiceTestSupport
 import Testing
 
-/// A corrected re-delivery under a primary key, through the `sluice` binary.
+/// A corrected re-delivery under a primary key, and a stray quote under the lenient quote
+/// policy, through the `sluice` binary.
 struct KeyCLITests {
     @Test func aCorrectedRedeliveryLeavesOneRowPerKey() throws {
         try withTemporaryDirectory { dir in
@@ -24,6 +25,29 @@ struct KeyCLITests {
             #expect(table.stdout == "date,temp\n2012-01-01,1.5\n2012-01-02,2.5\n", "\(table.stderr)")
             let verify = try sluice(["verify", "-w", "ws"], in: dir)
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        }
+    }
+
+    @Test func aLenientQuotePolicyLoadsAStrayQuoteAndSaysSo() throws {
+        try withTemporaryDirectory { dir in
+            let schema = "table: places\nlowercase_text: false\ncolumns:\n  name: text\n  lat: text\n"
+            try Data(schema.utf8).write(to: dir.appendingPathComponent("places.yaml"))
+            try Data("name,lat\nA,37°36'37.8\"N\nB,40°N\n".utf8).write(to: dir.appendingPathComponent("places.csv"))
+            #expect(try sluice(["init", "ws", "--schema", "places.yaml"], in: dir).status == 0)
+            // Strict (the default) refuses the file: exit 1, malformed-csv.
+            let strict = try sluice(["ingest", "-w", "ws", "--json", "places.csv"], in: dir)
+            #expect(strict.status != 0)
+            #expect((try strict.json()["files"] as? [[String: Any]])?.first?["reason"] as? String == "malformed-csv")
+            let config = dir.appendingPathComponent("ws/sluice.yaml")
+            let text = try String(contentsOf: config, encoding: .utf8)
+            try Data((text + "dialect:\n  quote_policy: lenient\n").utf8).write(to: config)
+            let lenient = try sluice(["ingest", "-w", "ws", "--json", "places.csv"], in: dir)
+            #expect(lenient.status == 0, "\(lenient.stderr)")
+            let file = try #require((try lenient.json()["files"] as? [[String: Any]])?.first)
+            // 2 rows, 1 field read leniently (line 2's latitude).
+            #expect(file["rows_loaded"] as? Int == 2)
+            #expect(file["lenient_fields"] as? Int == 1)
+            #expect((file["dialect"] as? [String: Any])?["quote_policy"] as? String == "lenient")
         }
     }
 }
