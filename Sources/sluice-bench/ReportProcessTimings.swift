@@ -10,7 +10,7 @@ struct ReportProcessTimings {
     init(sluice: String, runs: Int) throws {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: sluice,
-                NSLocalizedDescriptionKey: "\(sluice) is not built; run `swift build -c release --product sluice --product sluice-bench`"])
+                NSLocalizedDescriptionKey: "\(sluice) is not built; run `swift build -c release --product sluice`"])
         }
         self.sluice = sluice
         self.runs = runs

@@ -16,7 +16,7 @@ struct ReportsBenchmarkCommand: ParsableCommand {
               sluice generate /tmp/files --files 9990
               sluice init /tmp/ws && ln /tmp/files/*.csv /tmp/ws/inbox/  (or mv)
               sluice ingest -w /tmp/ws
-              swift build -c release --product sluice --product sluice-bench
+              swift build -c release --product sluice && swift build -c release --product sluice-bench
               .build/release/sluice-bench reports --workspace /tmp/ws
             The workspace's reports read their rollups (built now if missing); their full-scan
             SQL comes from --full-sql (the repository's queries/full/) and runs with the indexes

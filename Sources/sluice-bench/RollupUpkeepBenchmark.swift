@@ -30,7 +30,7 @@ struct RollupUpkeepBenchmarkCommand: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
-            throw ValidationError("\(sluice) is not built; run `swift build -c release --product sluice --product sluice-bench` first")
+            throw ValidationError("\(sluice) is not built; run `swift build -c release --product sluice` first")
         }
         let example = try [UInt8](Data(contentsOf: URL(fileURLWithPath: BenchPaths.repositoryRoot + "/data/student-mat.csv")))
         let generator = try SampleDrivenGenerator(example: example)

@@ -251,6 +251,7 @@ struct DashboardAPITests {
                 let sex = try #require(columns.first { $0["name"] as? String == "sex" })
                 #expect(sex["rules"] as? [String] == ["one of: f, m", "at most 1 character"])
                 let tables = try #require(json["tables"] as? [[String: Any]])
+                // The data table and the ledger; the rollups and the other bookkeeping tables are left out.
                 #expect(tables.compactMap { $0["name"] as? String } == ["sluice_ingests", "student_data"])
                 #expect(tables.last?["rows"] as? Int == 395)
 

@@ -49,8 +49,10 @@ final class RollupKeeper {
         }
         problems = declared.problems
         let start = ContinuousClock.now
-        for built in try store.synchronize(declared.rollups, source: table) {
-            logger.notice("rollup \(built.tableName) built from \(table.name) for report \(built.report)",
+        let built = try store.synchronize(declared.rollups, source: table)
+        // Worth a line in the log only when rows were counted (not for a new workspace).
+        if !built.isEmpty, try !warehouse.query("SELECT 1 FROM \(SQLiteIdentifier.quote(table.name)) LIMIT 1").rows.isEmpty {
+            logger.notice("rollups built from \(table.name): \(built.map(\.tableName).joined(separator: ", "))",
                           metadata: ["seconds": "\(ContinuousClock.now - start)"])
         }
         rollups = declared.rollups.map { ($0, RollupCounter($0, columns: table.columns)) }
