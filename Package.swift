@@ -5,7 +5,7 @@ import PackageDescription
 /// concurrency checking) is the default for tools-version 6; no unsafe flags, so other packages
 /// can depend on this one by version.
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 /// Dependencies used only when a trait is on: SwiftPM resolves a package only if some enabled
@@ -29,7 +29,8 @@ let package = Package(
     // resolves nothing but swift-log (every other product below is used only under a trait):
     //   .package(url: "https://github.com/<owner>/sluice", from: "0.2.0", traits: [])
     traits: [
-        .trait(name: "Tools", description: "The `sluice` and `sluice-bench` command-line tools (swift-argument-parser)."),
+        .trait(
+            name: "Tools", description: "The `sluice` and `sluice-bench` command-line tools (swift-argument-parser)."),
         .trait(
             name: "Dashboard", description: "The live dashboard and `sluice serve` (Hummingbird, Mustache, SwiftNIO).",
             enabledTraits: ["Tools"]),
@@ -147,7 +148,8 @@ let package = Package(
         .testTarget(name: "SluiceTests", dependencies: ["Sluice", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCSVTests", dependencies: ["SluiceCSV"]),
         .testTarget(name: "SluiceSchemaTests", dependencies: ["SluiceSchema"], exclude: ["Fixtures"]),
-        .testTarget(name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),
+        .testTarget(
+            name: "SluiceWarehouseTests", dependencies: ["SluiceWarehouse", "CSluiceZstd", "SluiceTestSupport"]),
         .testTarget(
             name: "SluicePipelineTests",
             dependencies: [

@@ -99,7 +99,9 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
 
     /// Creates an error from its parts.
-    public init(code: Code, file: String? = nil, line: Int, column: Int, byteOffset: Int, message: String, hint: String? = nil) {
+    public init(
+        code: Code, file: String? = nil, line: Int, column: Int, byteOffset: Int, message: String, hint: String? = nil
+    ) {
         self.code = code
         self.file = file
         self.line = line
@@ -134,10 +136,12 @@ extension CSVError {
             hint = "quote the whole field and write the inner \(quote) twice (\(doubled))"
             message = "\(quote) inside a field that does not start with \(quote) (\(code)); " + hint
         default:
-            hint = "only \(delimiter) or a line end may follow it; write a \(quote) that is part of the data twice (\(doubled))"
+            hint =
+                "only \(delimiter) or a line end may follow it; write a \(quote) that is part of the data twice (\(doubled))"
             message = "unexpected text after the closing \(quote) of a quoted field (\(code)); " + hint
         }
-        return CSVError(code: code, file: file, line: line, column: column, byteOffset: byteOffset, message: message, hint: hint)
+        return CSVError(
+            code: code, file: file, line: line, column: column, byteOffset: byteOffset, message: message, hint: hint)
     }
 
     /// A byte shown for messages: the ASCII character in single quotes, or its hex value.

@@ -144,7 +144,7 @@ public struct CSVReader: Sendable {
                 let quoted: (start: Int, end: Int, escaped: Bool)?
                 do throws(CSVError) {
                     quoted = try readQuotedField()
-                } catch where lenient && error.code == .unterminatedQuote {
+                } catch  where lenient && error.code == .unterminatedQuote {
                     // No quote closes it before the end: under the lenient policy it is a
                     // literal character, and so is any quote after it (remembered, so the
                     // rest of the file is not searched again for each one).
@@ -171,7 +171,8 @@ public struct CSVReader: Sendable {
                     }
                     guard lenient else { throw error(.textAfterClosingQuote, at: position) }
                     // Lenient: the text after the closing quote belongs to the field.
-                    let fieldEnd = Self.firstIndex(in: bytes, from: position, ofAny: delimiter, Self.lf, Self.cr, delimiter)
+                    let fieldEnd = Self.firstIndex(
+                        in: bytes, from: position, ofAny: delimiter, Self.lf, Self.cr, delimiter)
                     try checkFieldLength(from: opening, to: fieldEnd)
                     record.appendField(start: opening, end: fieldEnd, kind: .lenientQuoted)
                     lenientFieldCount += 1
@@ -194,9 +195,12 @@ public struct CSVReader: Sendable {
             }
             if end - position > maxFieldBytes {
                 throw CSVError(
-                    code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
+                    code: .fieldTooLarge, file: file, line: line, column: position - lineStart + 1,
+                    byteOffset: position,
                     message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
-                    hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
+                    hint:
+                        "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml"
+                )
             }
             record.appendField(start: position, end: end, kind: .plain)
             position = end
@@ -239,8 +243,9 @@ public struct CSVReader: Sendable {
             var startSlots = starts.mutableSpan
             var endSlots = ends.mutableSpan
             var kindSlots = kinds.mutableSpan
-            return Self.scanSimpleRecord(bytes.span, from: position, dialect: dialect, limits: limits,
-                                         starts: &startSlots, ends: &endSlots, kinds: &kindSlots)
+            return Self.scanSimpleRecord(
+                bytes.span, from: position, dialect: dialect, limits: limits,
+                starts: &startSlots, ends: &endSlots, kinds: &kindSlots)
         }()
         (record.starts, record.ends, record.kinds) = (starts, ends, kinds)
         guard let scan = scanned else { return false }
@@ -306,7 +311,9 @@ public struct CSVReader: Sendable {
         throw CSVError(
             code: .fieldTooLarge, file: file, line: line, column: start - lineStart + 1, byteOffset: start,
             message: "field starting here is longer than \(limits.maxFieldBytes) bytes (field-too-large)",
-            hint: "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml")
+            hint:
+                "the file is probably not CSV; if the values really are this long, raise limits.max_field_bytes in sluice.yaml"
+        )
     }
 
     /// After a syntax error that leaves the rest of its line readable (`unexpected-quote`,
@@ -321,7 +328,7 @@ public struct CSVReader: Sendable {
     /// - Complexity: O(length of the rest of the line).
     public mutating func skipMalformedRecord() -> (line: Int, byteOffset: Int, endOffset: Int)? {
         guard let failure, failure.code == .unexpectedQuote || failure.code == .textAfterClosingQuote,
-              failure.byteOffset >= currentRecordOffset, failure.byteOffset < bytes.count
+            failure.byteOffset >= currentRecordOffset, failure.byteOffset < bytes.count
         else { return nil }
         let end = Self.firstIndex(in: bytes, from: failure.byteOffset, ofAny: Self.lf, Self.cr, Self.lf, Self.cr)
         let skipped = (line: currentRecordLine, byteOffset: currentRecordOffset, endOffset: end)
@@ -343,7 +350,9 @@ public struct CSVReader: Sendable {
         return CSVError(
             code: .recordTooLarge, file: file, line: line, column: position - lineStart + 1, byteOffset: position,
             message: "record is longer than \(limits.maxRecordBytes) bytes (line-too-large)",
-            hint: "check for missing line ends; if the rows really are this long, raise limits.max_record_bytes in sluice.yaml")
+            hint:
+                "check for missing line ends; if the rows really are this long, raise limits.max_record_bytes in sluice.yaml"
+        )
     }
 
     /// Scans a quoted field whose opening quote is at `position`, leaving `position` just past
@@ -363,7 +372,8 @@ public struct CSVReader: Sendable {
             // The field's length once unescaped: each `""` so far counts once.
             if stop - start - escapes > maxFieldBytes {
                 throw CSVError(
-                    code: .fieldTooLarge, file: file, line: openingLine, column: openingColumn, byteOffset: openingOffset,
+                    code: .fieldTooLarge, file: file, line: openingLine, column: openingColumn,
+                    byteOffset: openingOffset,
                     message: "quoted field opened here runs past \(limits.maxFieldBytes) bytes (field-too-large)",
                     hint: "probably an unbalanced quote: close it, and write quotes inside a value twice")
             }
@@ -432,7 +442,8 @@ public struct CSVReader: Sendable {
         var index = start
         while index + 8 <= span.count {
             let word = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let matches = zeroLanes(word ^ wordA) | zeroLanes(word ^ wordB) | zeroLanes(word ^ wordC) | zeroLanes(word ^ wordD)
+            let matches =
+                zeroLanes(word ^ wordA) | zeroLanes(word ^ wordB) | zeroLanes(word ^ wordC) | zeroLanes(word ^ wordD)
             if matches != 0 {
                 return index + matches.trailingZeroBitCount >> 3
             }

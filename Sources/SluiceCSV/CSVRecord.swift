@@ -127,7 +127,9 @@ public struct CSVRecord: Sendable {
     public subscript(index: Int) -> ArraySlice<UInt8> {
         precondition(index >= 0 && index < count, "CSVRecord field index out of range")
         let range = starts[index]..<ends[index]
-        if kinds[index] == FieldKind.lenientQuoted.rawValue { return Self.lenientValue(source, range, quote: quote)[...] }
+        if kinds[index] == FieldKind.lenientQuoted.rawValue {
+            return Self.lenientValue(source, range, quote: quote)[...]
+        }
         guard kinds[index] == FieldKind.quotedWithEscapes.rawValue else { return source[range] }
         var unescaped: [UInt8] = []
         unescaped.reserveCapacity(range.count)
@@ -144,7 +146,8 @@ public struct CSVRecord: Sendable {
     /// Calls `body` with the input and the start and end offsets of the fields in it, all
     /// borrowed: the zero-copy way to visit a record's fields. A field's range is its value
     /// unless ``hasEscapedQuote(at:)`` (then use ``subscript(_:)``).
-    public func withFieldRanges<Result>(_ body: (Span<UInt8>, Span<Int>, Span<Int>) throws -> Result) rethrows -> Result {
+    public func withFieldRanges<Result>(_ body: (Span<UInt8>, Span<Int>, Span<Int>) throws -> Result) rethrows -> Result
+    {
         try body(source.span, starts.span.extracting(0..<count), ends.span.extracting(0..<count))
     }
 

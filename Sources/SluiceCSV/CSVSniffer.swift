@@ -76,30 +76,42 @@ public enum CSVSniffer {
     /// - Throws: ``CSVError`` `dialect-error` when no candidate reads the sample consistently,
     ///   when two delimiters are equally good, or when the first line looks like data and no
     ///   pin says there is no header.
-    public static func sniff(_ utf8: [UInt8], pins: CSVDialectPins = .init(), file: String? = nil,
-                             limits: CSVReaderLimits = .init()) throws(CSVError) -> CSVSniffResult {
+    public static func sniff(
+        _ utf8: [UInt8], pins: CSVDialectPins = .init(), file: String? = nil,
+        limits: CSVReaderLimits = .init()
+    ) throws(CSVError) -> CSVSniffResult {
         let sample = Array(utf8.prefix(sampleBytes))
         let truncated = utf8.count > sample.count
         let delimiters = pins.delimiter.map { [$0] } ?? CSVDialect.candidateDelimiters
         // `'` is a candidate only when the sample holds one at all (most files hold none).
-        let quotes = pins.quote.map { [$0] }
+        let quotes =
+            pins.quote.map { [$0] }
             ?? (sample.contains(UInt8(ascii: "'")) ? [UInt8(ascii: "\""), UInt8(ascii: "'")] : [UInt8(ascii: "\"")])
         var candidates: [Candidate] = []
         for delimiter in delimiters {
             for (rank, quote) in quotes.enumerated() {
-                guard let candidate = evaluate(sample, delimiter: delimiter, quote: quote, quotePolicy: pins.quotePolicy, truncated: truncated, limits: limits) else {
+                guard
+                    let candidate = evaluate(
+                        sample, delimiter: delimiter, quote: quote, quotePolicy: pins.quotePolicy, truncated: truncated,
+                        limits: limits)
+                else {
                     continue
                 }
                 // Another quote than the first needs evidence: a field actually quoted with it.
-                if rank > 0, pins.quote == nil, !candidate.records.contains(where: { record in
-                    (0..<record.count).contains(where: record.isQuoted)
-                }) { continue }
+                if rank > 0, pins.quote == nil,
+                    !candidate.records.contains(where: { record in
+                        (0..<record.count).contains(where: record.isQuoted)
+                    })
+                {
+                    continue
+                }
                 candidates.append(candidate)
             }
         }
         let lineEnding = CSVDialect.detect(in: sample).lineEnding
         guard !candidates.isEmpty else {
-            throw dialectError(file: file, "the file has no records to sniff", hint: "deliver the file again once it has been written")
+            throw dialectError(
+                file: file, "the file has no records to sniff", hint: "deliver the file again once it has been written")
         }
         // A candidate that reads the sample without a syntax error beats one that does not; when
         // all fail, the best one is still chosen so that reading reports the error where it is.
@@ -115,13 +127,17 @@ public enum CSVSniffer {
         }
         let best = ranked[0]
         guard best.consistency >= 0.5 || best.records.count < 3 else {
-            throw dialectError(file: file,
+            throw dialectError(
+                file: file,
                 "the column count is inconsistent: with \(name(best.delimiter)) only \(percent(best.consistency)) of the first records have \(best.columnCount) fields like the first line",
                 hint: "check the delimiter and quoting, or pin dialect.delimiter in sluice.yaml")
         }
         let others = ranked.dropFirst().filter { $0.columnCount > 1 && $0.delimiter != best.delimiter }
-        if let rival = others.first, rival.columnCount == best.columnCount, rival.consistency == best.consistency, best.columnCount > 1 {
-            throw dialectError(file: file,
+        if let rival = others.first, rival.columnCount == best.columnCount, rival.consistency == best.consistency,
+            best.columnCount > 1
+        {
+            throw dialectError(
+                file: file,
                 "ambiguous delimiter: \(name(best.delimiter)) and \(name(rival.delimiter)) both split the file into \(best.columnCount) columns",
                 hint: "pin dialect.delimiter in sluice.yaml")
         }
@@ -131,7 +147,8 @@ public enum CSVSniffer {
         }
         let hasHeader = pins.hasHeader ?? firstRecordIsHeader(best.records)
         if !hasHeader, pins.hasHeader == nil {
-            throw dialectError(file: file,
+            throw dialectError(
+                file: file,
                 "the first line looks like data, not a header: it holds numbers where the other rows hold numbers",
                 hint: "add a header line, or set dialect.header: false in sluice.yaml to map columns by position")
         }
@@ -143,15 +160,18 @@ public enum CSVSniffer {
             runnerUp: nil, sampledRecords: best.records.count, pinned: pins)
         if let rival = others.first {
             let share = rival.consistency * Double(rival.columnCount) / Double(best.columnCount + rival.columnCount)
-            result.runnerUp = CSVSniffRunnerUp(delimiter: rival.delimiter, confidence: share, columnCount: rival.columnCount)
+            result.runnerUp = CSVSniffRunnerUp(
+                delimiter: rival.delimiter, confidence: share, columnCount: rival.columnCount)
         }
         return result
     }
 
     /// Parses the sample with one delimiter and quote, up to a syntax error (other than a quoted
     /// field cut off by the end of a truncated sample); `nil` when not even one record reads.
-    private static func evaluate(_ sample: [UInt8], delimiter: UInt8, quote: UInt8, quotePolicy: CSVQuotePolicy, truncated: Bool,
-                                 limits: CSVReaderLimits) -> Candidate? {
+    private static func evaluate(
+        _ sample: [UInt8], delimiter: UInt8, quote: UInt8, quotePolicy: CSVQuotePolicy, truncated: Bool,
+        limits: CSVReaderLimits
+    ) -> Candidate? {
         var dialect = CSVDialect(delimiter: delimiter, quote: quote)
         dialect.quotePolicy = quotePolicy
         var reader = CSVReader(bytes: sample, dialect: dialect, limits: limits)
@@ -167,8 +187,9 @@ public enum CSVSniffer {
                 if error.code == .tooManyFields {
                     // This delimiter splits the file more than any sane table: it is the one to
                     // read with, so that reading reports too-many-columns where it happens.
-                    return Candidate(delimiter: delimiter, quote: quote, columnCount: limits.maxFields + 1, consistency: 1,
-                                     records: records, failed: false)
+                    return Candidate(
+                        delimiter: delimiter, quote: quote, columnCount: limits.maxFields + 1, consistency: 1,
+                        records: records, failed: false)
                 }
                 // A size limit is no evidence about the dialect; a syntax error is.
                 failed = error.code != .fieldTooLarge && error.code != .recordTooLarge
@@ -177,13 +198,17 @@ public enum CSVSniffer {
         }
         if truncated, records.count > 1 { records.removeLast() }  // the last record may be cut short
         guard let first = records.first else {
-            return failed ? nil : Candidate(delimiter: delimiter, quote: quote, columnCount: 1, consistency: 0, records: [], failed: false)
+            return failed
+                ? nil
+                : Candidate(
+                    delimiter: delimiter, quote: quote, columnCount: 1, consistency: 0, records: [], failed: false)
         }
         let body = records.dropFirst()
         let matching = body.filter { $0.count == first.count }.count
         let consistency = body.isEmpty ? 1 : Double(matching) / Double(body.count)
-        return Candidate(delimiter: delimiter, quote: quote, columnCount: first.count, consistency: consistency,
-                         records: records, failed: failed)
+        return Candidate(
+            delimiter: delimiter, quote: quote, columnCount: first.count, consistency: consistency,
+            records: records, failed: failed)
     }
 
     /// A header unless, in every column whose sampled values are all numbers, the first record
@@ -230,7 +255,8 @@ public enum CSVSniffer {
     }
 
     private static func dialectError(file: String?, _ message: String, hint: String) -> CSVError {
-        CSVError(code: .dialectError, file: file, line: 1, column: 1, byteOffset: 0,
-                 message: message + " (dialect-error)", hint: hint)
+        CSVError(
+            code: .dialectError, file: file, line: 1, column: 1, byteOffset: 0,
+            message: message + " (dialect-error)", hint: hint)
     }
 }

@@ -35,16 +35,20 @@ public enum CSVTextDecoder {
     ///   - bytes: The whole file.
     ///   - encoding: A configured encoding, or `nil` to take UTF-8 unless a UTF-16 BOM says otherwise.
     ///   - file: The name used in errors.
-    public static func decode(_ bytes: [UInt8], encoding: CSVEncoding? = nil, file: String? = nil) throws(CSVError) -> DecodedText {
+    public static func decode(_ bytes: [UInt8], encoding: CSVEncoding? = nil, file: String? = nil) throws(CSVError)
+        -> DecodedText
+    {
         if let signature = BinarySignature.match(bytes) {
-            throw CSVError(code: .binaryFile, file: file, line: 1, column: 1, byteOffset: 0,
-                           message: "this is \(signature.name), not CSV text (binary-file)", hint: signature.hint)
+            throw CSVError(
+                code: .binaryFile, file: file, line: 1, column: 1, byteOffset: 0,
+                message: "this is \(signature.name), not CSV text (binary-file)", hint: signature.hint)
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             let littleEndian = bytes[0] == 0xFF
             if encoding == nil || encoding == .utf16LE || encoding == .utf16BE {
-                return DecodedText(utf8: try UTF16Transcoder.transcode(bytes, from: 2, littleEndian: littleEndian, file: file),
-                                   encoding: littleEndian ? .utf16LE : .utf16BE, hadByteOrderMark: true)
+                return DecodedText(
+                    utf8: try UTF16Transcoder.transcode(bytes, from: 2, littleEndian: littleEndian, file: file),
+                    encoding: littleEndian ? .utf16LE : .utf16BE, hadByteOrderMark: true)
             }
         }
         switch encoding ?? .utf8 {
@@ -57,12 +61,14 @@ public enum CSVTextDecoder {
             }
             return DecodedText(utf8: body, encoding: .utf8, hadByteOrderMark: hasBOM)
         case .utf16LE, .utf16BE:
-            return DecodedText(utf8: try UTF16Transcoder.transcode(bytes, from: 0, littleEndian: encoding == .utf16LE, file: file),
-                               encoding: encoding ?? .utf16LE, hadByteOrderMark: false)
+            return DecodedText(
+                utf8: try UTF16Transcoder.transcode(bytes, from: 0, littleEndian: encoding == .utf16LE, file: file),
+                encoding: encoding ?? .utf16LE, hadByteOrderMark: false)
         case .windows1252, .latin1:
             try refuseNUL(bytes, offsetBase: 0, file: file)
-            return DecodedText(utf8: try SingleByteTranscoder.transcode(bytes, windows1252: encoding == .windows1252, file: file),
-                               encoding: encoding ?? .latin1, hadByteOrderMark: false)
+            return DecodedText(
+                utf8: try SingleByteTranscoder.transcode(bytes, windows1252: encoding == .windows1252, file: file),
+                encoding: encoding ?? .latin1, hadByteOrderMark: false)
         }
     }
 
@@ -72,9 +78,11 @@ public enum CSVTextDecoder {
         let position = TextPosition(of: offset, in: bytes)
         let looksUTF16 = offset < 4 && bytes.count > 1
         throw CSVError(
-            code: .binaryFile, file: file, line: position.line, column: position.column, byteOffset: offset + offsetBase,
+            code: .binaryFile, file: file, line: position.line, column: position.column,
+            byteOffset: offset + offsetBase,
             message: "NUL byte at offset \(offset + offsetBase): this is not CSV text (binary-file)",
-            hint: looksUTF16 ? "it may be UTF-16 without a byte order mark: save it with a BOM, or set dialect.encoding: utf-16le"
+            hint: looksUTF16
+                ? "it may be UTF-16 without a byte order mark: save it with a BOM, or set dialect.encoding: utf-16le"
                 : "check that the right file was delivered")
     }
 
@@ -85,7 +93,9 @@ public enum CSVTextDecoder {
         return CSVError(
             code: .invalidEncoding, file: file, line: position.line, column: position.column, byteOffset: offset,
             message: "byte \(byte) at offset \(offset) is not valid UTF-8 (invalid-encoding)",
-            hint: "save the file as UTF-8; if it is Windows-1252 or Latin-1 text, set `dialect: {encoding: windows-1252}` in sluice.yaml")
+            hint:
+                "save the file as UTF-8; if it is Windows-1252 or Latin-1 text, set `dialect: {encoding: windows-1252}` in sluice.yaml"
+        )
     }
 }
 
@@ -117,15 +127,25 @@ struct BinarySignature {
 
     static let known: [BinarySignature] = [
         BinarySignature(name: "a gzip-compressed file", hint: "decompress it first (gunzip)", magic: [0x1F, 0x8B]),
-        BinarySignature(name: "a zip archive (or an Excel .xlsx workbook)", hint: "unzip it, or export the sheet as CSV", magic: [0x50, 0x4B, 0x03, 0x04]),
+        BinarySignature(
+            name: "a zip archive (or an Excel .xlsx workbook)", hint: "unzip it, or export the sheet as CSV",
+            magic: [0x50, 0x4B, 0x03, 0x04]),
         BinarySignature(name: "a PDF document", hint: "export the table as CSV", magic: Array("%PDF".utf8)),
-        BinarySignature(name: "a zstd-compressed file", hint: "decompress it first (unzstd)", magic: [0x28, 0xB5, 0x2F, 0xFD]),
-        BinarySignature(name: "a bzip2-compressed file", hint: "decompress it first (bunzip2)", magic: Array("BZh".utf8)),
-        BinarySignature(name: "an xz-compressed file", hint: "decompress it first (unxz)", magic: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]),
-        BinarySignature(name: "a SQLite database", hint: "query it directly, or export a table as CSV", magic: Array("SQLite format 3".utf8)),
+        BinarySignature(
+            name: "a zstd-compressed file", hint: "decompress it first (unzstd)", magic: [0x28, 0xB5, 0x2F, 0xFD]),
+        BinarySignature(
+            name: "a bzip2-compressed file", hint: "decompress it first (bunzip2)", magic: Array("BZh".utf8)),
+        BinarySignature(
+            name: "an xz-compressed file", hint: "decompress it first (unxz)",
+            magic: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]),
+        BinarySignature(
+            name: "a SQLite database", hint: "query it directly, or export a table as CSV",
+            magic: Array("SQLite format 3".utf8)),
         BinarySignature(name: "a Parquet file", hint: "export it as CSV", magic: Array("PAR1".utf8)),
-        BinarySignature(name: "a PNG image", hint: "check that the right file was delivered", magic: [0x89, 0x50, 0x4E, 0x47]),
-        BinarySignature(name: "an old Excel .xls workbook", hint: "export the sheet as CSV", magic: [0xD0, 0xCF, 0x11, 0xE0]),
+        BinarySignature(
+            name: "a PNG image", hint: "check that the right file was delivered", magic: [0x89, 0x50, 0x4E, 0x47]),
+        BinarySignature(
+            name: "an old Excel .xls workbook", hint: "export the sheet as CSV", magic: [0xD0, 0xCF, 0x11, 0xE0]),
     ]
 
     static func match(_ bytes: [UInt8]) -> BinarySignature? {

@@ -38,17 +38,21 @@ enum UTF8Validator {
 
 /// UTF-16 (either byte order) to UTF-8, refusing unpaired surrogates and odd lengths.
 enum UTF16Transcoder {
-    static func transcode(_ bytes: [UInt8], from start: Int, littleEndian: Bool, file: String?) throws(CSVError) -> [UInt8] {
+    static func transcode(_ bytes: [UInt8], from start: Int, littleEndian: Bool, file: String?) throws(CSVError)
+        -> [UInt8]
+    {
         guard (bytes.count - start) % 2 == 0 else {
-            throw CSVError(code: .invalidEncoding, file: file, line: 1, column: 1, byteOffset: bytes.count - 1,
-                           message: "UTF-16 text has an odd number of bytes (invalid-encoding)",
-                           hint: "the file is truncated or not UTF-16; save it again as UTF-8")
+            throw CSVError(
+                code: .invalidEncoding, file: file, line: 1, column: 1, byteOffset: bytes.count - 1,
+                message: "UTF-16 text has an odd number of bytes (invalid-encoding)",
+                hint: "the file is truncated or not UTF-16; save it again as UTF-8")
         }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
         var index = start
         func unit(at offset: Int) -> UInt32 {
-            littleEndian ? UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+            littleEndian
+                ? UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
                 : UInt32(bytes[offset]) << 8 | UInt32(bytes[offset + 1])
         }
         while index < bytes.count {
@@ -56,9 +60,10 @@ enum UTF16Transcoder {
             let offset = index
             index += 2
             if scalar == 0 {
-                throw CSVError(code: .binaryFile, file: file, line: 1, column: 1, byteOffset: offset,
-                               message: "NUL character at offset \(offset) in UTF-16 text (binary-file)",
-                               hint: "check that the right file was delivered")
+                throw CSVError(
+                    code: .binaryFile, file: file, line: 1, column: 1, byteOffset: offset,
+                    message: "NUL character at offset \(offset) in UTF-16 text (binary-file)",
+                    hint: "check that the right file was delivered")
             }
             if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count {
                 let low = unit(at: index)
@@ -68,9 +73,10 @@ enum UTF16Transcoder {
                 }
             }
             guard let value = Unicode.Scalar(scalar) else {
-                throw CSVError(code: .invalidEncoding, file: file, line: 1, column: 1, byteOffset: offset,
-                               message: "unpaired UTF-16 surrogate at offset \(offset) (invalid-encoding)",
-                               hint: "save the file again as UTF-8 or valid UTF-16")
+                throw CSVError(
+                    code: .invalidEncoding, file: file, line: 1, column: 1, byteOffset: offset,
+                    message: "unpaired UTF-16 surrogate at offset \(offset) (invalid-encoding)",
+                    hint: "save the file again as UTF-8 or valid UTF-16")
             }
             UTF8.encode(value) { output.append($0) }
         }
@@ -84,7 +90,8 @@ enum SingleByteTranscoder {
     /// Windows-1252's characters for 0x80–0x9F (0 where the code page defines none).
     private static let windows1252High: [UInt32] = [
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E,
+        0x0178,
     ]
 
     static func transcode(_ bytes: [UInt8], windows1252: Bool, file: String?) throws(CSVError) -> [UInt8] {
@@ -100,9 +107,12 @@ enum SingleByteTranscoder {
                 scalar = windows1252High[Int(byte - 0x80)]
                 guard scalar != 0 else {
                     let position = TextPosition(of: offset, in: bytes)
-                    throw CSVError(code: .invalidEncoding, file: file, line: position.line, column: position.column, byteOffset: offset,
-                                   message: "byte 0x\(String(byte, radix: 16, uppercase: true)) at offset \(offset) is not defined in Windows-1252 (invalid-encoding)",
-                                   hint: "check the file's real encoding and set dialect.encoding to it")
+                    throw CSVError(
+                        code: .invalidEncoding, file: file, line: position.line, column: position.column,
+                        byteOffset: offset,
+                        message:
+                            "byte 0x\(String(byte, radix: 16, uppercase: true)) at offset \(offset) is not defined in Windows-1252 (invalid-encoding)",
+                        hint: "check the file's real encoding and set dialect.encoding to it")
                 }
             }
             UTF8.encode(Unicode.Scalar(scalar)!) { output.append($0) }

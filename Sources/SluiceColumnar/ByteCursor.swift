@@ -114,7 +114,9 @@ struct ByteReader {
     }
 
     /// Reads a little-endian integer.
-    mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String) throws(DecodeFailure) -> T {
+    mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String)
+        throws(DecodeFailure) -> T
+    {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw DecodeFailure(at: offset, "truncated \(what())") }
         var value: T = 0

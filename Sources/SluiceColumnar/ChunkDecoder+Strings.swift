@@ -1,6 +1,7 @@
 extension ChunkDecoder {
     static func decodeString(
-        _ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, limits: ColumnarLimits, into out: inout [String]
+        _ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, limits: ColumnarLimits,
+        into out: inout [String]
     ) throws(DecodeFailure) {
         switch encoding {
         case .constant:
@@ -39,7 +40,8 @@ extension ChunkDecoder {
         var total = 0
         for length in lengths {
             guard length <= limits.maxStringBytes else {
-                throw DecodeFailure(.limitExceeded, at: at, "string length \(length) exceeds the limit \(limits.maxStringBytes)")
+                throw DecodeFailure(
+                    .limitExceeded, at: at, "string length \(length) exceeds the limit \(limits.maxStringBytes)")
             }
             let (sum, overflow) = total.addingReportingOverflow(length)
             guard !overflow else { throw DecodeFailure(at: at, "string lengths overflow") }

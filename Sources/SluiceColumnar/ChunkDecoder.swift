@@ -29,7 +29,8 @@ enum ChunkDecoder {
                 throw DecodeFailure(at: start + size - 1, "validity bitmap has bits set past the last row")
             }
             guard decoded.nullCount == layout.nullCount else {
-                throw DecodeFailure(at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
+                throw DecodeFailure(
+                    at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
             }
             bitmap = decoded
         }
@@ -52,7 +53,8 @@ enum ChunkDecoder {
         case .string(var values):
             out.storage = .string([])
             let start = values.count
-            try decodeString(&reader, count: valueCount, encoding: layout.encoding, limits: layout.limits, into: &values)
+            try decodeString(
+                &reader, count: valueCount, encoding: layout.encoding, limits: layout.limits, into: &values)
             if let bitmap { scatter(&values, from: start, validity: bitmap, placeholder: "") }
             out.storage = .string(values)
         case .codedString:
@@ -89,7 +91,9 @@ enum ChunkDecoder {
     }
 
     /// Claims the bytes of `count` packed values of `width` bits, returning their offset.
-    static func claimPacked(_ reader: inout ByteReader, count: Int, width: Int, _ what: String) throws(DecodeFailure) -> Int {
+    static func claimPacked(_ reader: inout ByteReader, count: Int, width: Int, _ what: String) throws(DecodeFailure)
+        -> Int
+    {
         guard let size = BitPacking.byteCount(count: count, width: width) else {
             throw DecodeFailure(at: reader.offset, "\(what) size overflows")
         }
@@ -101,7 +105,9 @@ enum ChunkDecoder {
         let reference = try reader.readZigzag("frame-of-reference base")
         let width = try readWidth(&reader)
         let start = try claimPacked(&reader, count: count, width: width, "packed integers")
-        BitPacking.unpack(reader.bytes, at: start, count: count, width: width, into: &out) { reference &+ Int64(bitPattern: $0) }
+        BitPacking.unpack(reader.bytes, at: start, count: count, width: width, into: &out) {
+            reference &+ Int64(bitPattern: $0)
+        }
     }
 
     /// Reads run lengths for `runs` runs covering exactly `count` values.
@@ -122,7 +128,9 @@ enum ChunkDecoder {
 
     /// Reads a code width and `count` codes, each checked against `dictionary`'s size, appending
     /// the looked-up values.
-    static func readCodes<T>(_ reader: inout ByteReader, count: Int, dictionary: [T], into out: inout [T]) throws(DecodeFailure) {
+    static func readCodes<T>(_ reader: inout ByteReader, count: Int, dictionary: [T], into out: inout [T])
+        throws(DecodeFailure)
+    {
         let at = reader.offset
         let width = try readWidth(&reader, maximum: 32)
         let start = try claimPacked(&reader, count: count, width: width, "dictionary codes")
@@ -150,7 +158,9 @@ enum ChunkDecoder {
         return value
     }
 
-    static func decodeInt64(_ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, into out: inout [Int64]) throws(DecodeFailure) {
+    static func decodeInt64(_ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, into out: inout [Int64])
+        throws(DecodeFailure)
+    {
         switch encoding {
         case .constant:
             guard count > 0 else { return }
@@ -176,7 +186,9 @@ enum ChunkDecoder {
         }
     }
 
-    static func decodeDouble(_ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, into out: inout [Double]) throws(DecodeFailure) {
+    static func decodeDouble(
+        _ reader: inout ByteReader, count: Int, encoding: ColumnarEncoding, into out: inout [Double]
+    ) throws(DecodeFailure) {
         func readPlain(_ reader: inout ByteReader, count: Int, into out: inout [Double]) throws(DecodeFailure) {
             let start = try claimPacked(&reader, count: count, width: 64, "plain doubles")
             BitPacking.unpack(reader.bytes, at: start, count: count, width: 64, into: &out) { Double(bitPattern: $0) }

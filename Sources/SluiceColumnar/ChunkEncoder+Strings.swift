@@ -3,7 +3,9 @@ extension ChunkEncoder {
     ///
     /// Strings are keyed by their UTF-8 bytes (``UTF8Key``), never by `String` equality, which
     /// is canonical equivalence and would merge different byte sequences.
-    static func encodeString(_ values: ArraySlice<String>, into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+    static func encodeString(_ values: ArraySlice<String>, into writer: inout ByteWriter) -> (
+        ColumnarEncoding, ColumnStatistics
+    ) {
         let count = values.count
         guard count > 0 else {
             return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))
@@ -42,7 +44,9 @@ extension ChunkEncoder {
         var dictionary: [String] = []
         var renumber: [UInt32] = []
         if builder.isComplete {
-            let order = builder.entries.indices.sorted { UTF8Order.compare(builder.entries[$0], builder.entries[$1]) < 0 }
+            let order = builder.entries.indices.sorted {
+                UTF8Order.compare(builder.entries[$0], builder.entries[$1]) < 0
+            }
             renumber = [UInt32](repeating: 0, count: order.count)
             for (newCode, oldCode) in order.enumerated() { renumber[oldCode] = UInt32(newCode) }
             dictionary = order.map { builder.entries[$0] }
@@ -53,7 +57,8 @@ extension ChunkEncoder {
         let dictionaryLongest = dictionary.reduce(0) { max($0, $1.utf8.count) }
         let encoding = StringChunkShape(
             count: count, distinct: distinct, dictionaryBytes: dictionary.reduce(0) { $0 + $1.utf8.count },
-            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth, runBytes: runBytes,
+            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth,
+            runBytes: runBytes,
             longestRunString: longestRunString, totalBytes: totalBytes, longestString: longestString
         ).cheapestEncoding()
         switch encoding {
@@ -73,10 +78,14 @@ extension ChunkEncoder {
         case .plain, .frameOfReference:
             writePlainStrings(values, longest: longestString, into: &writer)
         }
-        let (minimum, maximum) = builder.isComplete
+        let (minimum, maximum) =
+            builder.isComplete
             ? (dictionary[0], dictionary[dictionary.count - 1])
             : values.dropFirst().reduce((values.first!, values.first!)) { bounds, value in
-                (UTF8Order.compare(value, bounds.0) < 0 ? value : bounds.0, UTF8Order.compare(value, bounds.1) > 0 ? value : bounds.1)
+                (
+                    UTF8Order.compare(value, bounds.0) < 0 ? value : bounds.0,
+                    UTF8Order.compare(value, bounds.1) > 0 ? value : bounds.1
+                )
             }
         return (encoding, stringStatistics(min: minimum, max: maximum, distinct: distinct))
     }
@@ -84,8 +93,10 @@ extension ChunkEncoder {
     /// Encodes string values given as codes into a dictionary: the same choices and the same
     /// bytes as ``encodeString(_:into:)`` on the decoded values (when the dictionary's entries
     /// differ by bytes), but one pass over integer codes instead of hashing every string.
-    static func encodeCodedString(_ dictionary: [String], _ codes: ArraySlice<UInt32>,
-                                  into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+    static func encodeCodedString(
+        _ dictionary: [String], _ codes: ArraySlice<UInt32>,
+        into writer: inout ByteWriter
+    ) -> (ColumnarEncoding, ColumnStatistics) {
         let count = codes.count
         guard let firstCode = codes.first else {
             return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))
@@ -125,7 +136,8 @@ extension ChunkEncoder {
         let dictionaryLongest = sorted.reduce(0) { max($0, lengths[$1]) }
         let encoding = StringChunkShape(
             count: count, distinct: distinct, dictionaryBytes: sorted.reduce(0) { $0 + lengths[$1] },
-            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth, runBytes: runBytes,
+            dictionaryLongest: dictionaryLongest, codeWidth: codeWidth, runs: runs, runWidth: runWidth,
+            runBytes: runBytes,
             longestRunString: longestRunString, totalBytes: totalBytes, longestString: longestString
         ).cheapestEncoding()
         switch encoding {
@@ -265,12 +277,18 @@ struct StringChunkShape {
         }
         return ChunkEncoder.cheapest([
             (.constant, distinct == 1 ? ByteWriter.varintSize(UInt64(longestString)) + longestString : nil),
-            (.dictionary, distinct.map {
-                ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1
-                    + ChunkEncoder.packed(count, codeWidth)
-            }),
-            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + ChunkEncoder.packed(runs, runWidth)
-                + plainSize(runs, runBytes, longestRunString)),
+            (
+                .dictionary,
+                distinct.map {
+                    ByteWriter.varintSize(UInt64($0)) + plainSize($0, dictionaryBytes, dictionaryLongest) + 1
+                        + ChunkEncoder.packed(count, codeWidth)
+                }
+            ),
+            (
+                .runLength,
+                ByteWriter.varintSize(UInt64(runs)) + 1 + ChunkEncoder.packed(runs, runWidth)
+                    + plainSize(runs, runBytes, longestRunString)
+            ),
             (.plain, plainSize(count, totalBytes, longestString)),
         ])
     }

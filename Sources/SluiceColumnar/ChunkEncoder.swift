@@ -31,7 +31,8 @@ enum ChunkEncoder {
         case .int64(let slice): (encoding, statistics) = encodeInt64(slice, into: &writer)
         case .double(let slice): (encoding, statistics) = encodeDouble(slice, into: &writer)
         case .string(let slice): (encoding, statistics) = encodeString(slice, into: &writer)
-        case .codedString(let dictionary, let codes): (encoding, statistics) = encodeCodedString(dictionary, codes, into: &writer)
+        case .codedString(let dictionary, let codes):
+            (encoding, statistics) = encodeCodedString(dictionary, codes, into: &writer)
         }
         statistics.nullCount = nullCount
         return EncodedChunk(raw: writer.bytes, encoding: encoding, statistics: statistics)
@@ -45,7 +46,9 @@ enum ChunkEncoder {
     }
 
     /// Bytes of a packed run, treating overflow (impossible for in-memory data) as huge.
-    static func packed(_ count: Int, _ width: Int) -> Int { BitPacking.byteCount(count: count, width: width) ?? .max / 4 }
+    static func packed(_ count: Int, _ width: Int) -> Int {
+        BitPacking.byteCount(count: count, width: width) ?? .max / 4
+    }
 
     /// The size of a frame-of-reference section of `count` values from `min` with `width` bits.
     static func forSize(_ count: Int, min: Int64, width: Int) -> Int {
@@ -62,7 +65,9 @@ enum ChunkEncoder {
 
     // MARK: Integers
 
-    static func encodeInt64(_ values: ArraySlice<Int64>, into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+    static func encodeInt64(_ values: ArraySlice<Int64>, into writer: inout ByteWriter) -> (
+        ColumnarEncoding, ColumnStatistics
+    ) {
         let count = values.count
         guard let first = values.first else {
             return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))
@@ -114,10 +119,18 @@ enum ChunkEncoder {
         let encoding = cheapest([
             (.constant, minimum == maximum ? ByteWriter.varintSize(Zigzag.encode(minimum)) : nil),
             (.frameOfReference, forSize(count, min: minimum, width: width)),
-            (.dictionary, distinct.map {
-                ByteWriter.varintSize(UInt64($0)) + forSize($0, min: minimum, width: width) + 1 + packed(count, codeWidth)
-            }),
-            (.runLength, ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth) + forSize(runs, min: minimum, width: width)),
+            (
+                .dictionary,
+                distinct.map {
+                    ByteWriter.varintSize(UInt64($0)) + forSize($0, min: minimum, width: width) + 1
+                        + packed(count, codeWidth)
+                }
+            ),
+            (
+                .runLength,
+                ByteWriter.varintSize(UInt64(runs)) + 1 + packed(runs, runWidth)
+                    + forSize(runs, min: minimum, width: width)
+            ),
             (.plain, 8 * count),
         ])
         switch encoding {
@@ -145,12 +158,17 @@ enum ChunkEncoder {
         case .plain:
             for value in values { writer.writeInteger(value) }
         }
-        return (encoding, ColumnStatistics(nullCount: 0, distinctCount: distinct, min: .int64(minimum), max: .int64(maximum)))
+        return (
+            encoding,
+            ColumnStatistics(nullCount: 0, distinctCount: distinct, min: .int64(minimum), max: .int64(maximum))
+        )
     }
 
     // MARK: Doubles
 
-    static func encodeDouble(_ values: ArraySlice<Double>, into writer: inout ByteWriter) -> (ColumnarEncoding, ColumnStatistics) {
+    static func encodeDouble(_ values: ArraySlice<Double>, into writer: inout ByteWriter) -> (
+        ColumnarEncoding, ColumnStatistics
+    ) {
         let count = values.count
         guard let first = values.first else {
             return (.constant, ColumnStatistics(nullCount: 0, distinctCount: 0, min: nil, max: nil))

@@ -57,14 +57,17 @@ public indirect enum ColumnPredicate: Sendable, Hashable {
         }
     }
 
-    private static func rangeMayMatch(_ stats: ColumnStatistics?, rows: Int, lower: ColumnarScalar?, upper: ColumnarScalar?) -> Bool {
+    private static func rangeMayMatch(
+        _ stats: ColumnStatistics?, rows: Int, lower: ColumnarScalar?, upper: ColumnarScalar?
+    ) -> Bool {
         guard let stats else { return true }
         if stats.nullCount == rows { return false }  // only nulls: no value compares equal or in range
         if let lower, let maximum = stats.max, let order = lower.compare(maximum), order > 0 {
             if stats.boundsExact { return false }
             // A truncated max is a prefix of the true max: only a value that does not start
             // with it and sorts after it is proven larger than every value.
-            if case .string(let text) = lower, case .string(let prefix) = maximum, !text.utf8.starts(with: prefix.utf8) {
+            if case .string(let text) = lower, case .string(let prefix) = maximum, !text.utf8.starts(with: prefix.utf8)
+            {
                 return false
             }
         }

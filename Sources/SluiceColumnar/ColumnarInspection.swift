@@ -77,7 +77,8 @@ extension ColumnarReader {
                     }
                     let hex = String(chunk.checksum, radix: 16)
                     return ColumnarInspection.Chunk(
-                        column: schema.fields[columnIndex].name, encoding: chunk.encoding, compressed: chunk.isCompressed,
+                        column: schema.fields[columnIndex].name, encoding: chunk.encoding,
+                        compressed: chunk.isCompressed,
                         offset: chunk.offset, rawBytes: chunk.rawSize, storedBytes: chunk.storedSize,
                         checksum: String(repeating: "0", count: 8 - hex.count) + hex, checksumStatus: status,
                         statistics: chunk.statistics
@@ -86,7 +87,8 @@ extension ColumnarReader {
             )
         }
         return ColumnarInspection(
-            path: path, version: "\(FileLayout.majorVersion).\(minorVersion)", fileBytes: fileSize, footerBytes: footerSize,
+            path: path, version: "\(FileLayout.majorVersion).\(minorVersion)", fileBytes: fileSize,
+            footerBytes: footerSize,
             rows: rowCount, schema: schema.fields, metadata: metadata, rowGroups: groups
         )
     }

@@ -49,7 +49,9 @@ public struct ColumnarWriterOptions: Sendable, Hashable {
     public var durable: Bool
 
     /// Creates options.
-    public init(rowGroupRows: Int = 65_536, zstdLevel: Int = 1, minimumCompressionGain: Double = 0.03, durable: Bool = true) {
+    public init(
+        rowGroupRows: Int = 65_536, zstdLevel: Int = 1, minimumCompressionGain: Double = 0.03, durable: Bool = true
+    ) {
         self.rowGroupRows = rowGroupRows
         self.zstdLevel = zstdLevel
         self.minimumCompressionGain = minimumCompressionGain

@@ -42,7 +42,8 @@ extension ChunkDecoder {
                 throw DecodeFailure(at: start + size - 1, "validity bitmap has bits set past the last row")
             }
             guard decoded.nullCount == layout.nullCount else {
-                throw DecodeFailure(at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
+                throw DecodeFailure(
+                    at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
             }
             bitmap = decoded
         }
@@ -62,7 +63,9 @@ extension ChunkDecoder {
             let lengths = try readRunLengths(&reader, runs: runs, count: valueCount)
             try readPlainStrings(&reader, count: runs, limits: layout.limits, into: &dictionary)
             codes.reserveCapacity(valueCount)
-            for (run, length) in lengths.enumerated() { codes.append(contentsOf: repeatElement(UInt32(run), count: length)) }
+            for (run, length) in lengths.enumerated() {
+                codes.append(contentsOf: repeatElement(UInt32(run), count: length))
+            }
         case .plain, .frameOfReference:
             preconditionFailure("only dictionary, constant and run-length string chunks keep their codes")
         }

@@ -49,7 +49,9 @@ public final class ColumnarReader {
     }
 
     /// Opens an in-memory `.scol` file; `name` stands for the file in errors.
-    public convenience init(bytes: [UInt8], name: String = "<memory>", limits: ColumnarLimits = .default) throws(ColumnarError) {
+    public convenience init(bytes: [UInt8], name: String = "<memory>", limits: ColumnarLimits = .default)
+        throws(ColumnarError)
+    {
         try self.init(source: .memory(bytes), name: name, limits: limits)
     }
 
@@ -64,7 +66,8 @@ public final class ColumnarReader {
         fileSize = size
         let minimum = FileLayout.headerSize + FileLayout.trailerSize
         guard size >= minimum else {
-            throw fail(.notColumnar, 0, "the file is \(size) bytes, shorter than the \(minimum)-byte header and trailer")
+            throw fail(
+                .notColumnar, 0, "the file is \(size) bytes, shorter than the \(minimum)-byte header and trailer")
         }
         guard size <= limits.maxFileBytes else {
             throw fail(.limitExceeded, nil, "the file is \(size) bytes, over the limit of \(limits.maxFileBytes)")
@@ -72,10 +75,16 @@ public final class ColumnarReader {
         let trailerAt = size - FileLayout.trailerSize
         let trailer = try source.read(at: trailerAt, count: FileLayout.trailerSize, name: name)
         let header = try source.read(at: 0, count: FileLayout.headerSize, name: name)
-        guard Array(trailer[12..<16]) == FileLayout.magic else { throw fail(.notColumnar, size - 4, "missing the SCF1 magic at the end of the file") }
-        guard Array(header[0..<4]) == FileLayout.magic else { throw fail(.notColumnar, 0, "missing the SCF1 magic at the start of the file") }
+        guard Array(trailer[12..<16]) == FileLayout.magic else {
+            throw fail(.notColumnar, size - 4, "missing the SCF1 magic at the end of the file")
+        }
+        guard Array(header[0..<4]) == FileLayout.magic else {
+            throw fail(.notColumnar, 0, "missing the SCF1 magic at the start of the file")
+        }
         guard header[4] == FileLayout.majorVersion else {
-            throw fail(.unsupportedVersion, 4, "format version \(header[4]).\(header[5]) is not supported (this reader reads 1.x)")
+            throw fail(
+                .unsupportedVersion, 4,
+                "format version \(header[4]).\(header[5]) is not supported (this reader reads 1.x)")
         }
         guard header[6] == 0, header[7] == 0 else { throw fail(.corrupt, 6, "reserved header bytes are not zero") }
         minorVersion = header[5]
@@ -87,7 +96,8 @@ public final class ColumnarReader {
             throw fail(.corrupt, trailerAt, "footer length \(footerLength) points outside the \(size)-byte file")
         }
         guard footerLength <= limits.maxFooterBytes else {
-            throw fail(.limitExceeded, trailerAt, "footer length \(footerLength) exceeds the limit \(limits.maxFooterBytes)")
+            throw fail(
+                .limitExceeded, trailerAt, "footer length \(footerLength) exceeds the limit \(limits.maxFooterBytes)")
         }
         let footerAt = trailerAt - footerLength
         let footerBytes = try source.read(at: footerAt, count: footerLength, name: name)
@@ -141,7 +151,8 @@ public final class ColumnarReader {
     ///
     /// - Precondition: both indices are valid.
     public func readChunk(rowGroup: Int, column: Int) throws(ColumnarError) -> ColumnarColumn {
-        precondition(rowGroups.indices.contains(rowGroup) && schema.fields.indices.contains(column), "index out of range")
+        precondition(
+            rowGroups.indices.contains(rowGroup) && schema.fields.indices.contains(column), "index out of range")
         var accumulator = ColumnAccumulator(type: schema.fields[column].type)
         try readChunk(group: rowGroup, column: column, into: &accumulator)
         return accumulator.column
@@ -163,7 +174,8 @@ public final class ColumnarReader {
         if limits.verifyChecksums, UInt32(truncatingIfNeeded: XXH64.hash(bytes)) != chunk.checksum {
             throw ColumnarError(
                 code: .checksumMismatch, file: path, byteOffset: chunk.offset,
-                message: "chunk checksum mismatch (row group \(group), column '\(schema.fields[column].name)'): the file is damaged"
+                message:
+                    "chunk checksum mismatch (row group \(group), column '\(schema.fields[column].name)'): the file is damaged"
             )
         }
         return bytes
@@ -208,7 +220,8 @@ public final class ColumnarReader {
         let chunk = rowGroups[group].columns[column]
         // Offsets inside a decompressed chunk have no place in the file: report the chunk's start.
         var failure = error
-        failure.message += " (row group \(group), column '\(schema.fields[column].name)'"
+        failure.message +=
+            " (row group \(group), column '\(schema.fields[column].name)'"
             + (chunk.isCompressed ? ", at byte \(failure.offset) of the decompressed chunk)" : ")")
         if chunk.isCompressed { failure.offset = 0 }
         return failure.error(file: path, base: chunk.offset)
@@ -236,7 +249,8 @@ private enum ByteSource {
         case .file(let file): return try file.read(at: offset, count: count)
         case .memory(let bytes):
             guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
-                throw ColumnarError(code: .corrupt, file: name, byteOffset: offset, message: "read past the end of the file")
+                throw ColumnarError(
+                    code: .corrupt, file: name, byteOffset: offset, message: "read past the end of the file")
             }
             return Array(bytes[offset..<offset + count])
         }

@@ -61,7 +61,9 @@ public struct ColumnStatistics: Sendable, Hashable, Codable {
     public var boundsExact: Bool
 
     /// Creates statistics.
-    public init(nullCount: Int, distinctCount: Int?, min: ColumnarScalar?, max: ColumnarScalar?, boundsExact: Bool = true) {
+    public init(
+        nullCount: Int, distinctCount: Int?, min: ColumnarScalar?, max: ColumnarScalar?, boundsExact: Bool = true
+    ) {
         self.nullCount = nullCount
         self.distinctCount = distinctCount
         self.min = min

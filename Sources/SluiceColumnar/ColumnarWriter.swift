@@ -47,17 +47,21 @@ public final class ColumnarWriter {
             throw ColumnarError(code: .invalidArgument, file: path, message: problem)
         }
         guard options.rowGroupRows >= 1 && options.rowGroupRows <= 1 << 20 else {
-            throw ColumnarError(code: .invalidArgument, file: path, message: "rowGroupRows must be 1…1048576, not \(options.rowGroupRows)")
+            throw ColumnarError(
+                code: .invalidArgument, file: path,
+                message: "rowGroupRows must be 1…1048576, not \(options.rowGroupRows)")
         }
         for (key, value) in metadata where key.utf8.count > 1 << 20 || value.utf8.count > 1 << 20 {
-            throw ColumnarError(code: .invalidArgument, file: path, message: "metadata entry '\(key.prefix(40))' is longer than 1 MiB")
+            throw ColumnarError(
+                code: .invalidArgument, file: path, message: "metadata entry '\(key.prefix(40))' is longer than 1 MiB")
         }
         self.path = path
         self.schema = schema
         self.metadata = metadata
         self.options = options
         do {
-            compressor = options.zstdLevel > 0 ? try ZstdCompressor.borrow(level: Int32(clamping: options.zstdLevel)) : nil
+            compressor =
+                options.zstdLevel > 0 ? try ZstdCompressor.borrow(level: Int32(clamping: options.zstdLevel)) : nil
         } catch {
             throw ColumnarError(code: .zstd, file: path, message: "cannot create a zstd context: \(error.message)")
         }
@@ -92,17 +96,27 @@ public final class ColumnarWriter {
     /// Appends rows given as one ``ColumnarColumn`` per schema column, with validity bitmaps
     /// for columns that have nulls.
     public func append(columns: [ColumnarColumn]) throws(ColumnarError) {
-        guard file != nil else { throw ColumnarError(code: .invalidArgument, file: path, message: "the writer is finished") }
+        guard file != nil else {
+            throw ColumnarError(code: .invalidArgument, file: path, message: "the writer is finished")
+        }
         guard columns.count == schema.fields.count else {
             throw invalid("expected \(schema.fields.count) columns, got \(columns.count)")
         }
         let rows = columns.first?.count ?? 0
         for (column, field) in zip(columns, schema.fields) {
-            guard column.values.type == field.type else { throw invalid("column '\(field.name)' expects \(field.type), got \(column.values.type)") }
-            guard column.count == rows else { throw invalid("column '\(field.name)' has \(column.count) rows, expected \(rows)") }
+            guard column.values.type == field.type else {
+                throw invalid("column '\(field.name)' expects \(field.type), got \(column.values.type)")
+            }
+            guard column.count == rows else {
+                throw invalid("column '\(field.name)' has \(column.count) rows, expected \(rows)")
+            }
             if let validity = column.validity {
-                guard validity.count == rows else { throw invalid("validity of column '\(field.name)' has \(validity.count) bits for \(rows) rows") }
-                guard field.isNullable || validity.nullCount == 0 else { throw invalid("column '\(field.name)' is not nullable but has nulls") }
+                guard validity.count == rows else {
+                    throw invalid("validity of column '\(field.name)' has \(validity.count) bits for \(rows) rows")
+                }
+                guard field.isNullable || validity.nullCount == 0 else {
+                    throw invalid("column '\(field.name)' is not nullable but has nulls")
+                }
             }
         }
         var start = 0
@@ -127,12 +141,16 @@ public final class ColumnarWriter {
     ///   file is then removed.
     @discardableResult
     public func finish() throws(ColumnarError) -> ColumnarFileSummary {
-        guard let file else { throw ColumnarError(code: .invalidArgument, file: path, message: "the writer is finished") }
+        guard let file else {
+            throw ColumnarError(code: .invalidArgument, file: path, message: "the writer is finished")
+        }
         do throws(ColumnarError) {
             if bufferedRows > 0 { try flush() }
             let footer = Footer(schema: schema, rowGroups: rowGroups, metadata: metadata).encoded()
             guard footer.count <= ColumnarLimits.default.maxFooterBytes else {
-                throw ColumnarError(code: .limitExceeded, file: path, message: "the footer would be \(footer.count) bytes, over the 16 MiB limit")
+                throw ColumnarError(
+                    code: .limitExceeded, file: path,
+                    message: "the footer would be \(footer.count) bytes, over the 16 MiB limit")
             }
             var trailer = ByteWriter()
             trailer.writeInteger(UInt32(footer.count))
@@ -196,11 +214,13 @@ public final class ColumnarWriter {
             }
             if !compressed { unwritten += encoded.raw }
             let storedSize = unwritten.count - start
-            chunks.append(ColumnChunkInfo(
-                offset: offset, storedSize: storedSize, rawSize: encoded.raw.count, encoding: encoded.encoding,
-                isCompressed: compressed, checksum: UInt32(truncatingIfNeeded: XXH64.hash(unwritten, start..<unwritten.count)),
-                statistics: encoded.statistics
-            ))
+            chunks.append(
+                ColumnChunkInfo(
+                    offset: offset, storedSize: storedSize, rawSize: encoded.raw.count, encoding: encoded.encoding,
+                    isCompressed: compressed,
+                    checksum: UInt32(truncatingIfNeeded: XXH64.hash(unwritten, start..<unwritten.count)),
+                    statistics: encoded.statistics
+                ))
             offset += storedSize
         }
         rowGroups.append(RowGroupInfo(firstRow: rowsWritten, rowCount: rows, columns: chunks))
@@ -282,7 +302,8 @@ extension ColumnAccumulator {
             storage = .string(mine)
         case (.string(let mine), .codedString(let dictionary, let codes)) where mine.isEmpty:
             storage = .codedString(dictionary: dictionary, codes: Array(codes[slice.range]))
-        case (.codedString(let mine, var myCodes), .codedString(let dictionary, let codes)) where Self.sameBytes(mine, dictionary):
+        case (.codedString(let mine, var myCodes), .codedString(let dictionary, let codes))
+        where Self.sameBytes(mine, dictionary):
             storage = .string([])
             myCodes.append(contentsOf: codes[slice.range])
             storage = .codedString(dictionary: mine, codes: myCodes)

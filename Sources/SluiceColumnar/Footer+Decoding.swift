@@ -14,7 +14,8 @@ extension Footer {
         let (perGroup, overflow1) = columns.multipliedReportingOverflow(by: 8)
         let (needed, overflow2) = groupCount.multipliedReportingOverflow(by: perGroup + 1)
         guard !overflow1, !overflow2, needed <= reader.remaining else {
-            throw DecodeFailure(at: groupsAt, "\(groupCount) row groups cannot fit in the \(reader.remaining) footer bytes left")
+            throw DecodeFailure(
+                at: groupsAt, "\(groupCount) row groups cannot fit in the \(reader.remaining) footer bytes left")
         }
         var rowGroups: [RowGroupInfo] = []
         rowGroups.reserveCapacity(groupCount)
@@ -30,7 +31,8 @@ extension Footer {
                 let chunk = try decodeChunk(&reader, field: field, rows: rows, offset: offset, limits: limits)
                 let (next, overflow) = offset.addingReportingOverflow(chunk.storedSize)
                 guard !overflow, next <= dataEnd else {
-                    throw DecodeFailure(at: rowsAt, "chunks of row group \(groupIndex) extend past the footer at byte \(dataEnd)")
+                    throw DecodeFailure(
+                        at: rowsAt, "chunks of row group \(groupIndex) extend past the footer at byte \(dataEnd)")
                 }
                 offset = next
                 chunks.append(chunk)
@@ -70,7 +72,9 @@ extension Footer {
     }
 
     /// The 1.1 section: which int64 columns hold dates, timestamps or booleans.
-    private static func decodeLogicalTypes(_ reader: inout ByteReader, schema: inout ColumnarSchema) throws(DecodeFailure) {
+    private static func decodeLogicalTypes(_ reader: inout ByteReader, schema: inout ColumnarSchema)
+        throws(DecodeFailure)
+    {
         let countAt = reader.offset
         let count = try reader.readCount("logical type count", limit: schema.fields.count, code: .corrupt)
         guard count > 0 else { throw DecodeFailure(at: countAt, "a format 1.1 footer lists no logical types") }
@@ -85,13 +89,18 @@ extension Footer {
                 throw DecodeFailure(at: codeAt, "unknown logical type for column '\(schema.fields[index].name)'")
             }
             guard schema.fields[index].type == .int64 else {
-                throw DecodeFailure(at: codeAt, "column '\(schema.fields[index].name)' is \(schema.fields[index].type.rawValue), not int64, so it cannot be a \(logical.rawValue)")
+                throw DecodeFailure(
+                    at: codeAt,
+                    "column '\(schema.fields[index].name)' is \(schema.fields[index].type.rawValue), not int64, so it cannot be a \(logical.rawValue)"
+                )
             }
             schema.fields[index].logicalType = logical
         }
     }
 
-    private static func decodeSchema(_ reader: inout ByteReader, limits: ColumnarLimits) throws(DecodeFailure) -> ColumnarSchema {
+    private static func decodeSchema(_ reader: inout ByteReader, limits: ColumnarLimits) throws(DecodeFailure)
+        -> ColumnarSchema
+    {
         let countAt = reader.offset
         let count = try reader.readCount("column count", limit: limits.maxColumns)
         guard count > 0 else { throw DecodeFailure(at: countAt, "the schema has no columns") }
@@ -133,7 +142,8 @@ extension Footer {
         let raw = try reader.readCount("raw size", limit: limits.maxRawChunkBytes)
         let compressed = flags & flagCompressed != 0
         guard compressed || stored == raw else {
-            throw DecodeFailure(at: at, "uncompressed chunk of column '\(field.name)' has stored size \(stored) ≠ raw size \(raw)")
+            throw DecodeFailure(
+                at: at, "uncompressed chunk of column '\(field.name)' has stored size \(stored) ≠ raw size \(raw)")
         }
         let checksum = try reader.readInteger(UInt32.self, "chunk checksum")
         let nullsAt = reader.offset
@@ -167,7 +177,9 @@ extension Footer {
         )
     }
 
-    private static func readBound(_ reader: inout ByteReader, type: ColumnarType) throws(DecodeFailure) -> ColumnarScalar {
+    private static func readBound(_ reader: inout ByteReader, type: ColumnarType) throws(DecodeFailure)
+        -> ColumnarScalar
+    {
         switch type {
         case .int64: return .int64(try reader.readZigzag("statistic"))
         case .double:

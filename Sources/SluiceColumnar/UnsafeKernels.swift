@@ -153,8 +153,12 @@ package enum XXH64 {
     static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         let length = raw.count
         guard let base = raw.baseAddress else { return avalanche(p5) }
-        @inline(__always) func load64(_ at: Int) -> UInt64 { UInt64(littleEndian: (base + at).loadUnaligned(as: UInt64.self)) }
-        @inline(__always) func load32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: (base + at).loadUnaligned(as: UInt32.self))) }
+        @inline(__always) func load64(_ at: Int) -> UInt64 {
+            UInt64(littleEndian: (base + at).loadUnaligned(as: UInt64.self))
+        }
+        @inline(__always) func load32(_ at: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: (base + at).loadUnaligned(as: UInt32.self)))
+        }
         var offset = 0
         var h: UInt64
         if length >= 32 {

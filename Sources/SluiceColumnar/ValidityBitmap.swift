@@ -32,7 +32,11 @@ public struct ValidityBitmap: Sendable, Hashable {
         }
         set {
             precondition(row >= 0 && row < count, "row out of range")
-            if newValue { words[row >> 6] |= 1 << UInt64(row & 63) } else { words[row >> 6] &= ~(1 << UInt64(row & 63)) }
+            if newValue {
+                words[row >> 6] |= 1 << UInt64(row & 63)
+            } else {
+                words[row >> 6] &= ~(1 << UInt64(row & 63))
+            }
         }
     }
 
@@ -66,7 +70,9 @@ public struct ValidityBitmap: Sendable, Hashable {
     /// The file form: `ceil(count / 8)` bytes, LSB first.
     var fileBytes: [UInt8] {
         var bytes = [UInt8](repeating: 0, count: (count + 7) / 8)
-        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: words[index >> 3] >> UInt64((index & 7) * 8)) }
+        for index in bytes.indices {
+            bytes[index] = UInt8(truncatingIfNeeded: words[index >> 3] >> UInt64((index & 7) * 8))
+        }
         return bytes
     }
 

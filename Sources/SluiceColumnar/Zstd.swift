@@ -38,7 +38,9 @@ final class ZstdCompressor: @unchecked Sendable {
         guard let context = ZSTD_createCCtx() else { throw ZstdFailure(message: "ZSTD_createCCtx failed") }
         self.context = context
         self.level = level
-        for (parameter, value) in [(ZSTD_c_compressionLevel, level), (ZSTD_c_checksumFlag, 0), (ZSTD_c_contentSizeFlag, 1)] {
+        for (parameter, value) in [
+            (ZSTD_c_compressionLevel, level), (ZSTD_c_checksumFlag, 0), (ZSTD_c_contentSizeFlag, 1),
+        ] {
             if let failure = ZstdFailure(code: ZSTD_CCtx_setParameter(context, parameter, value)) { throw failure }
         }
     }
@@ -80,7 +82,9 @@ final class ZstdCompressor: @unchecked Sendable {
     /// Hands `compressor` back for reuse (dropped if the pool is full). The caller must not use it again.
     static func giveBack(_ compressor: ZstdCompressor) {
         pool.withLock { idle in
-            if idle[compressor.level, default: []].count < poolLimit { idle[compressor.level, default: []].append(compressor) }
+            if idle[compressor.level, default: []].count < poolLimit {
+                idle[compressor.level, default: []].append(compressor)
+            }
         }
     }
 }
@@ -106,8 +110,10 @@ final class ZstdDecompressor {
     /// so a lying frame can never make it write more.
     func decompress(_ frame: [UInt8], rawSize: Int) throws(ZstdFailure) -> [UInt8] {
         let (frameSize, contentSize) = frame.withUnsafeBytes { source in
-            (ZSTD_findFrameCompressedSize(source.baseAddress, source.count),
-             ZSTD_getFrameContentSize(source.baseAddress, source.count))
+            (
+                ZSTD_findFrameCompressedSize(source.baseAddress, source.count),
+                ZSTD_getFrameContentSize(source.baseAddress, source.count)
+            )
         }
         if ZSTD_isError(frameSize) != 0 || frameSize != frame.count {
             throw ZstdFailure(message: "the chunk is not exactly one zstd frame")

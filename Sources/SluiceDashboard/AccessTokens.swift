@@ -75,7 +75,8 @@ public struct AccessTokens: Sendable {
             tokens.append(try Self.token(String(words[0]), label: label, place: place))
         }
         guard !tokens.isEmpty else {
-            throw DashboardError(code: .badRequest, message: "\(source): no token in the file (lines are ROLE:TOKEN, e.g. read:…)")
+            throw DashboardError(
+                code: .badRequest, message: "\(source): no token in the file (lines are ROLE:TOKEN, e.g. read:…)")
         }
         try self.init(tokens)
     }
@@ -91,7 +92,8 @@ public struct AccessTokens: Sendable {
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             } catch {
-                throw DashboardError(code: .badRequest, message: "cannot read the token file \(file): \(error.localizedDescription)")
+                throw DashboardError(
+                    code: .badRequest, message: "cannot read the token file \(file): \(error.localizedDescription)")
             }
             tokens += try AccessTokens(parsing: text, source: file).tokens
         }
@@ -131,15 +133,19 @@ public struct AccessTokens: Sendable {
             let name = word[..<colon].lowercased()
             guard let parsed = AccessRole(rawValue: name) else {
                 throw DashboardError(
-                    code: .badRequest, message: "\(place): unknown role '\(name)' (roles: read, upload; lines are ROLE:TOKEN)")
+                    code: .badRequest,
+                    message: "\(place): unknown role '\(name)' (roles: read, upload; lines are ROLE:TOKEN)")
             }
             role = parsed
             secret = String(word[word.index(after: colon)...])
         }
-        guard secret.count >= minimumLength, secret.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+        guard secret.count >= minimumLength, secret.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else {
             throw DashboardError(
                 code: .badRequest,
-                message: "\(place): a token needs at least \(minimumLength) printable ASCII characters without spaces (try `openssl rand -hex 32`)")
+                message:
+                    "\(place): a token needs at least \(minimumLength) printable ASCII characters without spaces (try `openssl rand -hex 32`)"
+            )
         }
         return AccessToken(role: role, secret: secret, label: label)
     }

@@ -44,7 +44,10 @@ struct BarChartData: Sendable, Hashable {
         let missing = [xName, yName, spec.group].compactMap { $0 }.filter { !result.columns.contains($0) }
         guard missing.isEmpty else {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-            return .table(note: "the chart names column \(names), which the result does not have (columns: \(result.columns.joined(separator: ", ")))")
+            return .table(
+                note:
+                    "the chart names column \(names), which the result does not have (columns: \(result.columns.joined(separator: ", ")))"
+            )
         }
         let xIndex = result.columns.firstIndex(of: xName)!
         let yIndex = result.columns.firstIndex(of: yName)!
@@ -55,7 +58,8 @@ struct BarChartData: Sendable, Hashable {
         return .bars(collect(result, x: xIndex, y: yIndex, group: groupIndex, groupName: spec.group))
     }
 
-    private static func collect(_ result: QueryResult, x: Int, y: Int, group: Int?, groupName: String?) -> BarChartData {
+    private static func collect(_ result: QueryResult, x: Int, y: Int, group: Int?, groupName: String?) -> BarChartData
+    {
         var categories: [String] = []
         var categoryIndex: [String: Int] = [:]
         var seriesNames: [String] = []
@@ -94,8 +98,12 @@ struct BarChartData: Sendable, Hashable {
             categories: categories, series: series, xLabel: result.columns[x], yLabel: result.columns[y],
             groupLabel: groupName)
         if skipped > 0 { data.notes.append("\(skipped) row(s) without a number in '\(result.columns[y])' not drawn") }
-        if extraCategories > 0 { data.notes.append("only the first \(maximumCategories) values of '\(result.columns[x])' drawn") }
-        if extraSeries > 0, let groupName { data.notes.append("only the first \(maximumSeries) values of '\(groupName)' drawn") }
+        if extraCategories > 0 {
+            data.notes.append("only the first \(maximumCategories) values of '\(result.columns[x])' drawn")
+        }
+        if extraSeries > 0, let groupName {
+            data.notes.append("only the first \(maximumSeries) values of '\(groupName)' drawn")
+        }
         if summed { data.notes.append("rows with the same \(result.columns[x]) and group were added together") }
         return data
     }

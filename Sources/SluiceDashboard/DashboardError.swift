@@ -7,11 +7,11 @@ public struct DashboardError: Error, Sendable, CustomStringConvertible, Encodabl
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case writeRefused = "write-refused", timeLimit = "time-limit", sqlError = "sql-error",
-                 badRequest = "bad-request", notFound = "not-found", noWarehouse = "no-warehouse",
-                 tooLarge = "too-large", conflict = "conflict", uploadsDisabled = "uploads-disabled",
-                 forbiddenOrigin = "forbidden-origin", internalError = "internal",
-                 unauthorized = "unauthorized", forbidden = "forbidden", tooManyRequests = "too-many-requests",
-                 resultTooLarge = "result-too-large", requestHeadTooLarge = "request-head-too-large"
+                badRequest = "bad-request", notFound = "not-found", noWarehouse = "no-warehouse",
+                tooLarge = "too-large", conflict = "conflict", uploadsDisabled = "uploads-disabled",
+                forbiddenOrigin = "forbidden-origin", internalError = "internal",
+                unauthorized = "unauthorized", forbidden = "forbidden", tooManyRequests = "too-many-requests",
+                resultTooLarge = "result-too-large", requestHeadTooLarge = "request-head-too-large"
         }
         private let kind: Kind
         /// The statement would write, attach, load an extension or change a setting (HTTP 403).

@@ -42,7 +42,8 @@ struct DashboardGate: RouterMiddleware {
                 if Self.changesState(request), caller.role?.mayUpload != true {
                     throw DashboardError(
                         code: .forbidden,
-                        message: "the '\(caller.roleName)' role may only read; uploading needs a token with the upload role")
+                        message:
+                            "the '\(caller.roleName)' role may only read; uploading needs a token with the upload role")
                 }
                 if Self.runsQueries(request) {
                     response = try await limiter.withSlot(for: caller.name) { try await next(request, context) }
@@ -73,7 +74,8 @@ struct DashboardGate: RouterMiddleware {
         if let error = error as? any HTTPResponseError {
             switch error.status.code {
             case 404: return DashboardError(code: .notFound, message: "no such page or API route: \(request.uri.path)")
-            case 413: return DashboardError(code: .tooLarge, message: "the request body is larger than this route accepts")
+            case 413:
+                return DashboardError(code: .tooLarge, message: "the request body is larger than this route accepts")
             case 400..<500: return DashboardError(code: .badRequest, message: "bad request (\(error.status))")
             default: break
             }
@@ -87,23 +89,28 @@ struct DashboardGate: RouterMiddleware {
         guard hosts.allows(authority: authority) else {
             throw DashboardError(
                 code: .forbiddenOrigin,
-                message: "this dashboard does not answer to the host name '\(authority)'; start it with --allow-host NAME to add one")
+                message:
+                    "this dashboard does not answer to the host name '\(authority)'; start it with --allow-host NAME to add one"
+            )
         }
         if let origin = request.headers[.origin] {
             guard origin != "null" else {
                 throw DashboardError(
-                    code: .forbiddenOrigin, message: "requests with 'Origin: null' (sandboxed frames, data: pages) are refused")
+                    code: .forbiddenOrigin,
+                    message: "requests with 'Origin: null' (sandboxed frames, data: pages) are refused")
             }
             guard let originAuthority = Self.authority(ofOrigin: origin),
-                  originAuthority == authority.lowercased(), hosts.allows(authority: originAuthority)
+                originAuthority == authority.lowercased(), hosts.allows(authority: originAuthority)
             else {
-                throw DashboardError(code: .forbiddenOrigin, message: "cross-origin requests are refused (origin \(origin))")
+                throw DashboardError(
+                    code: .forbiddenOrigin, message: "cross-origin requests are refused (origin \(origin))")
             }
         }
         if request.method != .get, request.method != .head,
-           let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none"
+            let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none"
         {
-            throw DashboardError(code: .forbiddenOrigin, message: "cross-site requests are refused (Sec-Fetch-Site: \(site))")
+            throw DashboardError(
+                code: .forbiddenOrigin, message: "cross-site requests are refused (Sec-Fetch-Site: \(site))")
         }
     }
 
@@ -126,7 +133,8 @@ struct DashboardGate: RouterMiddleware {
         var response = json(
             DashboardError(
                 code: .unauthorized,
-                message: "this dashboard needs an access token: send 'Authorization: Bearer TOKEN', or log in at /login"),
+                message: "this dashboard needs an access token: send 'Authorization: Bearer TOKEN', or log in at /login"
+            ),
             status: .unauthorized)
         response.headers[.wwwAuthenticate] = "Bearer realm=\"sluice\""
         return response
@@ -146,7 +154,8 @@ struct DashboardGate: RouterMiddleware {
     /// Routes that run SQL.
     static func runsQueries(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path == "/" || path == "/report.html" || path == "/api/query" || path == "/schema" || path == "/api/schema"
+        return path == "/" || path == "/report.html" || path == "/api/query" || path == "/schema"
+            || path == "/api/schema"
             || (path.hasPrefix("/api/reports") && !path.hasSuffix(".sql"))
     }
 
@@ -195,9 +204,10 @@ struct AccessControl: Sendable {
         guard requiresToken else { return Caller(role: .upload, name: remoteAddress, isLocal: true) }
         if let header = request.headers[.authorization] {
             guard header.count > 7, header.prefix(7).lowercased() == "bearer ",
-                  let token = tokens?.match(header.dropFirst(7).trimmingCharacters(in: .whitespaces))
+                let token = tokens?.match(header.dropFirst(7).trimmingCharacters(in: .whitespaces))
             else {
-                throw DashboardError(code: .unauthorized, message: "the access token is not valid (Authorization: Bearer TOKEN)")
+                throw DashboardError(
+                    code: .unauthorized, message: "the access token is not valid (Authorization: Bearer TOKEN)")
             }
             return caller(for: token)
         }

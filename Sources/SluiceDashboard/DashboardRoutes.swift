@@ -55,7 +55,9 @@ struct DashboardRoutes: Sendable {
                 format = candidate
                 name.removeLast(candidate.rawValue.count + 1)
             }
-            guard let format else { return text(try await reader.renderReport(named: name, as: .json).body, type: "application/json") }
+            guard let format else {
+                return text(try await reader.renderReport(named: name, as: .json).body, type: "application/json")
+            }
             if format == .sql {
                 return text(try await reader.sql(ofReportNamed: name), type: "text/plain")
             }
@@ -79,7 +81,8 @@ struct DashboardRoutes: Sendable {
             case "json": format = .json
             case "svg":
                 return text(try await reader.chart(query: sql, maxRows: maxRows), type: "image/svg+xml")
-            case let other?: throw DashboardError(code: .badRequest, message: "format must be csv, json or svg, not '\(other)'")
+            case let other?:
+                throw DashboardError(code: .badRequest, message: "format must be csv, json or svg, not '\(other)'")
             }
             let body = try await reader.render(query: sql, maxRows: maxRows, as: format ?? .json)
             guard let format else { return text(body, type: "application/json") }
@@ -87,7 +90,8 @@ struct DashboardRoutes: Sendable {
         }
         router.post("/api/upload") { request, _ in
             guard let upload else {
-                throw DashboardError(code: .uploadsDisabled, message: "uploads are turned off on this server (--no-upload)")
+                throw DashboardError(
+                    code: .uploadsDisabled, message: "uploads are turned off on this server (--no-upload)")
             }
             let name = try InboxUpload.validate(name: FormQuery(request.uri.query)["name"])
             let length = request.headers[.contentLength].flatMap { Int($0) }
@@ -100,14 +104,17 @@ struct DashboardRoutes: Sendable {
     private func events() -> Response {
         let stream = feed.subscribe()
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let generation = await reader.changeGeneration()
-            try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"generation\":\(generation)}\n\n"))
-            for await event in stream.cancelOnGracefulShutdown() {
-                try await writer.write(ByteBuffer(string: ChangeFeed.serverSentText(for: event)))
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let generation = await reader.changeGeneration()
+                try await writer.write(
+                    ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"generation\":\(generation)}\n\n"))
+                for await event in stream.cancelOnGracefulShutdown() {
+                    try await writer.write(ByteBuffer(string: ChangeFeed.serverSentText(for: event)))
+                }
+                try await writer.finish(nil)
+            })
     }
 
     private func integer(_ request: Request, _ name: String) throws -> Int? {
@@ -133,7 +140,8 @@ enum DownloadFormat: String, Sendable, CaseIterable {
 func download(_ body: String, format: DownloadFormat, fileName: String) -> Response {
     var response = text(body, type: format == .csv ? "text/csv" : "application/json")
     let safe = fileName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-    response.headers[.contentDisposition] = "attachment; filename=\"\(safe.isEmpty ? "result" : safe).\(format.rawValue)\""
+    response.headers[.contentDisposition] =
+        "attachment; filename=\"\(safe.isEmpty ? "result" : safe).\(format.rawValue)\""
     return response
 }
 

@@ -48,10 +48,12 @@ public struct DashboardServer: Sendable {
 
         /// Creates a configuration; the defaults bind `127.0.0.1:8080`, allow 64 MiB uploads, do
         /// not watch, need no token and let each client have 4 queries in flight.
-        public init(host: String = "127.0.0.1", port: Int = 8080, limits: ReadOnlyWarehouse.Limits = .init(),
-                    allowUploads: Bool = true, maxUploadBytes: Int = 64 << 20, pollInterval: Duration = .milliseconds(500),
-                    watchInbox: Bool = false, allowedHosts: [String] = [], tokens: AccessTokens? = nil,
-                    maxClientQueries: Int = 4, sessionLifetime: Duration = .seconds(12 * 3_600)) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, limits: ReadOnlyWarehouse.Limits = .init(),
+            allowUploads: Bool = true, maxUploadBytes: Int = 64 << 20, pollInterval: Duration = .milliseconds(500),
+            watchInbox: Bool = false, allowedHosts: [String] = [], tokens: AccessTokens? = nil,
+            maxClientQueries: Int = 4, sessionLifetime: Duration = .seconds(12 * 3_600)
+        ) {
             self.host = host
             self.port = port
             self.limits = limits
@@ -80,12 +82,16 @@ public struct DashboardServer: Sendable {
             if !isLoopback, tokens == nil {
                 throw DashboardError(
                     code: .badRequest,
-                    message: "serving beyond loopback (--host \(host)) needs access tokens: give --token-file FILE (lines ROLE:TOKEN) or set SLUICE_TOKEN")
+                    message:
+                        "serving beyond loopback (--host \(host)) needs access tokens: give --token-file FILE (lines ROLE:TOKEN) or set SLUICE_TOKEN"
+                )
             }
             if HostPolicy.isWildcard(host), allowedHosts.isEmpty {
                 throw DashboardError(
                     code: .badRequest,
-                    message: "--host \(host) listens on every address; name the host names clients use with --allow-host NAME (repeatable)")
+                    message:
+                        "--host \(host) listens on every address; name the host names clients use with --allow-host NAME (repeatable)"
+                )
             }
         }
     }
@@ -100,7 +106,9 @@ public struct DashboardServer: Sendable {
     public let ingestLogger: Logger
 
     /// Creates a server; nothing is opened or bound until ``run(onServerRunning:)``.
-    public init(workspace: Workspace, configuration: Configuration = .init(), logger: Logger, ingestLogger: Logger? = nil) {
+    public init(
+        workspace: Workspace, configuration: Configuration = .init(), logger: Logger, ingestLogger: Logger? = nil
+    ) {
         self.workspace = workspace
         self.configuration = configuration
         self.logger = logger
@@ -126,20 +134,26 @@ public struct DashboardServer: Sendable {
             upload: configuration.allowUploads
                 ? InboxUpload(inbox: workspace.layout.inbox, maxBytes: configuration.maxUploadBytes) : nil)
         let router = Router(context: DashboardRequestContext.self)
-        router.add(middleware: DashboardGate(
-            hosts: try HostPolicy(bindHost: configuration.host, allowedHosts: configuration.allowedHosts),
-            access: access, limiter: ClientLimiter(limit: configuration.maxClientQueries), logger: logger))
+        router.add(
+            middleware: DashboardGate(
+                hosts: try HostPolicy(bindHost: configuration.host, allowedHosts: configuration.allowedHosts),
+                access: access, limiter: ClientLimiter(limit: configuration.maxClientQueries), logger: logger))
         LoginPage.register(on: router, access: access)
         routes.register(on: router)
-        QuarantineRoutes(workspace: workspace, reader: reader, allowsRetry: configuration.allowUploads).register(on: router)
-        var services: [any Service] = [WarehouseMonitor(reader: reader, feed: feed, interval: configuration.pollInterval)]
+        QuarantineRoutes(workspace: workspace, reader: reader, allowsRetry: configuration.allowUploads).register(
+            on: router)
+        var services: [any Service] = [
+            WarehouseMonitor(reader: reader, feed: feed, interval: configuration.pollInterval)
+        ]
         if configuration.watchInbox {
             services.append(InboxWatcherService(workspace: workspace, logger: ingestLogger, announcer: logger))
         }
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestResponder(logger: logger)])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [MalformedRequestResponder(logger: logger)])),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

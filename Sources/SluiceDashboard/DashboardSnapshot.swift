@@ -71,14 +71,17 @@ public struct DashboardSnapshot: Sendable {
     ///   - historyLimit: Most ledger entries listed (the totals cover all of them).
     ///   - historyOffset: Newest ledger entries skipped (paging).
     static func load(
-        workspace: Workspace, reports: [SavedReport]? = nil, hasWarehouse: Bool, ledger: Ledger?, historyLimit: Int = 50,
+        workspace: Workspace, reports: [SavedReport]? = nil, hasWarehouse: Bool, ledger: Ledger?,
+        historyLimit: Int = 50,
         historyOffset: Int = 0, now: Date = Date(), run: (SavedReport) throws(WarehouseError) -> QueryResult
     ) -> DashboardSnapshot {
         var snapshot = DashboardSnapshot(
             workspaceName: workspace.layout.root.lastPathComponent, workspacePath: workspace.layout.root.path,
             reports: [], history: IngestHistory(), notice: nil, takenAt: now)
         for column in workspace.schema.columns {
-            if let description = column.description, !description.isEmpty { snapshot.columnDescriptions[column.name] = description }
+            if let description = column.description, !description.isEmpty {
+                snapshot.columnDescriptions[column.name] = description
+            }
         }
         let saved: [SavedReport]
         do {
@@ -88,7 +91,8 @@ public struct DashboardSnapshot: Sendable {
             saved = []
         }
         guard hasWarehouse else {
-            snapshot.notice = snapshot.notice ?? "Nothing loaded yet: drop CSV files into \(workspace.layout.inbox.path)."
+            snapshot.notice =
+                snapshot.notice ?? "Nothing loaded yet: drop CSV files into \(workspace.layout.inbox.path)."
             snapshot.reports = saved.map { Report(report: $0, result: nil, error: "no data loaded yet") }
             return snapshot
         }
@@ -96,8 +100,10 @@ public struct DashboardSnapshot: Sendable {
             do throws(WarehouseError) {
                 return Report(report: report, result: try run(report), error: nil)
             } catch {
-                return Report(report: report, result: nil, error: error.code == .sqlite && error.cause == nil
-                    ? error.message : report.place(of: error) + ": " + error.message)
+                return Report(
+                    report: report, result: nil,
+                    error: error.code == .sqlite && error.cause == nil
+                        ? error.message : report.place(of: error) + ": " + error.message)
             }
         }
         do {

@@ -31,7 +31,8 @@ public struct HostPolicy: Sendable, Hashable {
             guard let name = Self.name(ofAuthority: Self.bracketed(entry)) else {
                 throw DashboardError(
                     code: .badRequest,
-                    message: "--allow-host '\(entry)' is not a host name or address (e.g. dash.example.com or 192.0.2.7)")
+                    message:
+                        "--allow-host '\(entry)' is not a host name or address (e.g. dash.example.com or 192.0.2.7)")
             }
             names.insert(name)
         }
@@ -56,8 +57,8 @@ public struct HostPolicy: Sendable, Hashable {
         if ["localhost", "::1", "[::1]"].contains(lowered) { return true }
         let parts = lowered.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4,
-              parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              parts.allSatisfy({ Int($0).map { $0 <= 255 } ?? false })
+            parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            parts.allSatisfy({ Int($0).map { $0 <= 255 } ?? false })
         else { return false }
         return parts[0] == "127"
     }
@@ -92,7 +93,7 @@ public struct HostPolicy: Sendable, Hashable {
         guard !host.isEmpty, host.utf8.count <= 253 else { return nil }
         if !host.hasPrefix("[") {
             guard host.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }),
-                  !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..")
+                !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..")
             else { return nil }
         }
         return String(host)

@@ -23,7 +23,9 @@ struct InboxUpload: Sendable {
     }
 
     /// The punctuation an upload name may hold besides letters, digits and combining marks.
-    static let allowedPunctuation: Set<Unicode.Scalar> = [" ", ".", "-", "_", "(", ")", "[", "]", "+", ",", "@", "=", "~", "#"]
+    static let allowedPunctuation: Set<Unicode.Scalar> = [
+        " ", ".", "-", "_", "(", ")", "[", "]", "+", ",", "@", "=", "~", "#",
+    ]
 
     /// Checks an upload's file name against a safe set: letters, digits and combining marks of any
     /// script, the ASCII space and ``allowedPunctuation``. So no path (`/`, `\`, `:`), no control
@@ -37,13 +39,17 @@ struct InboxUpload: Sendable {
         }
         let scalars = name.unicodeScalars
         let problem: String? =
-            if name.contains("/") || name.contains("\\") || name.contains(":") { "a name, not a path" }
-            else if let bad = scalars.first(where: { !isAllowed($0) }) { "a name without the character U+\(hex(bad))" }
-            else if name.hasPrefix(".") { "a name that does not start with '.'" }
-            else if name.hasPrefix(" ") || name.hasSuffix(" ") { "a name that does not start or end with a space" }
-            else if name.utf8.count > 255 { "a name of at most 255 bytes" }
-            else if !name.lowercased().hasSuffix(".csv") || name.count <= 4 { "a name ending in .csv" }
-            else { nil }
+            if name.contains("/") || name.contains("\\") || name.contains(":") {
+                "a name, not a path"
+            } else if let bad = scalars.first(where: { !isAllowed($0) }) {
+                "a name without the character U+\(hex(bad))"
+            } else if name.hasPrefix(".") {
+                "a name that does not start with '.'"
+            } else if name.hasPrefix(" ") || name.hasSuffix(" ") {
+                "a name that does not start or end with a space"
+            } else if name.utf8.count > 255 {
+                "a name of at most 255 bytes"
+            } else if !name.lowercased().hasSuffix(".csv") || name.count <= 4 { "a name ending in .csv" } else { nil }
         if let problem {
             let shown = String(String.UnicodeScalarView(scalars.map { isAllowed($0) ? $0 : "?" }))
             throw DashboardError(code: .badRequest, message: "refused upload name '\(shown)': expected \(problem)")
@@ -55,7 +61,7 @@ struct InboxUpload: Sendable {
         if allowedPunctuation.contains(scalar) { return true }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
             return true
         default:
             return false
@@ -75,7 +81,7 @@ struct InboxUpload: Sendable {
         guard !fileManager.fileExists(atPath: final.path) else { throw conflict(name) }
         let temporary = inbox.appendingPathComponent(".upload-\(UUID().uuidString).part")
         guard fileManager.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary)
+            let handle = try? FileHandle(forWritingTo: temporary)
         else {
             throw DashboardError(code: .internalError, message: "cannot create a file in \(inbox.path)")
         }
@@ -99,7 +105,9 @@ struct InboxUpload: Sendable {
             try? fileManager.removeItem(at: temporary)
             throw fileManager.fileExists(atPath: final.path)
                 ? conflict(name)
-                : DashboardError(code: .internalError, message: "cannot move the upload into \(inbox.path): \(error.localizedDescription)")
+                : DashboardError(
+                    code: .internalError,
+                    message: "cannot move the upload into \(inbox.path): \(error.localizedDescription)")
         }
         return Receipt(name: name, path: final.path, size: size)
     }
@@ -109,6 +117,7 @@ struct InboxUpload: Sendable {
     }
 
     private func conflict(_ name: String) -> DashboardError {
-        DashboardError(code: .conflict, message: "\(name) is already waiting in the inbox; upload it under another name")
+        DashboardError(
+            code: .conflict, message: "\(name) is already waiting in the inbox; upload it under another name")
     }
 }

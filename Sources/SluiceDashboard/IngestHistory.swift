@@ -29,8 +29,10 @@ public struct IngestEntry: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, source, status, reason, message, hint, size
-        case firstError = "first_error", rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped"
-        case rowsRejected = "rows_rejected", ingestedAt = "ingested_at", errorsReport = "errors_report", storedAt = "stored_at"
+        case firstError = "first_error", rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped =
+            "rows_dropped"
+        case rowsRejected = "rows_rejected", ingestedAt = "ingested_at", errorsReport = "errors_report", storedAt =
+            "stored_at"
     }
 }
 
@@ -72,9 +74,11 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
         ingests = try ledger.recent(limit: max(1, limit), offset: self.offset).map { entry in
             IngestEntry(
                 id: entry.id, source: entry.source, status: entry.status.rawValue, reason: entry.reason,
-                message: entry.message, hint: entry.hint, firstError: entry.errorsReport.flatMap(Self.firstError(inReport:)),
+                message: entry.message, hint: entry.hint,
+                firstError: entry.errorsReport.flatMap(Self.firstError(inReport:)),
                 size: Int64(entry.size), rowsRead: Int64(entry.rowsRead), rowsLoaded: Int64(entry.rowsLoaded),
-                rowsDropped: Int64(entry.rowsDropped), rowsRejected: Int64(entry.rowsRejected), ingestedAt: entry.ingestedAt,
+                rowsDropped: Int64(entry.rowsDropped), rowsRejected: Int64(entry.rowsRejected),
+                ingestedAt: entry.ingestedAt,
                 errorsReport: entry.errorsReport, storedAt: entry.storedAt)
         }
     }
@@ -85,8 +89,8 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
     /// The first error of a reason report (`failed/<name>.errors.json`), as one line.
     static func firstError(inReport path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path),
-              let report = try? JSONDecoder().decode(ErrorReport.self, from: data),
-              let first = report.errors.first
+            let report = try? JSONDecoder().decode(ErrorReport.self, from: data),
+            let first = report.errors.first
         else { return nil }
         var place = "line \(first.line)"
         if let column = first.column { place += ", column \(column)" }

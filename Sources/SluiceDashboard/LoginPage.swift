@@ -23,7 +23,8 @@ enum LoginPage {
             do {
                 body = try await request.body.collect(upTo: context.maxUploadSize)
             } catch {
-                throw DashboardError(code: .tooLarge, message: "the login form is larger than \(context.maxUploadSize) bytes")
+                throw DashboardError(
+                    code: .tooLarge, message: "the login form is larger than \(context.maxUploadSize) bytes")
             }
             let form = FormQuery(formBody: String(buffer: body))
             guard let presented = form["token"], let token = access.tokens?.match(presented) else {
@@ -32,7 +33,8 @@ enum LoginPage {
             }
             let id = access.sessions.open(for: token)
             var response = redirect(to: "/")
-            response.setCookie(sessionCookie(id, maxAge: Int(access.sessions.lifetime.components.seconds), request: request))
+            response.setCookie(
+                sessionCookie(id, maxAge: Int(access.sessions.lifetime.components.seconds), request: request))
             return response
         }
         router.post("/logout") { request, _ in

@@ -68,7 +68,9 @@ final class MalformedRequestResponder: ChannelDuplexHandler, RemovableChannelHan
         if case .headerOverflow = parserError {
             return DashboardError(
                 code: .requestHeadTooLarge,
-                message: "the URL or the headers are longer than this server reads (80 KB); send shorter SQL, or save it as a report in queries/")
+                message:
+                    "the URL or the headers are longer than this server reads (80 KB); send shorter SQL, or save it as a report in queries/"
+            )
         }
         return DashboardError(code: .badRequest, message: "malformed HTTP request (\(parserError))")
     }

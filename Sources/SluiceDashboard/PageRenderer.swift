@@ -93,13 +93,17 @@ struct PageView {
         stats = [
             Stat(label: "files", value: ChartFormat.grouped(totals.files), tone: ""),
             Stat(label: "loaded", value: ChartFormat.grouped(totals.loaded), tone: "good"),
-            Stat(label: "rejected", value: ChartFormat.grouped(totals.rejected), tone: totals.rejected > 0 ? "bad" : ""),
+            Stat(
+                label: "rejected", value: ChartFormat.grouped(totals.rejected), tone: totals.rejected > 0 ? "bad" : ""),
             Stat(label: "duplicates", value: ChartFormat.grouped(totals.duplicate), tone: ""),
             Stat(label: "rows loaded", value: ChartFormat.grouped(totals.rowsLoaded), tone: ""),
             Stat(label: "rows dropped", value: ChartFormat.grouped(totals.rowsDropped), tone: ""),
-            Stat(label: "rows refused in loaded files", value: ChartFormat.grouped(totals.rowsRejectedInLoadedFiles), tone: ""),
-            Stat(label: "rows in rejected files", value: ChartFormat.grouped(totals.rowsInRejectedFiles),
-                 tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
+            Stat(
+                label: "rows refused in loaded files", value: ChartFormat.grouped(totals.rowsRejectedInLoadedFiles),
+                tone: ""),
+            Stat(
+                label: "rows in rejected files", value: ChartFormat.grouped(totals.rowsInRejectedFiles),
+                tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
         ]
         let descriptions = snapshot.columnDescriptions
         cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions) }
@@ -111,7 +115,10 @@ struct PageView {
         rejectedCount = rejected.isEmpty ? "" : "\(ChartFormat.grouped(Int64(rejected.count))) waiting in failed/"
         let offset = snapshot.history.offset
         let shown = snapshot.history.ingests.count
-        historyNote = shown == 0 ? "" : "\(ChartFormat.grouped(Int64(offset + 1)))–\(ChartFormat.grouped(Int64(offset + shown))) of \(ChartFormat.grouped(totals.files)) files, newest first"
+        historyNote =
+            shown == 0
+            ? ""
+            : "\(ChartFormat.grouped(Int64(offset + 1)))–\(ChartFormat.grouped(Int64(offset + shown))) of \(ChartFormat.grouped(totals.files)) files, newest first"
         newerLink = live && offset > 0 ? (offset - 50 > 0 ? "/?history_offset=\(offset - 50)" : "/") : nil
         olderLink = live && Int64(offset + shown) < totals.files ? "/?history_offset=\(offset + shown)" : nil
     }
@@ -126,12 +133,15 @@ struct PageView {
             anchor: "report-" + item.report.name, name: item.report.name,
             urlName: pathEncoded(item.report.name),
             title: item.report.title,
-            description: item.report.description.isEmpty ? nil : item.report.description, sql: item.report.sql.trimmingCharacters(in: .whitespacesAndNewlines),
-            chart: nil, chartNote: nil, chartKind: spec.headerText, rowCount: "", error: item.error, table: nil, showTable: false,
+            description: item.report.description.isEmpty ? nil : item.report.description,
+            sql: item.report.sql.trimmingCharacters(in: .whitespacesAndNewlines),
+            chart: nil, chartNote: nil, chartKind: spec.headerText, rowCount: "", error: item.error, table: nil,
+            showTable: false,
             urlSQL: queryEncoded(item.report.sql.trimmingCharacters(in: .whitespacesAndNewlines)))
         guard let result = item.result else { return card }
         let count = result.rows.count
-        card.rowCount = "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
+        card.rowCount =
+            "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
         card.chart = SVGChart.render(result, spec: spec, title: item.report.title, axisTitles: axisTitles)
         card.chartNote = SVGChart.note(for: result, spec: spec)
         card.table = table(result, compact: card.chart == nil)
@@ -141,14 +151,17 @@ struct PageView {
 
     private static func table(_ result: QueryResult, compact: Bool) -> Table {
         let rows = result.rows.map { row in
-            Row(cells: row.map { value in
-                switch value {
-                case .integer, .real:
-                    return Cell(text: BarChartData.number(value).map(ChartFormat.value) ?? value.displayText, numeric: true, null: false)
-                case .null: return Cell(text: "NULL", numeric: false, null: true)
-                default: return Cell(text: value.displayText, numeric: false, null: false)
-                }
-            })
+            Row(
+                cells: row.map { value in
+                    switch value {
+                    case .integer, .real:
+                        return Cell(
+                            text: BarChartData.number(value).map(ChartFormat.value) ?? value.displayText, numeric: true,
+                            null: false)
+                    case .null: return Cell(text: "NULL", numeric: false, null: true)
+                    default: return Cell(text: value.displayText, numeric: false, null: false)
+                    }
+                })
         }
         let columns = result.columns.indices.map { index in
             Column(name: result.columns[index], numeric: ChartSpec.isNumericColumn(index, in: result))
@@ -162,7 +175,8 @@ struct PageView {
             name: file.name, urlName: pathEncoded(file.name), source: file.source == file.name ? nil : file.source,
             badge: "rejected", badgeLabel: isRows ? "rows refused" : (file.reason ?? "rejected"),
             problem: file.firstError ?? file.message ?? "", hint: file.hint,
-            when: file.ingestedAt.map(readableTimestamp) ?? "", reportURL: file.errorsReport.map { "/api/failed/" + pathEncoded($0) },
+            when: file.ingestedAt.map(readableTimestamp) ?? "",
+            reportURL: file.errorsReport.map { "/api/failed/" + pathEncoded($0) },
             fileLabel: isRows ? "refused rows (\(ChartFormat.grouped(file.rowsRejected)))" : "the file", retry: retry)
     }
 
@@ -181,8 +195,10 @@ struct PageView {
 
     /// Text as one URL query value: everything but `A–Z a–z 0–9 - . _ ~` percent-encoded.
     static func queryEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(
+                charactersIn:
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
     }
 
     /// `2026-11-26 22:24:22 UTC`.

@@ -44,7 +44,8 @@ public struct QuarantinedFile: Sendable, Hashable, Encodable {
         guard !names.isEmpty else { return [] }
         var entries: [String: LedgerEntry] = [:]
         let prefix = failed.standardizedFileURL.path + "/"
-        for entry in try ledger?.entries(storedIn: failed) ?? [] {  // later entries win: quarantined again after a retry
+        // Later entries win: a file quarantined again after a retry.
+        for entry in try ledger?.entries(storedIn: failed) ?? [] {
             for path in [entry.storedAt, entry.rejectedRows].compactMap({ $0 }) where path.hasPrefix(prefix) {
                 entries[String(path.dropFirst(prefix.count))] = entry
             }
@@ -58,7 +59,9 @@ public struct QuarantinedFile: Sendable, Hashable, Encodable {
                 reason: isRows ? nil : entry?.reason, message: entry?.message, hint: entry?.hint,
                 firstError: report.flatMap(IngestHistory.firstError(inReport:)),
                 errorsReport: report.map { URL(fileURLWithPath: $0).lastPathComponent }
-                    .flatMap { FileManager.default.fileExists(atPath: failed.appendingPathComponent($0).path) ? $0 : nil },
+                    .flatMap {
+                        FileManager.default.fileExists(atPath: failed.appendingPathComponent($0).path) ? $0 : nil
+                    },
                 rowsRead: Int64(entry?.rowsRead ?? 0), rowsRejected: Int64(entry?.rowsRejected ?? 0),
                 ingestedAt: entry?.ingestedAt)
         }

@@ -28,7 +28,8 @@ struct QuarantineRoutes: Sendable {
         }
         router.post("/api/retry") { request, _ in
             guard allowsRetry else {
-                throw DashboardError(code: .uploadsDisabled, message: "retry is turned off with uploads on this server (--no-upload)")
+                throw DashboardError(
+                    code: .uploadsDisabled, message: "retry is turned off with uploads on this server (--no-upload)")
             }
             guard let name = FormQuery(request.uri.query)["name"], !name.isEmpty else {
                 throw DashboardError(code: .badRequest, message: "give the quarantined file as ?name=FILE")
@@ -59,20 +60,23 @@ struct QuarantineRoutes: Sendable {
         }
         let isJSON = name.lowercased().hasSuffix(".json")
         var headers: HTTPFields = [
-            .contentType: isJSON ? "application/json; charset=utf-8" : "text/csv; charset=utf-8", .cacheControl: "no-store",
+            .contentType: isJSON ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
+            .cacheControl: "no-store",
         ]
         if !isJSON {
             let safe = name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0.value >= 0x20 ? Character($0) : "_" }
             headers[.contentDisposition] = "attachment; filename=\"\(String(safe))\""
         }
         if let size = attributes?[.size] as? Int { headers[.contentLength] = "\(size)" }
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 64 * 1_024), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let handle = try FileHandle(forReadingFrom: url)
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 64 * 1_024), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 }

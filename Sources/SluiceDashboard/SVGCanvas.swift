@@ -15,9 +15,12 @@ struct SVGCanvas {
     private static func attribute(_ number: Double) -> String { ChartFormat.coordinate(number) }
 
     /// A rectangle, with an optional tooltip (`<title>`).
-    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
-                       tooltip: String? = nil) {
-        var element = "<rect x=\"\(Self.attribute(x))\" y=\"\(Self.attribute(y))\" width=\"\(Self.attribute(width))\" "
+    mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
+        tooltip: String? = nil
+    ) {
+        var element =
+            "<rect x=\"\(Self.attribute(x))\" y=\"\(Self.attribute(y))\" width=\"\(Self.attribute(width))\" "
             + "height=\"\(Self.attribute(height))\" fill=\"\(fill)\""
         if let stroke { element += " stroke=\"\(stroke)\"" }
         if let tooltip {
@@ -30,14 +33,18 @@ struct SVGCanvas {
 
     /// A one-pixel line.
     mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String) {
-        body.append("<line x1=\"\(Self.attribute(x1))\" y1=\"\(Self.attribute(y1))\" x2=\"\(Self.attribute(x2))\" "
-            + "y2=\"\(Self.attribute(y2))\" stroke=\"\(stroke)\" stroke-width=\"1\"/>")
+        body.append(
+            "<line x1=\"\(Self.attribute(x1))\" y1=\"\(Self.attribute(y1))\" x2=\"\(Self.attribute(x2))\" "
+                + "y2=\"\(Self.attribute(y2))\" stroke=\"\(stroke)\" stroke-width=\"1\"/>")
     }
 
     /// A text label, optionally rotated about its anchor point.
-    mutating func text(_ text: String, x: Double, y: Double, size: Double, anchor: String = "start",
-                       fill: String = "#111827", weight: String? = nil, rotate: Double? = nil, tooltip: String? = nil) {
-        var element = "<text x=\"\(Self.attribute(x))\" y=\"\(Self.attribute(y))\" font-size=\"\(Self.attribute(size))\" "
+    mutating func text(
+        _ text: String, x: Double, y: Double, size: Double, anchor: String = "start",
+        fill: String = "#111827", weight: String? = nil, rotate: Double? = nil, tooltip: String? = nil
+    ) {
+        var element =
+            "<text x=\"\(Self.attribute(x))\" y=\"\(Self.attribute(y))\" font-size=\"\(Self.attribute(size))\" "
             + "text-anchor=\"\(anchor)\" fill=\"\(fill)\""
         if let weight { element += " font-weight=\"\(weight)\"" }
         if let rotate {

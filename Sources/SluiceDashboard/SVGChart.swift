@@ -14,7 +14,9 @@ import SluiceWarehouse
 /// ```
 public enum SVGChart {
     /// Colour-blind-safe colours (Okabe and Ito), one per series, all readable on white.
-    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7A7A7A", "#332288"]
+    public static let palette = [
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7A7A7A", "#332288",
+    ]
 
     /// The drawing's size in SVG units (it scales to its container's width).
     static let width = 640.0
@@ -52,8 +54,11 @@ public enum SVGChart {
         var plotTop = 40.0
         if grouped { plotTop = legend(data, into: &svg, top: 34) + 14 }
         guard data.hasValues else {
-            svg.rect(x: 12, y: plotTop, width: width - 24, height: height - plotTop - 12, fill: "#f9fafb", stroke: "#e5e7eb")
-            svg.text("No rows to chart", x: width / 2, y: (plotTop + height) / 2, size: 14, anchor: "middle", fill: "#6b7280")
+            svg.rect(
+                x: 12, y: plotTop, width: width - 24, height: height - plotTop - 12, fill: "#f9fafb", stroke: "#e5e7eb")
+            svg.text(
+                "No rows to chart", x: width / 2, y: (plotTop + height) / 2, size: 14, anchor: "middle", fill: "#6b7280"
+            )
             return svg.finish()
         }
 
@@ -61,7 +66,8 @@ public enum SVGChart {
         // A little headroom, so the value over the tallest bar stays inside the plot.
         let (lowest, highest) = (min(0, values.min()!), max(0, values.max()!))
         let headroom = (highest - lowest) * 0.08
-        let ticks = ChartFormat.ticks(from: lowest < 0 ? lowest - headroom : 0, to: highest > 0 ? highest + headroom : 0)
+        let ticks = ChartFormat.ticks(
+            from: lowest < 0 ? lowest - headroom : 0, to: highest > 0 ? highest + headroom : 0)
         let tickLabels = ticks.map(ChartFormat.tick)
         let left = 34 + 7 * Double(tickLabels.map(\.count).max() ?? 1)
         let plotWidth = width - left - 16
@@ -79,10 +85,12 @@ public enum SVGChart {
             svg.line(x1: left, y1: y, x2: width - 16, y2: y, stroke: tick == 0 ? "#6b7280" : "#e5e7eb")
             svg.text(label, x: left - 6, y: y + 4, size: 11, anchor: "end", fill: "#4b5563")
         }
-        svg.text(ChartFormat.truncate(data.yLabel, to: 40), x: 14, y: (plotTop + plotBottom) / 2, size: 12,
-                 anchor: "middle", fill: "#374151", rotate: -90)
-        svg.text(ChartFormat.truncate(data.xLabel, to: 60), x: left + plotWidth / 2, y: height - 8, size: 12,
-                 anchor: "middle", fill: "#374151")
+        svg.text(
+            ChartFormat.truncate(data.yLabel, to: 40), x: 14, y: (plotTop + plotBottom) / 2, size: 12,
+            anchor: "middle", fill: "#374151", rotate: -90)
+        svg.text(
+            ChartFormat.truncate(data.xLabel, to: 60), x: left + plotWidth / 2, y: height - 8, size: 12,
+            anchor: "middle", fill: "#374151")
 
         // Bars no wider than 90 units: one bar should not look like a wall.
         let cluster = min(slot * (data.series.count == 1 ? 0.66 : 0.8), 90 * Double(data.series.count))
@@ -97,8 +105,9 @@ public enum SVGChart {
                 let (top, bottom) = (yPosition(max(value, 0)), yPosition(min(value, 0)))
                 let label = ChartFormat.value(value)
                 let tooltip = grouped ? "\(category) · \(series.name): \(label)" : "\(category): \(label)"
-                svg.rect(x: x, y: top, width: max(1, barWidth - gap), height: max(value == 0 ? 0 : 1, bottom - top),
-                         fill: palette[s % palette.count], tooltip: tooltip)
+                svg.rect(
+                    x: x, y: top, width: max(1, barWidth - gap), height: max(value == 0 ? 0 : 1, bottom - top),
+                    fill: palette[s % palette.count], tooltip: tooltip)
                 if Double(label.count) * 6.4 <= barWidth + 10 {
                     let labelY = value < 0 ? bottom + 13 : top - 4
                     svg.text(label, x: x + (barWidth - gap) / 2, y: labelY, size: 11, anchor: "middle", fill: "#111827")
@@ -107,10 +116,12 @@ public enum SVGChart {
             guard c % every == 0 else { continue }
             let text = ChartFormat.truncate(category, to: slanted ? labelLimit : max(2, Int(slot / 7)))
             if slanted {
-                svg.text(text, x: center + 4, y: plotBottom + 14, size: 11, anchor: "end", fill: "#374151",
-                         rotate: -35, tooltip: category)
+                svg.text(
+                    text, x: center + 4, y: plotBottom + 14, size: 11, anchor: "end", fill: "#374151",
+                    rotate: -35, tooltip: category)
             } else {
-                svg.text(text, x: center, y: plotBottom + 15, size: 11, anchor: "middle", fill: "#374151", tooltip: category)
+                svg.text(
+                    text, x: center, y: plotBottom + 15, size: 11, anchor: "middle", fill: "#374151", tooltip: category)
             }
         }
         return svg.finish()

@@ -54,8 +54,9 @@ public struct SchemaOverview: Sendable, Hashable, Encodable {
     static func load(workspace: Workspace, warehouse: ReadOnlyWarehouse?) throws -> SchemaOverview {
         let schema = workspace.schema
         let columns = schema.columns.map { column in
-            Column(name: column.name, type: column.type.rawValue, required: column.isRequired, rules: rules(of: column),
-                   description: column.description)
+            Column(
+                name: column.name, type: column.type.rawValue, required: column.isRequired, rules: rules(of: column),
+                description: column.description)
         }
         var tables: [Table] = []
         if let warehouse {
@@ -64,9 +65,12 @@ public struct SchemaOverview: Sendable, Hashable, Encodable {
                 let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 let info = try warehouse.query("PRAGMA table_info(\(quoted))").rows
                 let count = try warehouse.query("SELECT COUNT(*) FROM \(quoted)").rows.first?.first
-                tables.append(Table(
-                    name: name, rows: { if case .integer(let n)? = count { n } else { 0 } }(),
-                    columns: info.map { [$0.count > 1 ? $0[1].displayText : "", $0.count > 2 ? $0[2].displayText : ""] }))
+                tables.append(
+                    Table(
+                        name: name, rows: { if case .integer(let n)? = count { n } else { 0 } }(),
+                        columns: info.map {
+                            [$0.count > 1 ? $0[1].displayText : "", $0.count > 2 ? $0[2].displayText : ""]
+                        }))
             }
         }
         return SchemaOverview(table: schema.table ?? "", columns: columns, tables: tables)
@@ -94,7 +98,8 @@ public struct SchemaOverview: Sendable, Hashable, Encodable {
                 + "<td class=\"msg\">\(e(column.rules.joined(separator: "; ")))</td><td class=\"msg\">\(e(column.description ?? ""))</td></tr>"
         }.joined(separator: "\n")
         let tableSections = tables.map { table in
-            let rows = table.columns.map { "<tr><td class=\"file\">\(e($0[0]))</td><td>\(e($0[1]))</td></tr>" }.joined(separator: "\n")
+            let rows = table.columns.map { "<tr><td class=\"file\">\(e($0[0]))</td><td>\(e($0[1]))</td></tr>" }.joined(
+                separator: "\n")
             return """
                 <section class="panel"><h2>\(e(table.name)) <span class="count">\(ChartFormat.grouped(table.rows)) rows</span></h2>
                 <div class="table-wrap"><table class="data"><thead><tr><th>column</th><th>type</th></tr></thead><tbody>

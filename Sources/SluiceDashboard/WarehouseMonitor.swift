@@ -15,8 +15,10 @@ public struct WarehouseMonitor: Service {
     let heartbeat: Duration
 
     /// Creates a monitor (500 ms polls and a 15 s heartbeat by default).
-    public init(reader: WarehouseReader, feed: ChangeFeed, interval: Duration = .milliseconds(500),
-                heartbeat: Duration = .seconds(15)) {
+    public init(
+        reader: WarehouseReader, feed: ChangeFeed, interval: Duration = .milliseconds(500),
+        heartbeat: Duration = .seconds(15)
+    ) {
         self.reader = reader
         self.feed = feed
         self.interval = interval

@@ -83,13 +83,16 @@ public actor WarehouseReader {
         do {
             return ReportResult(report: report, result: try run(report, on: warehouse))
         } catch {
-            throw DashboardError(code: DashboardError(error).code, message: report.place(of: error) + ": " + error.message)
+            throw DashboardError(
+                code: DashboardError(error).code, message: report.place(of: error) + ": " + error.message)
         }
     }
 
     private func savedReport(named name: String) throws -> SavedReport {
         do {
-            guard let found = try workspace.reports().select([name]).first else { throw DashboardError(code: .notFound, message: name) }
+            guard let found = try workspace.reports().select([name]).first else {
+                throw DashboardError(code: .notFound, message: name)
+            }
             return found
         } catch let error as WarehouseError {
             throw DashboardError(code: .notFound, message: error.message)
@@ -133,7 +136,10 @@ public actor WarehouseReader {
         let deadline = ContinuousClock.now.advanced(by: limits.timeLimit ?? .seconds(86_400))
         let capped = min(max(1, maxRows), limits.maxRows ?? Int.max)
         let result = try query(sql, maxRows: capped)
-        let body = format == .csv ? ResultFormatter.render(result, as: .csv) : ResultFormatter.json(QueryAnswer(result: result, maxRows: capped))
+        let body =
+            format == .csv
+            ? ResultFormatter.render(result, as: .csv)
+            : ResultFormatter.json(QueryAnswer(result: result, maxRows: capped))
         try check(deadline)
         return body
     }
@@ -158,7 +164,9 @@ public actor WarehouseReader {
         guard ContinuousClock.now <= deadline else {
             throw DashboardError(
                 code: .timeLimit,
-                message: "the query and its answer took longer than \(limits.timeLimit ?? .seconds(86_400)); narrow it or add a LIMIT")
+                message:
+                    "the query and its answer took longer than \(limits.timeLimit ?? .seconds(86_400)); narrow it or add a LIMIT"
+            )
         }
     }
 

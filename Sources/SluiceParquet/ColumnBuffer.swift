@@ -95,9 +95,17 @@ struct ColumnBuffer {
         let isValid = { (row: Int) in allValid || validity![row] }
         switch column.values {
         case .int64(let new):
-            if allValid { int64s.append(contentsOf: new[range]) } else { for row in range where isValid(row) { int64s.append(new[row]) } }
+            if allValid {
+                int64s.append(contentsOf: new[range])
+            } else {
+                for row in range where isValid(row) { int64s.append(new[row]) }
+            }
         case .double(let new):
-            if allValid { doubles.append(contentsOf: new[range]) } else { for row in range where isValid(row) { doubles.append(new[row]) } }
+            if allValid {
+                doubles.append(contentsOf: new[range])
+            } else {
+                for row in range where isValid(row) { doubles.append(new[row]) }
+            }
         case .string(let new):
             for row in range where isValid(row) { codes.append(dictionary.code(of: new[row])) }
         case .codedString(let local, let localCodes):

@@ -23,8 +23,10 @@ extension ColumnChunkEncoder {
                 table[slot] = UInt32(entries.count)
                 entries.append(minimum &+ Int64(slot))
             }
-            guard entries.count <= maxEntries, dictionaryPays(entries: entries.count, entryBytes: byteWidth * entries.count,
-                                                              values: numbers.count, plainBytes: byteWidth * numbers.count)
+            guard entries.count <= maxEntries,
+                dictionaryPays(
+                    entries: entries.count, entryBytes: byteWidth * entries.count,
+                    values: numbers.count, plainBytes: byteWidth * numbers.count)
             else { return plain }
             codes = numbers.map { table[Int($0 &- minimum)] }
             isSorted = true
@@ -41,8 +43,10 @@ extension ColumnChunkEncoder {
                 codes.append(UInt32(entries.count))
                 entries.append(number)
             }
-            guard dictionaryPays(entries: entries.count, entryBytes: byteWidth * entries.count,
-                                 values: numbers.count, plainBytes: byteWidth * numbers.count)
+            guard
+                dictionaryPays(
+                    entries: entries.count, entryBytes: byteWidth * entries.count,
+                    values: numbers.count, plainBytes: byteWidth * numbers.count)
             else { return plain }
             isSorted = false
         }
@@ -70,8 +74,10 @@ extension ColumnChunkEncoder {
             codes.append(UInt32(entries.count))
             entries.append(bits)
         }
-        guard !numbers.isEmpty, dictionaryPays(entries: entries.count, entryBytes: 8 * entries.count,
-                                               values: numbers.count, plainBytes: 8 * numbers.count)
+        guard !numbers.isEmpty,
+            dictionaryPays(
+                entries: entries.count, entryBytes: 8 * entries.count,
+                values: numbers.count, plainBytes: 8 * numbers.count)
         else { return .plainDouble(numbers) }
         var page: [UInt8] = []
         for entry in entries { PlainEncoder.append(entry, into: &page) }
@@ -91,7 +97,8 @@ extension ColumnChunkEncoder {
             entryBytes += size
             plainBytes += size * count
         }
-        guard dictionaryPays(entries: entries.count, entryBytes: entryBytes, values: codes.count, plainBytes: plainBytes)
+        guard
+            dictionaryPays(entries: entries.count, entryBytes: entryBytes, values: codes.count, plainBytes: plainBytes)
         else { return .plainString(strings, codes: codes) }
         var page: [UInt8] = []
         page.reserveCapacity(entryBytes)
@@ -112,7 +119,8 @@ extension ColumnChunkEncoder {
     }
 
     private static func dictionary(page: [UInt8], entries: Int, isSorted: Bool, codes: [UInt32]) -> Values {
-        .dictionary(page: page, entries: entries, isSorted: isSorted, codes: codes, bitWidth: indexBitWidth(entries: entries))
+        .dictionary(
+            page: page, entries: entries, isSorted: isSorted, codes: codes, bitWidth: indexBitWidth(entries: entries))
     }
 
     // MARK: Statistics
@@ -131,8 +139,9 @@ extension ColumnChunkEncoder {
         var low: [UInt8] = [], high: [UInt8] = []
         PlainEncoder.append(minimum, byteWidth: byteWidth, into: &low)
         PlainEncoder.append(maximum, byteWidth: byteWidth, into: &high)
-        return Statistics(max: high, min: low, nullCount: Int64(nulls), maxValue: high, minValue: low,
-                          isMaxValueExact: true, isMinValueExact: true)
+        return Statistics(
+            max: high, min: low, nullCount: Int64(nulls), maxValue: high, minValue: low,
+            isMaxValueExact: true, isMinValueExact: true)
     }
 
     /// Double statistics as `TYPE_ORDER` asks: NaN counted (`nan_count`) and left out of the
@@ -153,7 +162,8 @@ extension ColumnChunkEncoder {
         if minimum == 0 { minimum = -0.0 }
         if maximum == 0 { maximum = 0.0 }
         let low = PlainEncoder.bytes(minimum.bitPattern), high = PlainEncoder.bytes(maximum.bitPattern)
-        return Statistics(max: high, min: low, nullCount: Int64(nulls), maxValue: high, minValue: low, nanCount: Int64(nans))
+        return Statistics(
+            max: high, min: low, nullCount: Int64(nulls), maxValue: high, minValue: low, nanCount: Int64(nans))
     }
 
     /// String statistics: the smallest and largest entry by unsigned byte-wise comparison of
@@ -165,8 +175,9 @@ extension ColumnChunkEncoder {
             if entry.utf8.lexicographicallyPrecedes(minimum.utf8) { minimum = entry }
             if maximum.utf8.lexicographicallyPrecedes(entry.utf8) { maximum = entry }
         }
-        return Statistics(nullCount: Int64(nulls), maxValue: Array(maximum.utf8), minValue: Array(minimum.utf8),
-                          isMaxValueExact: true, isMinValueExact: true)
+        return Statistics(
+            nullCount: Int64(nulls), maxValue: Array(maximum.utf8), minValue: Array(minimum.utf8),
+            isMaxValueExact: true, isMinValueExact: true)
     }
 }
 

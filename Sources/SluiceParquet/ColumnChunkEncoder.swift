@@ -57,7 +57,8 @@ struct ColumnChunkEncoder {
             dictionaryOffset = Int64(base + out.count)
             let header = PageHeader(
                 type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
-                dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(entries), encoding: .plain, isSorted: isSorted ? true : nil))
+                dictionaryPageHeader: DictionaryPageHeader(
+                    numValues: Int32(entries), encoding: .plain, isSorted: isSorted ? true : nil))
             try writePage(page, header: header, into: &out, sizes: &sizes)
             encodings.append(.plain)
             encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
@@ -141,7 +142,9 @@ struct ColumnChunkEncoder {
             var bytes = 0
             while row < buffer.rows && row - startRow < options.pageRows && bytes < Self.plainPageBytes {
                 if levels?[row] ?? 1 != 0 {
-                    if let (dictionary, codes) = lengths { bytes += 4 + dictionary.entries[Int(codes[value])].utf8.count }
+                    if let (dictionary, codes) = lengths {
+                        bytes += 4 + dictionary.entries[Int(codes[value])].utf8.count
+                    }
                     value += 1
                 }
                 row += 1
@@ -152,12 +155,15 @@ struct ColumnChunkEncoder {
     }
 
     /// Compresses `body` and appends its header and the frame, adding both sizes to `sizes`.
-    private func writePage(_ body: [UInt8], header: PageHeader, into out: inout [UInt8],
-                           sizes: inout (uncompressed: Int, compressed: Int)) throws(ParquetError) {
+    private func writePage(
+        _ body: [UInt8], header: PageHeader, into out: inout [UInt8],
+        sizes: inout (uncompressed: Int, compressed: Int)
+    ) throws(ParquetError) {
         var frame: [UInt8] = []
         let stored = try compressor.compress(body, appendingTo: &frame)
         guard body.count <= Int(Int32.max), stored <= Int(Int32.max) else {
-            throw ParquetError(code: .invalidArgument, file: "", message: "a page of column '\(field.name)' is over 2 GiB")
+            throw ParquetError(
+                code: .invalidArgument, file: "", message: "a page of column '\(field.name)' is over 2 GiB")
         }
         var header = header
         header.uncompressedPageSize = Int32(body.count)

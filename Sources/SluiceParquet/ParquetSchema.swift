@@ -108,12 +108,14 @@ public struct ParquetSchema: Sendable, Hashable, Codable {
 
     /// The footer's schema elements: the root group, then one leaf per column.
     var elements: [SchemaElement] {
-        [SchemaElement(name: "schema", numChildren: Int32(fields.count))] + fields.map { field in
-            SchemaElement(
-                type: field.type.physicalType, repetitionType: field.isNullable ? .optional : .required, name: field.name,
-                convertedType: field.type.convertedType, logicalType: field.type.logicalType
-            )
-        }
+        [SchemaElement(name: "schema", numChildren: Int32(fields.count))]
+            + fields.map { field in
+                SchemaElement(
+                    type: field.type.physicalType, repetitionType: field.isNullable ? .optional : .required,
+                    name: field.name,
+                    convertedType: field.type.convertedType, logicalType: field.type.logicalType
+                )
+            }
     }
 }
 
@@ -186,8 +188,10 @@ public struct ParquetWriterOptions: Sendable, Hashable {
     public var durable: Bool
 
     /// Creates options.
-    public init(rowGroupRows: Int = 1 << 20, pageRows: Int = 1 << 16, zstdLevel: Int = 3,
-                maxDictionaryEntries: Int = 1 << 16, durable: Bool = true) {
+    public init(
+        rowGroupRows: Int = 1 << 20, pageRows: Int = 1 << 16, zstdLevel: Int = 3,
+        maxDictionaryEntries: Int = 1 << 16, durable: Bool = true
+    ) {
         self.rowGroupRows = rowGroupRows
         self.pageRows = pageRows
         self.zstdLevel = zstdLevel

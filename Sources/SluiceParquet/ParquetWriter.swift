@@ -45,14 +45,21 @@ public final class ParquetWriter {
     ///   - metadata: Key/value pairs for the footer (`key_value_metadata`).
     /// - Throws: ``ParquetError`` (`invalidArgument`) for a bad schema or options, `io` if the
     ///   temporary file cannot be created, `zstd` if no compression context can be made.
-    public init(path: String, schema: ParquetSchema, options: ParquetWriterOptions = .init(),
-                metadata: [String: String] = [:]) throws(ParquetError) {
-        if let problem = schema.validationProblem() { throw ParquetError(code: .invalidArgument, file: path, message: problem) }
+    public init(
+        path: String, schema: ParquetSchema, options: ParquetWriterOptions = .init(),
+        metadata: [String: String] = [:]
+    ) throws(ParquetError) {
+        if let problem = schema.validationProblem() {
+            throw ParquetError(code: .invalidArgument, file: path, message: problem)
+        }
         guard options.rowGroupRows >= 1, options.pageRows >= 1, options.maxDictionaryEntries >= 1 else {
-            throw ParquetError(code: .invalidArgument, file: path, message: "rowGroupRows, pageRows and maxDictionaryEntries must be positive")
+            throw ParquetError(
+                code: .invalidArgument, file: path,
+                message: "rowGroupRows, pageRows and maxDictionaryEntries must be positive")
         }
         guard (1...22).contains(options.zstdLevel) else {
-            throw ParquetError(code: .invalidArgument, file: path, message: "zstdLevel must be 1…22, not \(options.zstdLevel)")
+            throw ParquetError(
+                code: .invalidArgument, file: path, message: "zstdLevel must be 1…22, not \(options.zstdLevel)")
         }
         self.path = path
         self.schema = schema
@@ -76,25 +83,37 @@ public final class ParquetWriter {
     ///   writing a full row group fails. After a throw the writer is unusable.
     public func append(_ columns: [ParquetColumn]) throws(ParquetError) {
         guard file != nil else { throw invalid("the writer is finished") }
-        guard columns.count == schema.fields.count else { throw invalid("expected \(schema.fields.count) columns, got \(columns.count)") }
+        guard columns.count == schema.fields.count else {
+            throw invalid("expected \(schema.fields.count) columns, got \(columns.count)")
+        }
         let rows = columns.first?.count ?? 0
         for (column, field) in zip(columns, schema.fields) {
             guard column.values.type == field.type.valuesType else {
-                throw invalid("column '\(field.name)' expects \(field.type.valuesType) values, got \(column.values.type)")
+                throw invalid(
+                    "column '\(field.name)' expects \(field.type.valuesType) values, got \(column.values.type)")
             }
             if field.type == .date, case .int64(let days) = column.values,
-               let row = days.indices.first(where: { Int32(exactly: days[$0]) == nil && column.validity?[$0] ?? true }) {
+                let row = days.indices.first(where: { Int32(exactly: days[$0]) == nil && column.validity?[$0] ?? true })
+            {
                 throw invalid("column '\(field.name)' has day \(days[row]) at row \(row), outside a 32-bit DATE")
             }
-            guard column.count == rows else { throw invalid("column '\(field.name)' has \(column.count) rows, expected \(rows)") }
+            guard column.count == rows else {
+                throw invalid("column '\(field.name)' has \(column.count) rows, expected \(rows)")
+            }
             if let validity = column.validity {
-                guard validity.count == rows else { throw invalid("validity of column '\(field.name)' has \(validity.count) entries for \(rows) rows") }
-                guard field.isNullable || !validity.contains(false) else { throw invalid("column '\(field.name)' is not nullable but has nulls") }
+                guard validity.count == rows else {
+                    throw invalid("validity of column '\(field.name)' has \(validity.count) entries for \(rows) rows")
+                }
+                guard field.isNullable || !validity.contains(false) else {
+                    throw invalid("column '\(field.name)' is not nullable but has nulls")
+                }
             }
             if case .codedString(let dictionary, let codes) = column.values {
                 let limit = UInt32(clamping: dictionary.count)
                 for (row, code) in codes.enumerated() where code >= limit && column.validity?[row] ?? true {
-                    throw invalid("column '\(field.name)' has code \(code) at row \(row), past its \(dictionary.count)-entry dictionary")
+                    throw invalid(
+                        "column '\(field.name)' has code \(code) at row \(row), past its \(dictionary.count)-entry dictionary"
+                    )
                 }
             }
         }
@@ -129,9 +148,10 @@ public final class ParquetWriter {
             chunks.append(ColumnChunk(metaData: metaData))
         }
         try file.write(out)
-        rowGroups.append(RowGroup(
-            columns: chunks, totalByteSize: uncompressed, numRows: Int64(rows), fileOffset: Int64(base),
-            totalCompressedSize: Int64(out.count), ordinal: Int16(clamping: rowGroups.count)))
+        rowGroups.append(
+            RowGroup(
+                columns: chunks, totalByteSize: uncompressed, numRows: Int64(rows), fileOffset: Int64(base),
+                totalCompressedSize: Int64(out.count), ordinal: Int16(clamping: rowGroups.count)))
         rowsWritten += rows
         buffers = schema.fields.map(ColumnBuffer.init(field:))
     }
@@ -147,7 +167,8 @@ public final class ParquetWriter {
         guard let file else { throw invalid("the writer is finished") }
         let footer = FileMetaData(
             schema: schema.elements, numRows: Int64(rowsWritten), rowGroups: rowGroups,
-            keyValueMetadata: metadata.isEmpty ? nil : metadata.keys.sorted().map { KeyValue(key: $0, value: metadata[$0]) },
+            keyValueMetadata: metadata.isEmpty
+                ? nil : metadata.keys.sorted().map { KeyValue(key: $0, value: metadata[$0]) },
             createdBy: Self.createdBy, columnOrders: schema.fields.map { _ in ColumnOrder() })
         var writer = ThriftCompactWriter()
         writer.writeStruct(footer)
@@ -159,7 +180,8 @@ public final class ParquetWriter {
         let size = file.size
         self.file = nil
         try file.publish(durable: options.durable)
-        return ParquetFileSummary(path: path, bytes: size, rows: rowsWritten, rowGroups: rowGroups.count, footerBytes: writer.bytes.count)
+        return ParquetFileSummary(
+            path: path, bytes: size, rows: rowsWritten, rowGroups: rowGroups.count, footerBytes: writer.bytes.count)
     }
 
     private func invalid(_ message: String) -> ParquetError {

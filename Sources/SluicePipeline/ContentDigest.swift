@@ -46,9 +46,12 @@ public enum ContentDigest {
             let logical = reader.schema.fields[index].logicalType
             switch column.values {
             case .int64(let values) where logical == .date || logical == .timestamp:
-                digestISOText(values, type: logical == .date ? .date : .timestamp, isNull: column.isNull, into: &digester)
+                digestISOText(
+                    values, type: logical == .date ? .date : .timestamp, isNull: column.isNull, into: &digester)
             case .int64(let values):
-                for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: column.isNull(row)) }
+                for row in values.indices {
+                    digester.append(UInt64(bitPattern: values[row]), isNull: column.isNull(row))
+                }
             case .double(let values):
                 for row in values.indices { digester.append(word(values[row]), isNull: column.isNull(row)) }
             case .string(let values):
@@ -90,7 +93,9 @@ public enum ContentDigest {
     }
 
     /// Days or microseconds digested as the XXH64 of their ISO text (each distinct value formatted once).
-    private static func digestISOText(_ values: [Int64], type: ColumnType, isNull: (Int) -> Bool, into digester: inout ColumnDigester) {
+    private static func digestISOText(
+        _ values: [Int64], type: ColumnType, isNull: (Int) -> Bool, into digester: inout ColumnDigester
+    ) {
         var words: [Int64: UInt64] = [:]
         for row in values.indices {
             if isNull(row) {

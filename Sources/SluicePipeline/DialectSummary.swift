@@ -52,8 +52,9 @@ public struct DialectSummary: Sendable, Hashable, Codable {
         header = sniff.hasHeader
         confidence = (sniff.confidence * 1000).rounded() / 1000
         runnerUp = sniff.runnerUp.map {
-            RunnerUp(delimiter: String(UnicodeScalar($0.delimiter)), confidence: ($0.confidence * 1000).rounded() / 1000,
-                     columns: $0.columnCount)
+            RunnerUp(
+                delimiter: String(UnicodeScalar($0.delimiter)), confidence: ($0.confidence * 1000).rounded() / 1000,
+                columns: $0.columnCount)
         }
         var pinned: [String] = []
         if sniff.pinned.delimiter != nil { pinned.append("delimiter") }

@@ -36,8 +36,10 @@ public struct ErrorEntry: Sendable, Hashable, Codable {
     }
 
     /// Creates an entry.
-    public init(code: String, rule: String? = nil, line: Int, record: Int = 0, byteOffset: Int = 0, column: String? = nil,
-                field: Int? = nil, value: String? = nil, message: String, hint: String? = nil) {
+    public init(
+        code: String, rule: String? = nil, line: Int, record: Int = 0, byteOffset: Int = 0, column: String? = nil,
+        field: Int? = nil, value: String? = nil, message: String, hint: String? = nil
+    ) {
         self.code = code
         self.rule = rule ?? code
         self.line = line
@@ -52,16 +54,18 @@ public struct ErrorEntry: Sendable, Hashable, Codable {
 
     /// The entry for a schema rule violation.
     init(_ issue: ValidationIssue) {
-        self.init(code: issue.code, rule: issue.rule, line: issue.line, record: issue.record, byteOffset: issue.byteOffset,
-                  column: issue.column.isEmpty ? nil : issue.column, field: issue.field == 0 ? nil : issue.field,
-                  value: issue.column.isEmpty ? nil : issue.value, message: issue.message,
-                  hint: issue.hint.isEmpty ? nil : issue.hint)
+        self.init(
+            code: issue.code, rule: issue.rule, line: issue.line, record: issue.record, byteOffset: issue.byteOffset,
+            column: issue.column.isEmpty ? nil : issue.column, field: issue.field == 0 ? nil : issue.field,
+            value: issue.column.isEmpty ? nil : issue.value, message: issue.message,
+            hint: issue.hint.isEmpty ? nil : issue.hint)
     }
 
     /// The entry for a CSV syntax, size, encoding or dialect error.
     init(_ error: CSVError) {
-        self.init(code: error.code.description, line: error.line, byteOffset: error.byteOffset, field: error.column,
-                  message: error.message, hint: error.hint)
+        self.init(
+            code: error.code.description, line: error.line, byteOffset: error.byteOffset, field: error.column,
+            message: error.message, hint: error.hint)
     }
 }
 
@@ -84,15 +88,18 @@ public struct RowCounts: Sendable, Hashable, Codable {
     public var ignored = 0
 
     private enum CodingKeys: String, CodingKey {
-        case read, loaded, droppedMissing = "dropped_missing", droppedDuplicate = "dropped_duplicate", rejected, replaced, ignored
+        case read, loaded, droppedMissing = "dropped_missing", droppedDuplicate = "dropped_duplicate", rejected,
+            replaced, ignored
     }
 
     /// Whether every row read is accounted for exactly once.
     public var balances: Bool { read == loaded + droppedMissing + droppedDuplicate + rejected + ignored }
 
     /// Creates counts.
-    public init(read: Int = 0, loaded: Int = 0, droppedMissing: Int = 0, droppedDuplicate: Int = 0, rejected: Int = 0,
-                replaced: Int = 0, ignored: Int = 0) {
+    public init(
+        read: Int = 0, loaded: Int = 0, droppedMissing: Int = 0, droppedDuplicate: Int = 0, rejected: Int = 0,
+        replaced: Int = 0, ignored: Int = 0
+    ) {
         self.read = read
         self.loaded = loaded
         self.droppedMissing = droppedMissing
@@ -199,7 +206,8 @@ public struct ErrorReport: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", source, sha256, size, status, reason, message, hint, dialect, header, rows,
+        case formatVersion = "format_version", source, sha256, size, status, reason, message, hint, dialect, header,
+            rows,
             countsByCode = "counts_by_code", countsByRule = "counts_by_rule", totalErrors = "total_errors",
             errorsShown = "errors_shown", errors, rejectedRows = "rejected_rows", createdAt = "created_at"
     }

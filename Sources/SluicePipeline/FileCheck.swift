@@ -17,8 +17,10 @@ package struct FileCheck: Sendable {
         package var pins: CSVDialectPins
         package var limits: CSVReaderLimits
 
-        package init(schema: Schema, policy: SchemaPolicy, encoding: CSVEncoding? = nil, pins: CSVDialectPins = .init(),
-                     limits: CSVReaderLimits = .init()) {
+        package init(
+            schema: Schema, policy: SchemaPolicy, encoding: CSVEncoding? = nil, pins: CSVDialectPins = .init(),
+            limits: CSVReaderLimits = .init()
+        ) {
             self.schema = schema
             self.policy = policy
             self.encoding = encoding
@@ -85,7 +87,9 @@ package struct FileCheck: Sendable {
     package func check(_ bytes: [UInt8], name: String) -> Findings {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             let what = bytes.isEmpty ? "is empty (0 bytes)" : "holds only whitespace"
-            let entry = ErrorEntry(code: "empty-file", line: 1, message: "\(name) \(what)", hint: "deliver the file again once it has been written")
+            let entry = ErrorEntry(
+                code: "empty-file", line: 1, message: "\(name) \(what)",
+                hint: "deliver the file again once it has been written")
             return Findings(.emptyFile, entry, message: entry.message)
         }
         let text: DecodedText
@@ -122,8 +126,9 @@ package struct FileCheck: Sendable {
             if sniff.hasHeader {
                 let names = (0..<first.count).map { first.string(at: $0) ?? "" }  // the decoder validated UTF-8
                 do {
-                    mapping = try settings.schema.mapHeader(names, extraColumns: settings.policy.extraColumns,
-                                                            missingColumns: settings.policy.missingColumns)
+                    mapping = try settings.schema.mapHeader(
+                        names, extraColumns: settings.policy.extraColumns,
+                        missingColumns: settings.policy.missingColumns)
                 } catch {
                     return headerRejection(error, names: names, line: first.line, name: name)
                 }
@@ -149,45 +154,55 @@ package struct FileCheck: Sendable {
                     }
                 }
                 let location = RowLocation(line: record.line, record: record.number, byteOffset: record.byteOffset)
-                let verdict = if record.containsEscapedQuotes {
-                    validator.addRow((0..<record.count).map { record[$0] }, at: location)  // unescaped copies
-                } else {
-                    record.withFieldRanges { bytes, starts, ends in
-                        validator.addRow(bytes, fieldStarts: starts, fieldEnds: ends, at: location)
+                let verdict =
+                    if record.containsEscapedQuotes {
+                        validator.addRow((0..<record.count).map { record[$0] }, at: location)  // unescaped copies
+                    } else {
+                        record.withFieldRanges { bytes, starts, ends in
+                            validator.addRow(bytes, fieldStarts: starts, fieldEnds: ends, at: location)
+                        }
                     }
-                }
                 if verdict == .rejected, collectRejected {
-                    rejected.append(RejectedRow(line: record.line, text: text.utf8[record.byteOffset..<record.endOffset]))
+                    rejected.append(
+                        RejectedRow(line: record.line, text: text.utf8[record.byteOffset..<record.endOffset]))
                 } else if verdict == .accepted, keepSources {
-                    acceptedSources.append(AcceptedRowSource(line: record.line, record: record.number, byteOffset: record.byteOffset,
-                                                             text: text.utf8[record.byteOffset..<record.endOffset]))
+                    acceptedSources.append(
+                        AcceptedRowSource(
+                            line: record.line, record: record.number, byteOffset: record.byteOffset,
+                            text: text.utf8[record.byteOffset..<record.endOffset]))
                 }
             }
             var outcome = validator.finish()
             for (skipped, number, error) in malformed {
                 outcome.rowsRead += 1
                 outcome.rowsInvalid += 1
-                outcome.addIssue(ValidationIssue(
-                    line: error.line, record: number, byteOffset: error.byteOffset, column: "", field: error.column, value: "",
-                    code: error.code.description, rule: error.code.description, message: error.message,
-                    hint: (error.hint ?? "") + " (the record was skipped up to its line end)"), cap: settings.policy.cleaning.maxReportedIssues)
-                rejected.append(RejectedRow(line: skipped.line, text: text.utf8[skipped.byteOffset..<skipped.endOffset]))
+                outcome.addIssue(
+                    ValidationIssue(
+                        line: error.line, record: number, byteOffset: error.byteOffset, column: "", field: error.column,
+                        value: "",
+                        code: error.code.description, rule: error.code.description, message: error.message,
+                        hint: (error.hint ?? "") + " (the record was skipped up to its line end)"),
+                    cap: settings.policy.cleaning.maxReportedIssues)
+                rejected.append(
+                    RejectedRow(line: skipped.line, text: text.utf8[skipped.byteOffset..<skipped.endOffset]))
             }
             if !malformed.isEmpty {
                 outcome.issues.sort { $0.line < $1.line }
                 rejected.sort { $0.line < $1.line }
             }
             if outcome.rowsRead == 0 {
-                let entry = ErrorEntry(code: "no-data-rows", line: first.line, record: 1,
-                                       message: "\(name) has a header but no data rows",
-                                       hint: "deliver the file again once its rows have been written")
+                let entry = ErrorEntry(
+                    code: "no-data-rows", line: first.line, record: 1,
+                    message: "\(name) has a header but no data rows",
+                    hint: "deliver the file again once its rows have been written")
                 var findings = Findings(.noDataRows, entry, message: entry.message)
                 findings.header = headerReport(mapping, mismatch: nil)
                 return findings
             }
             if let keyColumns {
-                let refused = InFileKeys.resolve(&outcome, key: keyColumns, sources: &acceptedSources,
-                                                 cap: settings.policy.cleaning.maxReportedIssues)
+                let refused = InFileKeys.resolve(
+                    &outcome, key: keyColumns, sources: &acceptedSources,
+                    cap: settings.policy.cleaning.maxReportedIssues)
                 if collectRejected, !refused.isEmpty {
                     rejected += refused.map { RejectedRow(line: $0.line, text: $0.text) }
                     rejected.sort { $0.line < $1.line }
@@ -214,24 +229,33 @@ package struct FileCheck: Sendable {
         var entries: [ErrorEntry] = []
         let schemaHint = "rename the column, add an alias to the schema (aliases: {name: column}), or change the schema"
         for column in mismatch.missing {
-            let hint = settings.policy.missingColumns == .null
+            let hint =
+                settings.policy.missingColumns == .null
                 ? "column '\(column)' is required, so missing_columns: null does not cover it; add it to the file, or mark it required: false"
                 : schemaHint + "; with missing_columns: null an optional column may be absent (loaded as NULL)"
-            entries.append(ErrorEntry(code: "missing-label", line: line, record: 1, column: column,
-                                      message: "column '\(column)' is missing from the header", hint: hint))
+            entries.append(
+                ErrorEntry(
+                    code: "missing-label", line: line, record: 1, column: column,
+                    message: "column '\(column)' is missing from the header", hint: hint))
         }
         for label in mismatch.unknown {
-            entries.append(ErrorEntry(code: "extra-label", line: line, record: 1, value: label,
-                                      message: "column '\(label)' is not in the schema",
-                                      hint: schemaHint + ", or set extra_columns: ignore to read past it"))
+            entries.append(
+                ErrorEntry(
+                    code: "extra-label", line: line, record: 1, value: label,
+                    message: "column '\(label)' is not in the schema",
+                    hint: schemaHint + ", or set extra_columns: ignore to read past it"))
         }
         for label in mismatch.duplicates {
-            entries.append(ErrorEntry(code: "duplicate-label", line: line, record: 1, column: label,
-                                      message: "column '\(label)' appears more than once", hint: "remove or rename the repeated column"))
+            entries.append(
+                ErrorEntry(
+                    code: "duplicate-label", line: line, record: 1, column: label,
+                    message: "column '\(label)' appears more than once", hint: "remove or rename the repeated column"))
         }
         for position in mismatch.blank {
-            entries.append(ErrorEntry(code: "blank-label", line: line, record: 1, field: position,
-                                      message: "header field \(position) has no name", hint: "name the column, or remove it"))
+            entries.append(
+                ErrorEntry(
+                    code: "blank-label", line: line, record: 1, field: position,
+                    message: "header field \(position) has no name", hint: "name the column, or remove it"))
         }
         func few(_ items: [String]) -> String {
             let shown = items.prefix(8).map { $0.count > 40 ? $0.prefix(40) + "…" : $0 }.joined(separator: ", ")
@@ -243,8 +267,10 @@ package struct FileCheck: Sendable {
         if !mismatch.duplicates.isEmpty { parts.append("repeated columns: \(few(mismatch.duplicates))") }
         if !mismatch.blank.isEmpty { parts.append("blank names at positions \(few(mismatch.blank.map(String.init)))") }
         let cap = settings.policy.cleaning.maxReportedIssues
-        var findings = Findings(reason: .headerMismatch, message: "\(name):\(line): the header does not match the schema: "
-                                    + parts.joined(separator: "; "), hint: schemaHint)
+        var findings = Findings(
+            reason: .headerMismatch,
+            message: "\(name):\(line): the header does not match the schema: "
+                + parts.joined(separator: "; "), hint: schemaHint)
         findings.errors = Array(entries.prefix(cap))
         findings.totalErrors = entries.count
         for entry in entries {
@@ -261,14 +287,18 @@ package struct FileCheck: Sendable {
     private func headerReport(_ mapping: HeaderMapping?, mismatch: HeaderMismatch?) -> ErrorReport.HeaderReport {
         let cap = settings.policy.cleaning.maxReportedIssues
         var report = ErrorReport.HeaderReport(
-            original: mapping?.originalNames ?? [], normalized: mapping?.normalizedNames ?? [], renamed: mapping?.renamed ?? [],
+            original: mapping?.originalNames ?? [], normalized: mapping?.normalizedNames ?? [],
+            renamed: mapping?.renamed ?? [],
             missing: mismatch?.missing ?? [], unknown: Array((mismatch?.unknown ?? []).prefix(cap)),
             duplicates: mismatch?.duplicates ?? [], blank: mismatch?.blank ?? [])
         if let ignored = mapping?.ignored, !ignored.isEmpty { report.ignored = Array(ignored.prefix(cap)) }
-        if let absent = mapping?.absentColumns, !absent.isEmpty { report.filledWithNull = absent.map { settings.schema.columns[$0].name } }
+        if let absent = mapping?.absentColumns, !absent.isEmpty {
+            report.filledWithNull = absent.map { settings.schema.columns[$0].name }
+        }
         let policy = settings.policy
         if policy.extraColumns != .reject || policy.missingColumns != .reject {
-            report.policy = ErrorReport.HeaderPolicy(extraColumns: policy.extraColumns, missingColumns: policy.missingColumns)
+            report.policy = ErrorReport.HeaderPolicy(
+                extraColumns: policy.extraColumns, missingColumns: policy.missingColumns)
         }
         return report
     }
@@ -276,8 +306,9 @@ package struct FileCheck: Sendable {
     /// Applies the schema's error policy to the validated rows.
     private func decide(_ outcome: ValidationOutcome, name: String) -> Findings {
         var findings = Findings(reason: nil, message: "")
-        findings.rows = RowCounts(read: outcome.rowsRead, loaded: outcome.rowsAccepted, droppedMissing: outcome.rowsDroppedMissing,
-                                  droppedDuplicate: outcome.rowsDroppedDuplicate, rejected: outcome.rowsInvalid)
+        findings.rows = RowCounts(
+            read: outcome.rowsRead, loaded: outcome.rowsAccepted, droppedMissing: outcome.rowsDroppedMissing,
+            droppedDuplicate: outcome.rowsDroppedDuplicate, rejected: outcome.rowsInvalid)
         findings.errors = outcome.issues.map(ErrorEntry.init)
         findings.countsByCode = outcome.issueCountsByCode
         findings.countsByRule = outcome.issueCountsByRule
@@ -297,11 +328,13 @@ package struct FileCheck: Sendable {
             findings.hint = "fix the rows in the .rejected.csv file and deliver it again"
         case .rejectRows:
             findings.reason = .tooManyErrors
-            findings.message = "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"
+            findings.message =
+                "\(name): \(percent(rate)) of the rows are bad, above max_error_rate \(percent(settings.policy.maxErrorRate)): \(summary)"
             findings.hint = "fix the file, or raise max_error_rate in the schema"
         case .rejectFile:
             // Only repeated primary keys: say so (see InFileKeys).
-            findings.reason = outcome.issueCountsByCode.keys.allSatisfy { $0 == InFileKeys.code } ? .duplicateKey : .invalidValues
+            findings.reason =
+                outcome.issueCountsByCode.keys.allSatisfy { $0 == InFileKeys.code } ? .duplicateKey : .invalidValues
             findings.message = "\(name): \(summary)"
             findings.hint = outcome.issues.first.map { $0.hint.isEmpty ? nil : $0.hint } ?? nil
         }

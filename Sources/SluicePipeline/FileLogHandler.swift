@@ -29,7 +29,8 @@ package struct FileLogHandler: LogHandler {
 
     /// Appends one line.
     package func log(event: LogEvent) {
-        var line = Self.timestamp() + " " + event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        var line =
+            Self.timestamp() + " " + event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         line += event.message.description
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for key in merged.keys.sorted() {
@@ -51,7 +52,8 @@ private final class LogFile: Sendable {
     init(path: String) throws {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw PipelineError(code: .io, message: "cannot open the log file \(path): \(String(cString: strerror(errno)))")
+            throw PipelineError(
+                code: .io, message: "cannot open the log file \(path): \(String(cString: strerror(errno)))")
         }
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }

@@ -92,7 +92,8 @@ struct FilePreparer: Sendable {
             return refused(job, refusal)
         }
         let sha256 = SHA256.hexDigest(read.bytes)
-        var prepared = PreparedFile(job: job, size: read.bytes.count, sha256: sha256, stage: .alreadyLoaded, identity: read.identity)
+        var prepared = PreparedFile(
+            job: job, size: read.bytes.count, sha256: sha256, stage: .alreadyLoaded, identity: read.identity)
         if isLoaded(sha256) { return prepared }
         let findings = FileCheck(settings: settings).check(read.bytes, name: job.source)
         prepared.stage = .checked(findings)
@@ -103,11 +104,14 @@ struct FilePreparer: Sendable {
             let pending = folder.appendingPathComponent(".pending-\(UInt64.random(in: 0...UInt64.max)).scol")
             do {
                 try files.faults?.check(.write, path: pending.path)
-                prepared.columnar = try ColumnarExport.write(outcome, schema: settings.schema, to: pending, metadata: [
-                    "source": job.source, "sha256": sha256, "table": table, "writer": "sluice",
-                ])
+                prepared.columnar = try ColumnarExport.write(
+                    outcome, schema: settings.schema, to: pending,
+                    metadata: [
+                        "source": job.source, "sha256": sha256, "table": table, "writer": "sluice",
+                    ])
             } catch {
-                let failure = PipelineError(code: .io, message: "\(job.source): cannot write its columnar file", cause: error)
+                let failure = PipelineError(
+                    code: .io, message: "\(job.source): cannot write its columnar file", cause: error)
                 prepared.stage = .deferred(.ioError, failure)
             }
         }
@@ -119,27 +123,34 @@ struct FilePreparer: Sendable {
         let size = files.identity(of: job.url.path)?.size ?? 0
         func refuse(_ reason: RejectionReason, _ message: String, _ hint: String) -> PreparedFile {
             let entry = ErrorEntry(code: reason.rawValue, line: 0, message: message, hint: hint)
-            return PreparedFile(job: job, size: size, stage: .refused(FileCheck.Findings(reason, entry, message: message)))
+            return PreparedFile(
+                job: job, size: size, stage: .refused(FileCheck.Findings(reason, entry, message: message)))
         }
         switch refusal {
         case .tooLarge(let bytes):
-            return refuse(.fileTooLarge, "\(job.source) is \(bytes) bytes or more, over the limit of \(maxFileBytes) bytes; it was not loaded",
-                          "split the file, or raise max_file_bytes in sluice.yaml")
+            return refuse(
+                .fileTooLarge,
+                "\(job.source) is \(bytes) bytes or more, over the limit of \(maxFileBytes) bytes; it was not loaded",
+                "split the file, or raise max_file_bytes in sluice.yaml")
         case .notRegular:
-            return refuse(.notRegularFile, "\(job.source) is not a regular file (a FIFO, socket or device); it was not opened",
-                          "deliver a regular file")
+            return refuse(
+                .notRegularFile, "\(job.source) is not a regular file (a FIFO, socket or device); it was not opened",
+                "deliver a regular file")
         case .symbolicLink:
-            return refuse(.symbolicLink, "\(job.source) is a symbolic link; links are not followed",
-                          "deliver the file itself, or set follow_symlinks: true in sluice.yaml")
+            return refuse(
+                .symbolicLink, "\(job.source) is a symbolic link; links are not followed",
+                "deliver the file itself, or set follow_symlinks: true in sluice.yaml")
         case .changedWhileRead:
-            let error = PipelineError(code: .io, message: "\(job.source) changed while it was read; it is left for the next run")
+            let error = PipelineError(
+                code: .io, message: "\(job.source) changed while it was read; it is left for the next run")
             return PreparedFile(job: job, size: size, stage: .deferred(.changedWhileRead, error))
         case .system(let error):
             let failure = PipelineError(code: .io, message: "\(job.source): cannot read it", cause: error)
             if error.isTransient || error.errno == ENOENT {
                 return PreparedFile(job: job, size: size, stage: .deferred(.ioError, failure))
             }
-            return refuse(.unreadable, "\(job.source) cannot be read: \(error)", "check the file's permissions, then retry it")
+            return refuse(
+                .unreadable, "\(job.source) cannot be read: \(error)", "check the file's permissions, then retry it")
         }
     }
 }

@@ -117,8 +117,10 @@ public struct IngestRecord: Sendable, Hashable, Encodable {
         case source, status, rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped",
             errorsReport = "errors_report", reason, message, sha256, size, rowsDroppedMissing = "rows_dropped_missing",
             rowsDroppedDuplicate = "rows_dropped_duplicate", rowsRejected = "rows_rejected", sourcePath = "source_path",
-            dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance", columnarFile = "columnar",
-            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of", contentDigest = "content_digest",
+            dialect, header, hint, rejectedRowsFile = "rejected_rows", balances = "rows_balance", columnarFile =
+            "columnar",
+            storedAt = "stored_at", ledgerID = "ledger_id", duplicateOf = "duplicate_of", contentDigest =
+            "content_digest",
             rowsReplaced = "rows_replaced", rowsIgnored = "rows_ignored", lenientFields = "lenient_fields"
     }
 
@@ -207,6 +209,7 @@ public struct IngestTotals: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case files, loaded, rejected, duplicate, deferred, rowsRead = "rows_read", rowsLoaded = "rows_loaded",
-            rowsDropped = "rows_dropped", rowsRejected = "rows_rejected", rowsReplaced = "rows_replaced", rowsIgnored = "rows_ignored"
+            rowsDropped = "rows_dropped", rowsRejected = "rows_rejected", rowsReplaced = "rows_replaced", rowsIgnored =
+            "rows_ignored"
     }
 }

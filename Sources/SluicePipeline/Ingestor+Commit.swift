@@ -62,7 +62,9 @@ extension Ingestor {
             // run, under the lock and after SQLite's own recovery, finds every file in the work
             // area again and removes the `.scol` files no loaded delivery names.
             if let error = error as? PipelineError { throw error }
-            throw PipelineError(code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error)
+            throw PipelineError(
+                code: .warehouse, message: "the warehouse refused the load, nothing was written: \(error)", cause: error
+            )
         }
         finishFiles(entries)
         var records = entries.compactMap { entry -> IngestRecord? in
@@ -78,13 +80,20 @@ extension Ingestor {
     private func plan(_ prepared: PreparedFile) throws -> Entry {
         let job = prepared.job
         var record = IngestRecord(
-            source: job.source, sourcePath: job.url.path, status: .loaded, message: "", sha256: prepared.sha256, size: prepared.size,
+            source: job.source, sourcePath: job.url.path, status: .loaded, message: "", sha256: prepared.sha256,
+            size: prepared.size,
             rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
-        if job.isRecovered, let pending = try ledger.pendingMove(sha256: prepared.sha256, source: job.source, table: table.name) {
-            return Entry(prepared: prepared, record: record, action: .finishMove(id: pending.id, destination: pending.storedAt))
+        if job.isRecovered,
+            let pending = try ledger.pendingMove(sha256: prepared.sha256, source: job.source, table: table.name)
+        {
+            return Entry(
+                prepared: prepared, record: record, action: .finishMove(id: pending.id, destination: pending.storedAt))
         }
-        if let identity = prepared.identity, files.identity(of: job.url.path, following: workspace.config.followSymlinks) != identity {
-            let error = PipelineError(code: .io, message: "\(job.source) changed after it was read; it is left for the next run")
+        if let identity = prepared.identity,
+            files.identity(of: job.url.path, following: workspace.config.followSymlinks) != identity
+        {
+            let error = PipelineError(
+                code: .io, message: "\(job.source) changed after it was read; it is left for the next run")
             return deferredEntry(prepared, record: record, reason: .changedWhileRead, error: error)
         }
         switch prepared.stage {
@@ -110,18 +119,23 @@ extension Ingestor {
         }
     }
 
-    private func deferredEntry(_ prepared: PreparedFile, record: IngestRecord, reason: RejectionReason, error: PipelineError) -> Entry {
+    private func deferredEntry(
+        _ prepared: PreparedFile, record: IngestRecord, reason: RejectionReason, error: PipelineError
+    ) -> Entry {
         var record = record
         record.status = .deferred
         record.reason = reason
         record.message = error.message + (error.cause.map { ": \($0)" } ?? "")
         record.hint = "nothing was loaded; the next run takes the file again"
-        return Entry(prepared: prepared, record: record, action: .deferred, written: prepared.columnar.map { [$0.path] } ?? [])
+        return Entry(
+            prepared: prepared, record: record, action: .deferred, written: prepared.columnar.map { [$0.path] } ?? [])
     }
 
     private func defer_(_ entry: inout Entry, _ error: any Error) {
         removeQuietly(entry.written)
-        let failure = error as? PipelineError ?? PipelineError(code: .io, message: "\(entry.record.source): \(error)", cause: error)
+        let failure =
+            error as? PipelineError
+            ?? PipelineError(code: .io, message: "\(entry.record.source): \(error)", cause: error)
         let reason: RejectionReason = .ioError
         var fresh = deferredEntry(entry.prepared, record: entry.record, reason: reason, error: failure)
         fresh.written = []
@@ -154,7 +168,8 @@ extension Ingestor {
             case .duplicate:
                 guard let earlier = try ledger.loadedEntry(sha256: entry.record.sha256, table: table.name) else {
                     // Forgotten since the preparer looked: take it again next run.
-                    throw PipelineError(code: .io, message: "\(entry.record.source): its earlier load is no longer current")
+                    throw PipelineError(
+                        code: .io, message: "\(entry.record.source): its earlier load is no longer current")
                 }
                 entry.action = .duplicate(of: earlier)
                 entry.record = duplicateRecord(entry.record, of: earlier)
@@ -163,9 +178,14 @@ extension Ingestor {
             case .deferred, .finishMove:
                 break
             }
-            if entry.prepared.job.origin == .inbox, workspace.config.afterLoad == .archive, entry.record.status != .deferred {
-                if case .quarantine = entry.action {} else if case .finishMove = entry.action {} else {
-                    let destination = uniqueDestination(for: entry.record.source, in: workspace.layout.archive, reserved: reserved)
+            if entry.prepared.job.origin == .inbox, workspace.config.afterLoad == .archive,
+                entry.record.status != .deferred
+            {
+                if case .quarantine = entry.action {
+                } else if case .finishMove = entry.action {
+                } else {
+                    let destination = uniqueDestination(
+                        for: entry.record.source, in: workspace.layout.archive, reserved: reserved)
                     reserved.insert(destination.path)
                     entry.record.storedAt = destination.path
                 }
@@ -194,13 +214,17 @@ extension Ingestor {
         if record.rowsDroppedMissing > 0 { notes.append("\(record.rowsDroppedMissing) with a missing value dropped") }
         if record.rowsDroppedDuplicate > 0 { notes.append("\(record.rowsDroppedDuplicate) repeated rows dropped") }
         if record.rowsRejected > 0 { notes.append("\(record.rowsRejected) bad rows rejected") }
-        if record.rowsReplaced > 0 { notes.append("\(record.rowsReplaced) replaced rows loaded before under the same key") }
+        if record.rowsReplaced > 0 {
+            notes.append("\(record.rowsReplaced) replaced rows loaded before under the same key")
+        }
         if record.rowsIgnored > 0 { notes.append("\(record.rowsIgnored) rows ignored, their key was loaded before") }
-        record.message = "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
+        record.message =
+            "\(record.source): loaded \(record.rowsLoaded) of \(record.rowsRead) rows"
             + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")
         defer { entry.record = record }
         guard let findings = entry.prepared.findings, !findings.rejectedRows.isEmpty else { return }
-        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".rejected.csv", ".errors.json"])
+        let destination = uniqueDestination(
+            for: record.source, in: workspace.layout.failed, suffixes: [".rejected.csv", ".errors.json"])
         let rowsURL = URL(fileURLWithPath: destination.path + ".rejected.csv")
         try writeRejectedRows(findings, to: rowsURL)
         entry.written.append(rowsURL.path)
@@ -212,20 +236,25 @@ extension Ingestor {
     }
 
     /// For a refused file: its reason report, beside where the file will go in `failed/`.
-    private func writeQuarantineReport(_ entry: inout Entry, findings: FileCheck.Findings, reserved: inout Set<String>) throws {
+    private func writeQuarantineReport(_ entry: inout Entry, findings: FileCheck.Findings, reserved: inout Set<String>)
+        throws
+    {
         var record = entry.record
         record.status = .rejected
         record.reason = findings.reason
         record.message = findings.message
         record.hint = findings.hint
         record.rowsLoaded = 0
-        let destination = uniqueDestination(for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"], reserved: reserved)
+        let destination = uniqueDestination(
+            for: record.source, in: workspace.layout.failed, suffixes: [".errors.json"], reserved: reserved)
         reserved.insert(destination.path)
         let report = try writeReport(findings, record: record, status: "rejected", next: destination)
         entry.written.append(report.path)
         record.errorsReport = report.path
         // A user's file that is not regular is never opened, so it is not copied either.
-        let copyable = entry.prepared.job.origin == .inbox || (findings.reason != .notRegularFile && findings.reason != .symbolicLink)
+        let copyable =
+            entry.prepared.job.origin == .inbox
+            || (findings.reason != .notRegularFile && findings.reason != .symbolicLink)
         record.storedAt = copyable ? destination.path : nil
         entry.record = record
     }
@@ -242,7 +271,8 @@ extension Ingestor {
         duplicate.contentDigest = nil
         duplicate.dialect = nil
         duplicate.header = nil
-        duplicate.message = "\(record.source): the same bytes were loaded before (ledger entry \(earlier)); nothing loaded again"
+        duplicate.message =
+            "\(record.source): the same bytes were loaded before (ledger entry \(earlier)); nothing loaded again"
         return duplicate
     }
 
@@ -259,7 +289,9 @@ extension Ingestor {
                 if case .finishMove = entries[index].action { continue }
                 var record = entries[index].record
                 // Two deliveries of the same bytes in one group: the second is a duplicate of the first.
-                if case .load = entries[index].action, let earlier = try ledger.loadedEntry(sha256: record.sha256, table: table.name) {
+                if case .load = entries[index].action,
+                    let earlier = try ledger.loadedEntry(sha256: record.sha256, table: table.name)
+                {
                     removeQuietly(entries[index].written)
                     entries[index].written = []
                     entries[index].action = .duplicate(of: earlier)
@@ -271,12 +303,16 @@ extension Ingestor {
                         record.ledgerID = id
                         if case .load(let outcome) = entries[index].action {
                             _ = try deleteReplacedRows(entries[index].replacing, by: id)
-                            try warehouse.insert(ColumnBatch(outcome, types: workspace.schema.columns.map(\.type), ingestID: id), into: table)
+                            try warehouse.insert(
+                                ColumnBatch(outcome, types: workspace.schema.columns.map(\.type), ingestID: id),
+                                into: table)
                         }
                     }
                     if case .load(let outcome) = entries[index].action { try rollups.add(outcome) }
                     entries[index].record = record
-                } catch let error as SQLiteError where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */ {
+                } catch let error as SQLiteError
+                    where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */
+                {
                     removeQuietly(entries[index].written)
                     refused.append(warehouseRefusal(entries[index], error: error))
                     refusedIndices.insert(index)
@@ -291,8 +327,9 @@ extension Ingestor {
 
     private func warehouseRefusal(_ entry: Entry, error: SQLiteError) -> PreparedFile {
         let message = "\(entry.record.source): the warehouse refused its rows: \(error.message)"
-        let issue = ErrorEntry(code: RejectionReason.warehouseRefused.rawValue, line: 0, message: message,
-                               hint: "check the warehouse table against the schema (sluice verify)")
+        let issue = ErrorEntry(
+            code: RejectionReason.warehouseRefused.rawValue, line: 0, message: message,
+            hint: "check the warehouse table against the schema (sluice verify)")
         var prepared = entry.prepared
         prepared.columnar = nil
         prepared.identity = nil
@@ -308,11 +345,13 @@ extension Ingestor {
             switch entry.action {
             case .finishMove(let id, let destination):
                 finishMove(job, to: destination)
-                logger.notice("\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(id)"])
+                logger.notice(
+                    "\(job.source): finished moving a file committed before a restart", metadata: ["ledger": "\(id)"])
                 continue
             case .deferred:
                 removeQuietly(entry.written)
-                logger.warning("\(entry.record.message)", metadata: ["reason": "\(entry.record.reason?.rawValue ?? "")"])
+                logger.warning(
+                    "\(entry.record.message)", metadata: ["reason": "\(entry.record.reason?.rawValue ?? "")"])
                 continue
             case .quarantine:
                 if let destination = entry.record.storedAt {
@@ -320,23 +359,29 @@ extension Ingestor {
                         finishMove(job, to: destination)
                     } else {
                         do { try FileManager.default.copyItem(atPath: job.url.path, toPath: destination) } catch {
-                            logger.error("\(job.source): cannot copy it to \(destination): \(error.localizedDescription)")
+                            logger.error(
+                                "\(job.source): cannot copy it to \(destination): \(error.localizedDescription)")
                         }
                     }
                 } else if job.origin == .inbox {
                     finishMove(job, to: nil)
                 }
-                logger.warning("\(entry.record.message)", metadata: [
-                    "report": "\(entry.record.errorsReport ?? "")", "reason": "\(entry.record.reason?.rawValue ?? "")",
-                ])
+                logger.warning(
+                    "\(entry.record.message)",
+                    metadata: [
+                        "report": "\(entry.record.errorsReport ?? "")",
+                        "reason": "\(entry.record.reason?.rawValue ?? "")",
+                    ])
             case .load, .duplicate:
                 if job.origin == .inbox { finishMove(job, to: entry.record.storedAt) }
                 if entry.record.status == .duplicate {
                     logger.notice("\(entry.record.message)", metadata: ["sha256": "\(entry.record.sha256)"])
                 } else {
-                    logger.info("\(entry.record.message)", metadata: [
-                        "sha256": "\(entry.record.sha256)", "ledger": "\(entry.record.ledgerID ?? 0)",
-                    ])
+                    logger.info(
+                        "\(entry.record.message)",
+                        metadata: [
+                            "sha256": "\(entry.record.sha256)", "ledger": "\(entry.record.ledgerID ?? 0)",
+                        ])
                 }
             }
         }

@@ -4,15 +4,18 @@ import Foundation
 /// overwrite anything.
 extension Ingestor {
     /// Writes `<destination>.errors.json` (atomically) and returns its URL.
-    func writeReport(_ findings: FileCheck.Findings, record: IngestRecord, status: String, next destination: URL) throws -> URL {
+    func writeReport(_ findings: FileCheck.Findings, record: IngestRecord, status: String, next destination: URL) throws
+        -> URL
+    {
         let reportURL = URL(fileURLWithPath: destination.path + ".errors.json")
         let report = ErrorReport(
             source: record.source, sha256: record.sha256, size: record.size, status: status,
             reason: findings.reason?.rawValue ?? "rejected-rows", message: findings.message, hint: findings.hint,
             dialect: findings.dialect, header: findings.header,
-            rows: RowCounts(read: record.rowsRead, loaded: record.rowsLoaded, droppedMissing: record.rowsDroppedMissing,
-                            droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected,
-                            replaced: record.rowsReplaced, ignored: record.rowsIgnored),
+            rows: RowCounts(
+                read: record.rowsRead, loaded: record.rowsLoaded, droppedMissing: record.rowsDroppedMissing,
+                droppedDuplicate: record.rowsDroppedDuplicate, rejected: record.rowsRejected,
+                replaced: record.rowsReplaced, ignored: record.rowsIgnored),
             countsByCode: findings.countsByCode, countsByRule: findings.countsByRule, totalErrors: findings.totalErrors,
             errorsShown: findings.errors.count, errors: findings.errors, rejectedRows: record.rejectedRowsFile,
             createdAt: FileLogHandler.timestamp())
@@ -46,7 +49,8 @@ extension Ingestor {
     /// `folder/name`, or `folder/stem~2.ext`, `~3`, … when that name (or the name plus one of
     /// `suffixes`) is taken on disk or `reserved` by the transaction in progress. A name too
     /// long to take the suffixes is shortened first (see ``DeliveryName/fitted(_:maxBytes:)``).
-    func uniqueDestination(for name: String, in folder: URL, suffixes: [String] = [], reserved: Set<String> = []) -> URL {
+    func uniqueDestination(for name: String, in folder: URL, suffixes: [String] = [], reserved: Set<String> = []) -> URL
+    {
         let name = DeliveryName.fitted(name)
         var candidate = folder.appendingPathComponent(name)
         let stem = (name as NSString).deletingPathExtension

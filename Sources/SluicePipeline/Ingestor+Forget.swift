@@ -31,18 +31,23 @@ extension Ingestor {
     public func forget(_ reference: String) throws -> ForgottenDelivery {
         let matches = try ledger.loadedMatches(reference, table: table.name)
         guard let match = matches.first else {
-            throw PipelineError(code: .configuration, message: "no loaded delivery matches '\(reference)' (give a ledger id, a file name or a SHA-256)")
+            throw PipelineError(
+                code: .configuration,
+                message: "no loaded delivery matches '\(reference)' (give a ledger id, a file name or a SHA-256)")
         }
         let sources = Set(matches.map(\.source))
         guard matches.count == 1 || (sources.count == 1 && !reference.allSatisfy(\.isHexDigit)) else {
-            throw PipelineError(code: .configuration, message: "'\(reference)' matches \(matches.count) deliveries; give a ledger id or a longer hash")
+            throw PipelineError(
+                code: .configuration,
+                message: "'\(reference)' matches \(matches.count) deliveries; give a ledger id or a longer hash")
         }
         var deleted = 0
         do {
             try warehouse.withTransaction {
                 try rollups.subtract(delivery: match.id)
                 let delete = try warehouse.connection.prepare(
-                    "DELETE FROM \(SQLiteIdentifier.quote(table.name)) WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?")
+                    "DELETE FROM \(SQLiteIdentifier.quote(table.name)) WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?"
+                )
                 try delete.bind(match.id, at: 1)
                 _ = try delete.step()
                 deleted = warehouse.connection.changes
@@ -52,7 +57,11 @@ extension Ingestor {
             throw PipelineError(code: .warehouse, message: "cannot forget '\(reference)': \(error)", cause: error)
         }
         if let path = match.columnar { try? files.removeFile(path) }
-        logger.notice("\(match.source): forgotten, \(deleted) rows deleted", metadata: ["ledger": "\(match.id)", "sha256": "\(match.sha256)"])
-        return ForgottenDelivery(ledgerID: match.id, source: match.source, sha256: match.sha256, rowsDeleted: deleted, columnarFile: match.columnar)
+        logger.notice(
+            "\(match.source): forgotten, \(deleted) rows deleted",
+            metadata: ["ledger": "\(match.id)", "sha256": "\(match.sha256)"])
+        return ForgottenDelivery(
+            ledgerID: match.id, source: match.source, sha256: match.sha256, rowsDeleted: deleted,
+            columnarFile: match.columnar)
     }
 }

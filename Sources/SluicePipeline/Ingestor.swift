@@ -70,7 +70,8 @@ public final class Ingestor {
     /// The full initialiser, with the fault-injection seams the tests use: `faults` fails the
     /// pipeline's file operations, `warehouseURI` opens the warehouse through another SQLite VFS.
     package init(
-        workspace: Workspace, logger: Logger, lockPolicy: WorkspaceLock.WaitPolicy, faults: FaultInjector?, warehouseURI: String?
+        workspace: Workspace, logger: Logger, lockPolicy: WorkspaceLock.WaitPolicy, faults: FaultInjector?,
+        warehouseURI: String?
     ) throws {
         self.workspace = workspace
         self.logger = logger
@@ -89,7 +90,9 @@ public final class Ingestor {
         } catch let error as WarehouseError where error.code == .tableMismatch {
             throw PipelineError(code: .configuration, message: error.message, cause: error)
         } catch {
-            throw PipelineError(code: .warehouse, message: "cannot prepare the warehouse \(workspace.layout.warehouse.path): \(error)", cause: error)
+            throw PipelineError(
+                code: .warehouse, message: "cannot prepare the warehouse \(workspace.layout.warehouse.path): \(error)",
+                cause: error)
         }
         let loaded = LoadedHashes(path: workspace.layout.warehouse.path, table: table.name)
         preparer = FilePreparer(workspace: workspace, files: files, isLoaded: { loaded.contains($0) })
@@ -108,17 +111,21 @@ public final class Ingestor {
         let layout = workspace.layout
         for folder in [layout.columnar, layout.failed] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
-            for name in names where name.hasPrefix(".pending-") || name.hasPrefix(".tmp-") || (name.hasPrefix(".") && name.hasSuffix(".tmp")) {
+            for name in names
+            where name.hasPrefix(".pending-") || name.hasPrefix(".tmp-")
+                || (name.hasPrefix(".") && name.hasSuffix(".tmp"))
+            {
                 try? files.removeFile(folder.appendingPathComponent(name).path)
             }
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.columnar.path),
-              let named = try? ledger.columnarFilesOfLoadedDeliveries()
+            let named = try? ledger.columnarFilesOfLoadedDeliveries()
         else { return }
         for name in names where name.hasSuffix(".scol") && !name.hasPrefix(".") {
             let path = layout.columnar.appendingPathComponent(name).path
             if !named.contains(path) {
-                logger.notice("\(DeliveryName.display(name)): removed, no loaded delivery names it (an interrupted commit's)")
+                logger.notice(
+                    "\(DeliveryName.display(name)): removed, no loaded delivery names it (an interrupted commit's)")
                 try? files.removeFile(path)
             }
         }
@@ -180,11 +187,14 @@ public final class Ingestor {
         do {
             return try workspace.claim(entry, files: files)
         } catch let error as PipelineError {
-            logger.warning("\(error.message): \(error.cause.map { "\($0)" } ?? ""); it stays in inbox/ for the next run")
+            logger.warning(
+                "\(error.message): \(error.cause.map { "\($0)" } ?? ""); it stays in inbox/ for the next run")
             var record = IngestRecord(
-                source: entry.displayName, sourcePath: workspace.layout.inbox.path + "/" + entry.displayName, status: .deferred,
+                source: entry.displayName, sourcePath: workspace.layout.inbox.path + "/" + entry.displayName,
+                status: .deferred,
                 message: "\(error.message) (\(error.cause.map { "\($0)" } ?? "")); it stays in inbox/ for the next run",
-                sha256: "", size: 0, rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0, rowsRejected: 0)
+                sha256: "", size: 0, rowsRead: 0, rowsLoaded: 0, rowsDroppedMissing: 0, rowsDroppedDuplicate: 0,
+                rowsRejected: 0)
             record.reason = .ioError
             records.append(record)
             return nil
@@ -304,7 +314,9 @@ private final class LoadedHashes: Sendable {
     func contains(_ sha256: String) -> Bool {
         state.withLock { warehouse in
             guard let warehouse else { return false }
-            return (try? Ledger(warehouse: warehouse, root: URL(fileURLWithPath: "/")).loadedEntry(sha256: sha256, table: table)) != nil
+            return
+                (try? Ledger(warehouse: warehouse, root: URL(fileURLWithPath: "/")).loadedEntry(
+                    sha256: sha256, table: table)) != nil
         }
     }
 }
@@ -315,12 +327,13 @@ extension ColumnBatch {
     init(_ outcome: ValidationOutcome, types: [ColumnType], ingestID: Int64) {
         var columns = zip(zip(outcome.columns, outcome.validity), types).map { pair, type in
             let (column, validity) = pair
-            let values: ColumnBatch.Values = switch column {
-            case .integer(let values) where type.isTemporal: ColumnBatch.Values.isoTexts(values, type: type)
-            case .integer(let values): .integers(values)
-            case .real(let values): .reals(values)
-            case .text(let values): .texts(dictionary: values.dictionary, codes: values.codes)
-            }
+            let values: ColumnBatch.Values =
+                switch column {
+                case .integer(let values) where type.isTemporal: ColumnBatch.Values.isoTexts(values, type: type)
+                case .integer(let values): .integers(values)
+                case .real(let values): .reals(values)
+                case .text(let values): .texts(dictionary: values.dictionary, codes: values.codes)
+                }
             return ColumnBatch.Column(values, validity: validity)
         }
         columns.append(ColumnBatch.Column(.constant(.integer(ingestID))))

@@ -22,7 +22,8 @@ extension Ledger {
 
     /// Records that delivery `id`'s row with `key` was replaced by delivery `replacedBy`. Runs in the caller's transaction.
     func recordReplaced(id: Int64, replacedBy: Int64, key: String) throws {
-        let statement = try warehouse.cachedStatement("INSERT INTO \(Self.replacedRowsTable) (ingest_id, replaced_by, key) VALUES (?, ?, ?)")
+        let statement = try warehouse.cachedStatement(
+            "INSERT INTO \(Self.replacedRowsTable) (ingest_id, replaced_by, key) VALUES (?, ?, ?)")
         defer { statement.reset() }
         try statement.bind([.integer(id), .integer(replacedBy), .text(key)])
         _ = try statement.step()
@@ -31,7 +32,8 @@ extension Ledger {
     /// The keys (see ``KeyText``) of delivery `id`'s rows that later deliveries replaced.
     func replacedKeys(of id: Int64) throws -> Set<String> {
         guard try hasReplacedRowsTable() else { return [] }
-        let statement = try warehouse.connection.prepare("SELECT key FROM \(Self.replacedRowsTable) WHERE ingest_id = ?")
+        let statement = try warehouse.connection.prepare(
+            "SELECT key FROM \(Self.replacedRowsTable) WHERE ingest_id = ?")
         try statement.bind(id, at: 1)
         var keys = Set<String>()
         while try statement.step() { keys.insert(statement.text(at: 0)) }
@@ -41,7 +43,8 @@ extension Ledger {
     /// Per delivery, how many of its rows later deliveries replaced (only those with any).
     func replacedCounts() throws -> [Int64: Int] {
         guard try hasReplacedRowsTable() else { return [:] }
-        let statement = try warehouse.connection.prepare("SELECT ingest_id, count(*) FROM \(Self.replacedRowsTable) GROUP BY ingest_id")
+        let statement = try warehouse.connection.prepare(
+            "SELECT ingest_id, count(*) FROM \(Self.replacedRowsTable) GROUP BY ingest_id")
         var counts: [Int64: Int] = [:]
         while try statement.step() { counts[statement.int64(at: 0)] = Int(statement.int64(at: 1)) }
         return counts
@@ -59,8 +62,10 @@ extension Ledger {
     var entryColumns: String {
         if let cached = entryColumnsCache { return cached }
         let names = ((try? warehouse.columns(ofTable: Self.tableName)) ?? nil)?.map(\.name) ?? []
-        let columns = names.isEmpty || names.contains("rows_replaced")
-            ? LedgerEntry.columns : LedgerEntry.columns.replacingOccurrences(of: "rows_replaced, rows_ignored", with: "0, 0")
+        let columns =
+            names.isEmpty || names.contains("rows_replaced")
+            ? LedgerEntry.columns
+            : LedgerEntry.columns.replacingOccurrences(of: "rows_replaced, rows_ignored", with: "0, 0")
         entryColumnsCache = columns
         return columns
     }

@@ -95,8 +95,10 @@ public final class Ledger {
         guard !exists || version < Self.version else { return false }
         try warehouse.withTransaction {
             if exists, version == 2 {
-                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
-                try connection.execute("ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
+                try connection.execute(
+                    "ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
+                try connection.execute(
+                    "ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
             } else if exists {
                 try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
                 try connection.execute(Self.createStatement)
@@ -105,7 +107,8 @@ public final class Ledger {
                     rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected, dialect, header, hint,
                     errors_report, rejected_rows, columnar, stored_at, duplicate_of
                     """
-                try connection.execute("INSERT INTO \(Self.tableName) (\(columns)) SELECT \(columns) FROM \(Self.tableName)_v1")
+                try connection.execute(
+                    "INSERT INTO \(Self.tableName) (\(columns)) SELECT \(columns) FROM \(Self.tableName)_v1")
                 try connection.execute("DROP TABLE \(Self.tableName)_v1")
                 try makePathsRelative()
             } else {
@@ -138,7 +141,8 @@ public final class Ledger {
             updates.append((select.int64(at: 0), values))
         }
         let update = try warehouse.connection.prepare(
-            "UPDATE \(Self.tableName) SET source_path = ?, errors_report = ?, rejected_rows = ?, columnar = ?, stored_at = ? WHERE id = ?")
+            "UPDATE \(Self.tableName) SET source_path = ?, errors_report = ?, rejected_rows = ?, columnar = ?, stored_at = ? WHERE id = ?"
+        )
         for (id, values) in updates {
             update.reset()
             try update.bind(values + [.integer(id)])
@@ -182,7 +186,9 @@ public final class Ledger {
 
     /// The ledger id of the delivery with this hash loaded into `table`, if any.
     func loadedEntry(sha256: String, table: String) throws -> Int64? {
-        try withStatement("SELECT id FROM \(Self.tableName) WHERE target_table = ? AND sha256 = ? AND status = 'loaded'") { statement in
+        try withStatement(
+            "SELECT id FROM \(Self.tableName) WHERE target_table = ? AND sha256 = ? AND status = 'loaded'"
+        ) { statement in
             try statement.bind(table, at: 1)
             try statement.bind(sha256, at: 2)
             return try statement.step() ? statement.int64(at: 0) : nil
@@ -203,11 +209,13 @@ public final class Ledger {
         let path: (String?) -> SQLiteValue = { $0.map { .text(self.relative($0)) } ?? .null }
         try withStatement(sql) { statement in
             try statement.bind([
-                .text(record.sha256), .text(record.source), .text(relative(record.sourcePath)), .integer(Int64(record.size)),
+                .text(record.sha256), .text(record.source), .text(relative(record.sourcePath)),
+                .integer(Int64(record.size)),
                 .text(record.status.rawValue), text(record.reason?.rawValue), .text(record.message), .text(table),
                 .integer(Int64(record.rowsRead)), .integer(Int64(record.rowsLoaded)),
                 .integer(Int64(record.rowsDroppedMissing)), .integer(Int64(record.rowsDroppedDuplicate)),
-                .integer(Int64(record.rowsRejected)), text(record.dialect.map(json.text)), text(record.header.map(json.text)),
+                .integer(Int64(record.rowsRejected)), text(record.dialect.map(json.text)),
+                text(record.header.map(json.text)),
                 text(record.hint), path(record.errorsReport), path(record.rejectedRowsFile), path(record.columnarFile),
                 path(record.storedAt), record.duplicateOf.map(SQLiteValue.integer) ?? .null, text(record.contentDigest),
                 .integer(Int64(record.rowsReplaced)), .integer(Int64(record.rowsIgnored)),
@@ -235,8 +243,11 @@ public final class Ledger {
                 guard case .text(let stored) = statement.value(at: 1) else { return (id, nil) }
                 // A rejected file moved back by `sluice retry` had its report renamed: not pending.
                 if statement.text(at: 2) == IngestStatus.rejected.rawValue,
-                   case .text(let report) = statement.value(at: 3),
-                   !FileManager.default.fileExists(atPath: resolved(report)) { continue }
+                    case .text(let report) = statement.value(at: 3),
+                    !FileManager.default.fileExists(atPath: resolved(report))
+                {
+                    continue
+                }
                 let destination = resolved(stored)
                 if !FileManager.default.fileExists(atPath: destination) { return (id, destination) }
             }
@@ -254,7 +265,8 @@ public final class Ledger {
 
     /// The `.scol` files (absolute paths) that loaded deliveries name, in any table.
     func columnarFilesOfLoadedDeliveries() throws -> Set<String> {
-        try withStatement("SELECT columnar FROM \(Self.tableName) WHERE status = 'loaded' AND columnar IS NOT NULL") { statement in
+        try withStatement("SELECT columnar FROM \(Self.tableName) WHERE status = 'loaded' AND columnar IS NOT NULL") {
+            statement in
             var paths = Set<String>()
             while try statement.step() { paths.insert(resolved(statement.text(at: 0))) }
             return paths
@@ -279,7 +291,8 @@ public final class Ledger {
 
     /// Marks a loaded entry `forgotten` after its rows were deleted. Runs inside the caller's transaction.
     func markForgotten(id: Int64, rowsDeleted: Int) throws {
-        let sql = "UPDATE \(Self.tableName) SET status = 'forgotten', message = message || ' (forgotten: ' || ? || ' rows deleted)' WHERE id = ?"
+        let sql =
+            "UPDATE \(Self.tableName) SET status = 'forgotten', message = message || ' (forgotten: ' || ? || ' rows deleted)' WHERE id = ?"
         try withStatement(sql) { statement in
             try statement.bind(Int64(rowsDeleted), at: 1)
             try statement.bind(id, at: 2)
@@ -299,10 +312,12 @@ public final class Ledger {
         return try withStatement(sql) { statement in
             var totals: [LedgerTotals] = []
             while try statement.step() {
-                totals.append(LedgerTotals(
-                    status: statement.text(at: 0), files: Int(statement.int64(at: 1)), rowsRead: Int(statement.int64(at: 2)),
-                    rowsLoaded: Int(statement.int64(at: 3)), rowsDropped: Int(statement.int64(at: 4)),
-                    rowsRejected: Int(statement.int64(at: 5)), last: statement.text(at: 6)))
+                totals.append(
+                    LedgerTotals(
+                        status: statement.text(at: 0), files: Int(statement.int64(at: 1)),
+                        rowsRead: Int(statement.int64(at: 2)),
+                        rowsLoaded: Int(statement.int64(at: 3)), rowsDropped: Int(statement.int64(at: 4)),
+                        rowsRejected: Int(statement.int64(at: 5)), last: statement.text(at: 6)))
             }
             return totals
         }
@@ -310,7 +325,8 @@ public final class Ledger {
 
     /// The most recent entries, newest first: `limit` of them after skipping `offset`.
     public func recent(limit: Int, offset: Int = 0) throws -> [LedgerEntry] {
-        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") { statement in
+        try withStatement("SELECT \(entryColumns) FROM \(Self.tableName) ORDER BY id DESC LIMIT ? OFFSET ?") {
+            statement in
             try statement.bind(Int64(max(0, limit)), at: 1)
             try statement.bind(Int64(max(0, offset)), at: 2)
             return try readEntries(statement)

@@ -101,7 +101,8 @@ public struct LedgerEntry: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, ingestedAt = "ingested_at", status, source, sha256, size, reason, message, hint, table,
-            rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected = "rows_rejected",
+            rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected =
+            "rows_rejected",
             errorsReport = "errors_report", rejectedRows = "rejected_rows", columnar, storedAt = "stored_at",
             duplicateOf = "duplicate_of", contentDigest = "content_digest", rowsReplaced = "rows_replaced",
             rowsIgnored = "rows_ignored"
@@ -154,7 +155,8 @@ public struct LedgerSummary: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case files, loaded, rejected, duplicate
-        case rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected = "rows_rejected"
+        case rowsRead = "rows_read", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped", rowsRejected =
+            "rows_rejected"
         case rowsRejectedInLoadedFiles = "rows_rejected_in_loaded_files", rowsInRejectedFiles = "rows_in_rejected_files"
         case lastLoadedAt = "last_loaded_at"
     }

@@ -78,7 +78,10 @@ extension ValidationOutcome {
             case .integer(let values): .integer(values.indices.filter { keep[$0] }.map { values[$0] })
             case .real(let values): .real(values.indices.filter { keep[$0] }.map { values[$0] })
             case .text(let values):
-                .text(TextColumn(dictionary: values.dictionary, codes: values.codes.indices.filter { keep[$0] }.map { values.codes[$0] }))
+                .text(
+                    TextColumn(
+                        dictionary: values.dictionary,
+                        codes: values.codes.indices.filter { keep[$0] }.map { values.codes[$0] }))
             }
         }
         copy.validity = validity.map { mask in mask.map { mask in mask.indices.filter { keep[$0] }.map { mask[$0] } } }
@@ -113,7 +116,9 @@ enum InFileKeys {
 
     /// Applies the key's policy to `outcome`'s accepted rows (and to `sources`, one per accepted
     /// row when kept). Returns the sources of the rows refused under `reject`.
-    static func resolve(_ outcome: inout ValidationOutcome, key: KeyColumns, sources: inout [AcceptedRowSource], cap: Int) -> [AcceptedRowSource] {
+    static func resolve(
+        _ outcome: inout ValidationOutcome, key: KeyColumns, sources: inout [AcceptedRowSource], cap: Int
+    ) -> [AcceptedRowSource] {
         let rows = outcome.rowsAccepted
         guard rows > 1 else { return [] }
         var firstRow: [String: Int] = [:]
@@ -150,12 +155,17 @@ enum InFileKeys {
                 let first = firstRow[texts[row]] ?? row
                 let source = row < sources.count ? sources[row] : nil
                 let other = first == row ? "repeated later in the file" : "also on line \(outcome.sourceLines[first])"
-                outcome.addIssue(ValidationIssue(
-                    line: outcome.sourceLines[row], record: source?.record ?? 0, byteOffset: source?.byteOffset ?? 0,
-                    column: key.key.columns.joined(separator: ","), value: KeyText.display(values, columns: key.key.columns),
-                    code: code, rule: rule,
-                    message: "primary key (\(KeyText.display(values, columns: key.key.columns))) is \(other)",
-                    hint: "keep one row per key, or set on_conflict: replace (last row wins) or ignore (first row wins)"), cap: cap)
+                outcome.addIssue(
+                    ValidationIssue(
+                        line: outcome.sourceLines[row], record: source?.record ?? 0,
+                        byteOffset: source?.byteOffset ?? 0,
+                        column: key.key.columns.joined(separator: ","),
+                        value: KeyText.display(values, columns: key.key.columns),
+                        code: code, rule: rule,
+                        message: "primary key (\(KeyText.display(values, columns: key.key.columns))) is \(other)",
+                        hint:
+                            "keep one row per key, or set on_conflict: replace (last row wins) or ignore (first row wins)"
+                    ), cap: cap)
                 if let source { refused.append(source) }
             }
             outcome.issues.sort { $0.line < $1.line }

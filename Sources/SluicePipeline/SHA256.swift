@@ -21,7 +21,8 @@ package enum SHA256 {
     /// - Complexity: O(n), one pass over 64-byte blocks.
     package static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var state: State = (
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+        )
         let constants = roundConstants.span
         let fullBlocks = bytes.count / 64
         let raw = bytes.span.bytes
@@ -32,7 +33,9 @@ package enum SHA256 {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         let bitLength = UInt64(bytes.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         let tailRaw = tail.span.bytes
         for start in stride(from: 0, to: tail.count, by: 64) {
             compress(tailRaw, at: start, into: &state, constants: constants)
@@ -63,7 +66,8 @@ package enum SHA256 {
         var w = InlineArray<16, UInt32>(repeating: 0)
         precondition(base >= 0 && base + 64 <= bytes.byteCount)
         for index in 0..<16 {
-            w[unchecked: index] = UInt32(bigEndian: bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: base + index * 4, as: UInt32.self))
+            w[unchecked: index] = UInt32(
+                bigEndian: bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: base + index * 4, as: UInt32.self))
         }
         var (a, b, c, d, e, f, g, h) = state
         for index in 0..<64 {

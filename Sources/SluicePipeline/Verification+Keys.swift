@@ -7,12 +7,16 @@ extension Workspace {
     /// key: its `.scol` file must still hold every row it loaded (the recorded digest), and the
     /// warehouse exactly the rows of it that no delivery replaced (those listed in
     /// ``Ledger/replacedRowsTable`` are left out of the comparison), in the same order.
-    func checkPartlyReplaced(_ entry: LedgerEntry, ledger: Ledger, replaced: Int,
-                             warehouse: (rows: Int, digest: String)?) -> VerifyFinding {
-        var finding = VerifyFinding(file: entry.columnar ?? entry.source, ledgerID: entry.id, ok: false, rows: warehouse?.rows ?? 0)
+    func checkPartlyReplaced(
+        _ entry: LedgerEntry, ledger: Ledger, replaced: Int,
+        warehouse: (rows: Int, digest: String)?
+    ) -> VerifyFinding {
+        var finding = VerifyFinding(
+            file: entry.columnar ?? entry.source, ledgerID: entry.id, ok: false, rows: warehouse?.rows ?? 0)
         let owned = entry.rowsLoaded - replaced
         guard (warehouse?.rows ?? 0) == owned else {
-            finding.problem = "the ledger says \(entry.rowsLoaded) rows loaded, \(replaced) replaced since, so \(owned) left; "
+            finding.problem =
+                "the ledger says \(entry.rowsLoaded) rows loaded, \(replaced) replaced since, so \(owned) left; "
                 + "the warehouse holds \(warehouse?.rows ?? 0)"
             return finding
         }
@@ -29,7 +33,8 @@ extension Workspace {
             let reader = try ColumnarReader(path: scol)
             try reader.verify()
             guard reader.metadata["sha256"] == entry.sha256, reader.rowCount == entry.rowsLoaded else {
-                finding.problem = "its footer or row count (\(reader.rowCount)) does not match ledger entry \(entry.id) (\(entry.rowsLoaded) rows of \(entry.sha256))"
+                finding.problem =
+                    "its footer or row count (\(reader.rowCount)) does not match ledger entry \(entry.id) (\(entry.rowsLoaded) rows of \(entry.sha256))"
                 return finding
             }
             if let recorded = entry.contentDigest, try ContentDigest.of(reader) != recorded {
@@ -42,7 +47,8 @@ extension Workspace {
             var digester = ContentDigest.RowDigester(columnCount: columns.count)
             for row in rows { digester.append(row: columns.map { ColumnarValue.at($0, row: row) }) }
             if let digest = warehouse?.digest, digest != digester.finish() {
-                finding.problem = "the warehouse rows differ from the rows of its .scol file that were not replaced: "
+                finding.problem =
+                    "the warehouse rows differ from the rows of its .scol file that were not replaced: "
                     + firstDifference(entry, columns: columns, rows: rows, names: reader.schema.fields.map(\.name))
                 return finding
             }
@@ -57,7 +63,8 @@ extension Workspace {
     /// The `.scol` rows whose key is not among `replacedKeys`, in file order.
     private func remainingRows(_ columns: [ColumnarColumn], rowCount: Int, replacedKeys: Set<String>) throws -> [Int] {
         guard let key = KeyColumns(schema), key.positions.allSatisfy({ $0 < columns.count }) else {
-            throw PipelineError(code: .configuration, message: "rows were replaced under a primary key, but the schema has none now")
+            throw PipelineError(
+                code: .configuration, message: "rows were replaced under a primary key, but the schema has none now")
         }
         return (0..<rowCount).filter { row in
             !replacedKeys.contains(KeyText.of(key.positions.map { ColumnarValue.at(columns[$0], row: row) }))
@@ -65,12 +72,18 @@ extension Workspace {
     }
 
     /// The first remaining row where the warehouse differs from the `.scol` file.
-    private func firstDifference(_ entry: LedgerEntry, columns: [ColumnarColumn], rows: [Int], names: [String]) -> String {
-        guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true) else { return "cannot read the warehouse" }
+    private func firstDifference(_ entry: LedgerEntry, columns: [ColumnarColumn], rows: [Int], names: [String])
+        -> String
+    {
+        guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true) else {
+            return "cannot read the warehouse"
+        }
         let list = schema.columns.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
-        guard let statement = try? warehouse.connection.prepare(
-            "SELECT \(list) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"),
-              (try? statement.bind(entry.id, at: 1)) != nil
+        guard
+            let statement = try? warehouse.connection.prepare(
+                "SELECT \(list) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"
+            ),
+            (try? statement.bind(entry.id, at: 1)) != nil
         else { return "cannot read the warehouse rows" }
         var position = 0
         while (try? statement.step()) == true, position < rows.count {

@@ -52,13 +52,18 @@ extension Workspace {
         for name in onDisk.sorted() where name.hasSuffix(".scol") && !name.hasPrefix(".") {
             let path = layout.columnar.appendingPathComponent(name).path
             if !referenced.contains(path) {
-                findings.append(VerifyFinding(file: path, ok: false, problem: "not named by any loaded delivery (left by an interrupted load, or copied in?)"))
+                findings.append(
+                    VerifyFinding(
+                        file: path, ok: false,
+                        problem: "not named by any loaded delivery (left by an interrupted load, or copied in?)"))
             }
         }
         return findings + (try verifyRollups(warehouse))
     }
 
-    private func check(_ entry: LedgerEntry, file: String, scol: String?, warehouse: (rows: Int, digest: String)?) -> VerifyFinding {
+    private func check(_ entry: LedgerEntry, file: String, scol: String?, warehouse: (rows: Int, digest: String)?)
+        -> VerifyFinding
+    {
         var finding = VerifyFinding(file: file, ledgerID: entry.id, ok: false, rows: warehouse?.rows ?? 0)
         let warehouseRows = warehouse?.rows ?? 0
         guard warehouseRows == entry.rowsLoaded else {
@@ -74,7 +79,8 @@ extension Workspace {
                 let reader = try ColumnarReader(path: scol)
                 try reader.verify()
                 if reader.metadata["sha256"] != entry.sha256 {
-                    finding.problem = "its footer names source \(reader.metadata["source"] ?? "?") with SHA-256 \(reader.metadata["sha256"] ?? "none"), "
+                    finding.problem =
+                        "its footer names source \(reader.metadata["source"] ?? "?") with SHA-256 \(reader.metadata["sha256"] ?? "none"), "
                         + "but ledger entry \(entry.id) is \(entry.source) with \(entry.sha256)"
                     return finding
                 }
@@ -93,7 +99,8 @@ extension Workspace {
         }
         if let recorded = entry.contentDigest, let digest = warehouse?.digest, digest != recorded {
             let reader = scol.flatMap { try? ColumnarReader(path: $0) }
-            finding.problem = "the warehouse rows differ from those loaded: "
+            finding.problem =
+                "the warehouse rows differ from those loaded: "
                 + (reader.map { firstDifference(entry, reader: $0) } ?? "no .scol file to compare with")
             return finding
         }
@@ -106,7 +113,8 @@ extension Workspace {
     private func warehouseDigests(_ warehouse: Warehouse) throws -> [Int64: (rows: Int, digest: String)] {
         let columns = schema.columns.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
         let statement = try warehouse.connection.prepare(
-            "SELECT \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)), \(columns) FROM \(SQLiteIdentifier.quote(tableName)) ORDER BY rowid")
+            "SELECT \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)), \(columns) FROM \(SQLiteIdentifier.quote(tableName)) ORDER BY rowid"
+        )
         var result: [Int64: (rows: Int, digest: String)] = [:]
         var current: (id: Int64, digester: ContentDigest.RowDigester)?
         func close() {
@@ -128,12 +136,14 @@ extension Workspace {
     /// The first row where the warehouse and the `.scol` file differ, for a message.
     private func firstDifference(_ entry: LedgerEntry, reader: ColumnarReader) -> String {
         guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true),
-              let columns = try? (0..<reader.schema.fields.count).map({ try reader.readColumnWithValidity($0) })
+            let columns = try? (0..<reader.schema.fields.count).map({ try reader.readColumnWithValidity($0) })
         else { return "cannot read both to compare" }
         let names = schema.columns.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
-        guard let statement = try? warehouse.connection.prepare(
-            "SELECT \(names) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"),
-              (try? statement.bind(entry.id, at: 1)) != nil
+        guard
+            let statement = try? warehouse.connection.prepare(
+                "SELECT \(names) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"
+            ),
+            (try? statement.bind(entry.id, at: 1)) != nil
         else { return "cannot read the warehouse rows" }
         var row = 0
         while (try? statement.step()) == true {
@@ -147,7 +157,9 @@ extension Workspace {
             }
             row += 1
         }
-        return row == reader.rowCount ? "the ledger's digest matches neither (recorded wrongly?)" : "the warehouse holds \(row) rows, the .scol \(reader.rowCount)"
+        return row == reader.rowCount
+            ? "the ledger's digest matches neither (recorded wrongly?)"
+            : "the warehouse holds \(row) rows, the .scol \(reader.rowCount)"
     }
 }
 

@@ -83,7 +83,10 @@ extension Workspace {
                     let inside = try files.entries(of: path)
                     if inside.isEmpty { try? files.removeDirectory(path) }
                     for file in inside {
-                        jobs.append(IngestJob(url: URL(fileURLWithPath: path + "/" + file.displayName), source: file.displayName, origin: .inbox))
+                        jobs.append(
+                            IngestJob(
+                                url: URL(fileURLWithPath: path + "/" + file.displayName), source: file.displayName,
+                                origin: .inbox))
                     }
                 default:
                     jobs.append(IngestJob(url: URL(fileURLWithPath: path), source: entry.displayName, origin: .inbox))
@@ -108,7 +111,8 @@ extension Workspace {
             guard parts.count == 3, parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber) else { continue }
             let folder = layout.work.appendingPathComponent(Self.claimFolderName()).path
             try files.makeDirectory(folder)
-            try files.rename(rawPath: Array(layout.work.path.utf8) + [0x2F] + entry.rawName, to: folder + "/" + String(parts[2]))
+            try files.rename(
+                rawPath: Array(layout.work.path.utf8) + [0x2F] + entry.rawName, to: folder + "/" + String(parts[2]))
         }
     }
 }

@@ -34,7 +34,8 @@ extension Workspace {
         do {
             for folder in [layout.root] + layout.folders where !fileManager.fileExists(atPath: folder.path) {
                 do { try fileManager.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-                    throw PipelineError(code: .io, message: "cannot create \(folder.path): \(error.localizedDescription)")
+                    throw PipelineError(
+                        code: .io, message: "cannot create \(folder.path): \(error.localizedDescription)")
                 }
                 created.add(folder)
             }
@@ -44,7 +45,8 @@ extension Workspace {
                 let table = schema.table == nil ? "data" : nil
                 let text = WorkspaceConfig.template(schemaFile: schemaFile.lastPathComponent, table: table)
                 do { try text.write(to: layout.configFile, atomically: true, encoding: .utf8) } catch {
-                    throw PipelineError(code: .io, message: "cannot write \(layout.configFile.path): \(error.localizedDescription)")
+                    throw PipelineError(
+                        code: .io, message: "cannot write \(layout.configFile.path): \(error.localizedDescription)")
                 }
                 created.add(layout.configFile)
             }
@@ -62,8 +64,12 @@ extension Workspace {
             // without a reports folder nothing is written into `queries/`.
             if existing == nil, queries != nil, copied == 0 {
                 let starter = layout.queries.appendingPathComponent(StarterReport.fileName(table: tableName))
-                do { try StarterReport.sql(schema: schema, table: tableName).write(to: starter, atomically: true, encoding: .utf8) } catch {
-                    throw PipelineError(code: .io, message: "cannot write \(starter.path): \(error.localizedDescription)")
+                do {
+                    try StarterReport.sql(schema: schema, table: tableName).write(
+                        to: starter, atomically: true, encoding: .utf8)
+                } catch {
+                    throw PipelineError(
+                        code: .io, message: "cannot write \(starter.path): \(error.localizedDescription)")
                 }
                 created.add(starter)
             }
@@ -80,7 +86,9 @@ extension Workspace {
     static func fittingReports(in folder: URL, schema: Schema, table: String) throws -> [URL] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
         let probe = try Warehouse(path: ":memory:")
-        var columns = schema.columns.map { WarehouseColumn(name: $0.name, type: $0.type.warehouseType, isNotNull: $0.isRequired) }
+        var columns = schema.columns.map {
+            WarehouseColumn(name: $0.name, type: $0.type.warehouseType, isNotNull: $0.isRequired)
+        }
         columns.append(WarehouseColumn(name: Ledger.ingestIDColumn, type: .integer))
         let source = WarehouseTable(name: table, columns: columns)
         try probe.createTableIfNeeded(source)
@@ -101,7 +109,8 @@ extension Workspace {
     private static func copyIfMissing(_ source: URL, to destination: URL) throws -> Bool {
         guard !FileManager.default.fileExists(atPath: destination.path) else { return false }
         do { try FileManager.default.copyItem(at: source, to: destination) } catch {
-            throw PipelineError(code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
+            throw PipelineError(
+                code: .io, message: "cannot copy \(source.path) to \(destination.path): \(error.localizedDescription)")
         }
         return true
     }
@@ -129,14 +138,17 @@ enum StarterReport {
 
     /// Plain SQL that runs in Sluice and in the stock `sqlite3` shell.
     static func sql(schema: Schema, table: String) -> String {
-        var selections = ["COUNT(*) AS rows", "COUNT(DISTINCT \(SQLiteIdentifier.quote(Ledger.ingestIDColumn))) AS deliveries"]
+        var selections = [
+            "COUNT(*) AS rows", "COUNT(DISTINCT \(SQLiteIdentifier.quote(Ledger.ingestIDColumn))) AS deliveries",
+        ]
         let ranged = schema.columns.filter { $0.type.isNumeric || $0.type.isTemporal }.prefix(4)
         for column in ranged {
             let name = SQLiteIdentifier.quote(column.name)
             selections.append("MIN(\(name)) AS \(SQLiteIdentifier.quote("min_" + column.name))")
             selections.append("MAX(\(name)) AS \(SQLiteIdentifier.quote("max_" + column.name))")
         }
-        let described = ranged.isEmpty ? "" : ", and the smallest and largest " + ranged.map(\.name).joined(separator: ", ")
+        let described =
+            ranged.isEmpty ? "" : ", and the smallest and largest " + ranged.map(\.name).joined(separator: ", ")
         return """
             -- title: \(table): rows and ranges
             -- description: Starter report written by sluice init: the rows and deliveries loaded\(described). Edit it, or add your own .sql files next to it.

@@ -69,7 +69,8 @@ extension Workspace {
                 }
                 try fileManager.moveItem(at: source, to: target)
             } catch {
-                throw PipelineError(code: .io, message: "cannot move \(source.path) back to the inbox: \(error.localizedDescription)")
+                throw PipelineError(
+                    code: .io, message: "cannot move \(source.path) back to the inbox: \(error.localizedDescription)")
             }
             retried.append(RetriedFile(from: source.path, to: target.path, previousReport: keptReport?.path))
         }
@@ -78,7 +79,8 @@ extension Workspace {
 
     /// `20261126T223847Z`: sorts by time, safe in file names.
     private static func retryStamp() -> String {
-        Date().formatted(Date.ISO8601FormatStyle().year().month().day().dateSeparator(.omitted)
-            .time(includingFractionalSeconds: false).timeSeparator(.omitted)) + "Z"
+        Date().formatted(
+            Date.ISO8601FormatStyle().year().month().day().dateSeparator(.omitted)
+                .time(includingFractionalSeconds: false).timeSeparator(.omitted)) + "Z"
     }
 }

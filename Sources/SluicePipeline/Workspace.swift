@@ -28,8 +28,10 @@ public struct Workspace: Sendable {
         let configPath = layout.configFile.path
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw PipelineError(
-                code: .notAWorkspace, message: "\(layout.root.path) is not a Sluice workspace (no \(WorkspaceLayout.configFileName))",
-                path: layout.root.path, operation: "open", hint: "create one here, or open the folder that holds sluice.yaml")
+                code: .notAWorkspace,
+                message: "\(layout.root.path) is not a Sluice workspace (no \(WorkspaceLayout.configFileName))",
+                path: layout.root.path, operation: "open",
+                hint: "create one here, or open the folder that holds sluice.yaml")
         }
         do {
             let text = try String(contentsOfFile: configPath, encoding: .utf8)
@@ -39,12 +41,16 @@ public struct Workspace: Sendable {
                 schema = inline
             } else {
                 let schemaPath = config.schemaPath ?? ""
-                let resolved = schemaPath.hasPrefix("/") ? schemaPath : layout.root.appendingPathComponent(schemaPath).path
+                let resolved =
+                    schemaPath.hasPrefix("/") ? schemaPath : layout.root.appendingPathComponent(schemaPath).path
                 schema = try SchemaLoader.load(contentsOf: resolved)
             }
             guard let table = config.table ?? schema.table else {
-                throw PipelineError(code: .configuration, message:
-                    "\(configPath): the schema names no table (the flat legacy format has none); add `table: NAME` to \(WorkspaceLayout.configFileName)")
+                throw PipelineError(
+                    code: .configuration,
+                    message:
+                        "\(configPath): the schema names no table (the flat legacy format has none); add `table: NAME` to \(WorkspaceLayout.configFileName)"
+                )
             }
             if let problem = SchemaChecks.problem(withTable: table) {
                 throw PipelineError(code: .configuration, message: "\(configPath): \(problem)")
@@ -55,7 +61,8 @@ public struct Workspace: Sendable {
         } catch let error as PipelineError {
             throw error
         } catch {
-            throw PipelineError(code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)")
+            throw PipelineError(
+                code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)")
         }
     }
 

@@ -10,13 +10,19 @@ extension WorkspaceConfig {
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
         }
         if let delimiter = pins.delimiter, let quote = pins.quote, delimiter == quote {
-            throw SchemaError(file: file, line: node.line, column: node.column,
-                              message: "dialect: delimiter and quote are both '\(shown(delimiter))'; they must differ (e.g. delimiter: \";\", quote: '\"')")
+            throw SchemaError(
+                file: file, line: node.line, column: node.column,
+                message:
+                    "dialect: delimiter and quote are both '\(shown(delimiter))'; they must differ (e.g. delimiter: \";\", quote: '\"')"
+            )
         }
         for (name, byte) in [("delimiter", pins.delimiter), ("quote", pins.quote)] {
             if let byte, isAlphanumeric(byte) {
-                throw SchemaError(file: file, line: node.line, column: node.column,
-                                  message: "dialect: \(name) '\(shown(byte))' is a letter or digit, which values are made of; use a punctuation character")
+                throw SchemaError(
+                    file: file, line: node.line, column: node.column,
+                    message:
+                        "dialect: \(name) '\(shown(byte))' is a letter or digit, which values are made of; use a punctuation character"
+                )
             }
         }
     }

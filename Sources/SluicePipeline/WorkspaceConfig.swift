@@ -81,8 +81,10 @@ public struct WorkspaceConfig: Sendable, Hashable {
     ///
     /// - Throws: ``SchemaError`` with file, line and column for unknown keys and wrong values.
     public init(yaml: String, file: String) throws(SchemaError) {
-        guard let root = try YAMLDocument.parse(Array(yaml.utf8), file: file), case .mapping(let pairs) = root.content else {
-            throw SchemaError(file: file, line: 1, column: 1, message: "expected a mapping of settings (schema:, table:, …)")
+        guard let root = try YAMLDocument.parse(Array(yaml.utf8), file: file), case .mapping(let pairs) = root.content
+        else {
+            throw SchemaError(
+                file: file, line: 1, column: 1, message: "expected a mapping of settings (schema:, table:, …)")
         }
         for pair in pairs {
             let key = pair.key.settingText ?? ""
@@ -97,7 +99,9 @@ public struct WorkspaceConfig: Sendable, Hashable {
             case "table": table = try value.requireString(file: file, what: "a table name")
             case "after_load":
                 let text = try value.requireString(file: file, what: "archive or delete")
-                guard let choice = AfterLoad(rawValue: text) else { throw value.error(file: file, expected: "archive or delete") }
+                guard let choice = AfterLoad(rawValue: text) else {
+                    throw value.error(file: file, expected: "archive or delete")
+                }
                 afterLoad = choice
             case "max_file_bytes": maxFileBytes = try value.requireInteger(file: file, range: 1...(1 << 40))
             case "columnar": writeColumnar = try value.requireBool(file: file)
@@ -106,29 +110,44 @@ public struct WorkspaceConfig: Sendable, Hashable {
             case "limits": try parseLimits(value, file: file)
             case "cleaning": try parseCleaning(value, file: file)
             default:
-                throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
-                                  message: "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, follow_symlinks, dialect, limits or cleaning")
+                throw SchemaError(
+                    file: file, line: pair.key.line, column: pair.key.column,
+                    message:
+                        "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, follow_symlinks, dialect, limits or cleaning"
+                )
             }
         }
         guard schemaPath != nil || inlineSchema != nil else {
-            throw SchemaError(file: file, line: root.line, column: root.column, message: "missing 'schema:' (a schema file path or an inline schema)")
+            throw SchemaError(
+                file: file, line: root.line, column: root.column,
+                message: "missing 'schema:' (a schema file path or an inline schema)")
         }
     }
 
     private mutating func parseDialect(_ node: YAMLNode, file: String) throws(SchemaError) {
-        for (key, value) in try node.settings(file: file, allowed: ["delimiter", "quote", "header", "encoding", "quote_policy"]) {
+        for (key, value) in try node.settings(
+            file: file, allowed: ["delimiter", "quote", "header", "encoding", "quote_policy"])
+        {
             switch key {
-            case "delimiter": pins.delimiter = try value.requireSingleByte(file: file, what: "one delimiter character such as ';' or '\\t'")
+            case "delimiter":
+                pins.delimiter = try value.requireSingleByte(
+                    file: file, what: "one delimiter character such as ';' or '\\t'")
             case "quote": pins.quote = try value.requireSingleByte(file: file, what: "one quote character such as '\"'")
             case "header": pins.hasHeader = try value.requireBool(file: file)
             case "quote_policy":
                 let name = try value.requireString(file: file, what: "strict or lenient")
-                guard let policy = CSVQuotePolicy(rawValue: name) else { throw value.error(file: file, expected: "strict or lenient") }
+                guard let policy = CSVQuotePolicy(rawValue: name) else {
+                    throw value.error(file: file, expected: "strict or lenient")
+                }
                 pins.quotePolicy = policy
             default:
                 let name = try value.requireString(file: file, what: "an encoding")
-                guard let parsed = CSVEncoding(rawValue: name.lowercased()) ?? (name.lowercased() == "latin-1" ? .latin1 : nil) else {
-                    throw value.error(file: file, expected: "one of " + CSVEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+                guard
+                    let parsed = CSVEncoding(rawValue: name.lowercased())
+                        ?? (name.lowercased() == "latin-1" ? .latin1 : nil)
+                else {
+                    throw value.error(
+                        file: file, expected: "one of " + CSVEncoding.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 encoding = parsed
             }
@@ -136,7 +155,9 @@ public struct WorkspaceConfig: Sendable, Hashable {
     }
 
     private mutating func parseLimits(_ node: YAMLNode, file: String) throws(SchemaError) {
-        for (key, value) in try node.settings(file: file, allowed: ["max_field_bytes", "max_record_bytes", "max_columns"]) {
+        for (key, value) in try node.settings(
+            file: file, allowed: ["max_field_bytes", "max_record_bytes", "max_columns"])
+        {
             let number = try value.requireInteger(file: file, range: 1...(1 << 34))
             switch key {
             case "max_field_bytes": limits.maxFieldBytes = number
@@ -147,13 +168,17 @@ public struct WorkspaceConfig: Sendable, Hashable {
     }
 
     private mutating func parseCleaning(_ node: YAMLNode, file: String) throws(SchemaError) {
-        let allowed = ["on_error", "max_error_rate", "null_tokens", "on_missing", "drop_rows_with_missing_values",
-                       "drop_duplicate_rows", "lowercase_text", "max_reported_errors"]
+        let allowed = [
+            "on_error", "max_error_rate", "null_tokens", "on_missing", "drop_rows_with_missing_values",
+            "drop_duplicate_rows", "lowercase_text", "max_reported_errors",
+        ]
         for (key, value) in try node.settings(file: file, allowed: allowed) {
             switch key {
             case "on_error":
                 let text = try value.requireString(file: file, what: "reject_file or reject_rows")
-                guard let policy = ErrorPolicy(rawValue: text) else { throw value.error(file: file, expected: "reject_file or reject_rows") }
+                guard let policy = ErrorPolicy(rawValue: text) else {
+                    throw value.error(file: file, expected: "reject_file or reject_rows")
+                }
                 overrides.onError = policy
             case "max_error_rate":
                 guard let rate = value.settingText.flatMap(Double.init), (0...1).contains(rate) else {
@@ -161,16 +186,21 @@ public struct WorkspaceConfig: Sendable, Hashable {
                 }
                 overrides.maxErrorRate = rate
             case "null_tokens":
-                guard case .sequence(let items) = value.content else { throw value.error(file: file, expected: "a list of strings") }
+                guard case .sequence(let items) = value.content else {
+                    throw value.error(file: file, expected: "a list of strings")
+                }
                 overrides.nullTokens = items.map { item in
                     if case .scalar(let text, _) = item.content { return item.isNull && text == "~" ? "" : text }
                     return ""
                 }
             case "on_missing":
                 let text = try value.requireString(file: file, what: "drop_row or reject_row")
-                guard let policy = MissingValuePolicy(rawValue: text) else { throw value.error(file: file, expected: "drop_row or reject_row") }
+                guard let policy = MissingValuePolicy(rawValue: text) else {
+                    throw value.error(file: file, expected: "drop_row or reject_row")
+                }
                 overrides.dropRowsWithMissingValues = policy == .dropRow
-            case "drop_rows_with_missing_values": overrides.dropRowsWithMissingValues = try value.requireBool(file: file)
+            case "drop_rows_with_missing_values":
+                overrides.dropRowsWithMissingValues = try value.requireBool(file: file)
             case "drop_duplicate_rows": overrides.dropDuplicateRows = try value.requireBool(file: file)
             case "lowercase_text": overrides.lowercaseText = try value.requireBool(file: file)
             default: overrides.maxReportedErrors = try value.requireInteger(file: file, range: 0...1_000_000)
@@ -276,8 +306,9 @@ extension YAMLNode {
         for pair in pairs {
             let key = pair.key.settingText ?? ""
             guard allowed.contains(key) else {
-                throw SchemaError(file: file, line: pair.key.line, column: pair.key.column,
-                                  message: "unknown setting '\(key)'; expected " + allowed.joined(separator: ", "))
+                throw SchemaError(
+                    file: file, line: pair.key.line, column: pair.key.column,
+                    message: "unknown setting '\(key)'; expected " + allowed.joined(separator: ", "))
             }
             result.append((key, pair.value))
         }

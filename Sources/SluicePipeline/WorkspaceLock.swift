@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import Synchronization
@@ -49,16 +49,18 @@ public final class WorkspaceLock: Sendable {
         if shared { return }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw PipelineError(code: .io, message: "cannot open the workspace lock \(path)",
-                                cause: SystemCallError(operation: "open", path: path, errno: errno))
+            throw PipelineError(
+                code: .io, message: "cannot open the workspace lock \(path)",
+                cause: SystemCallError(operation: "open", path: path, errno: errno))
         }
         var toldWaiting = false
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let reason = errno
             guard reason == EWOULDBLOCK || reason == EINTR else {
                 close(descriptor)
-                throw PipelineError(code: .io, message: "cannot lock \(path)",
-                                    cause: SystemCallError(operation: "flock", path: path, errno: reason))
+                throw PipelineError(
+                    code: .io, message: "cannot lock \(path)",
+                    cause: SystemCallError(operation: "flock", path: path, errno: reason))
             }
             let holder = Self.holder(descriptor)
             switch policy {
@@ -79,7 +81,8 @@ public final class WorkspaceLock: Sendable {
         }
         Self.held.withLock { $0[path] = (descriptor, 1) }
         // Who holds it, for the message another process shows while it waits.
-        let note = "process \(getpid()) (\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "?") since \(FileLogHandler.timestamp()))\n"
+        let note =
+            "process \(getpid()) (\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "?") since \(FileLogHandler.timestamp()))\n"
         _ = ftruncate(descriptor, 0)
         _ = note.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }
@@ -113,7 +116,9 @@ public final class WorkspaceLock: Sendable {
     private static func holder(_ descriptor: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let text =
+            count > 0
+            ? String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
         return text.isEmpty ? "another process" : text
     }
 }

@@ -55,7 +55,8 @@ public enum CalendarValue {
         }
         let seconds = rest / 1_000_000
         let fraction = rest % 1_000_000
-        var text = isoDate(days: days) + " " + pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2)
+        var text =
+            isoDate(days: days) + " " + pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2)
             + ":" + pad(Int(seconds % 60), 2)
         if fraction != 0 { text += "." + pad(Int(fraction), 6) }
         return text
@@ -93,7 +94,8 @@ public struct TemporalPattern: Sendable, Hashable {
     let strictWidths: Bool
 
     /// ISO 8601 dates: `YYYY-MM-DD`.
-    public static let isoDate = TemporalPattern(tokens: [.year, .literal(0x2D), .month, .literal(0x2D), .day], strictWidths: true)
+    public static let isoDate = TemporalPattern(
+        tokens: [.year, .literal(0x2D), .month, .literal(0x2D), .day], strictWidths: true)
     /// ISO 8601 timestamps: a date, then `T` or a space and `HH:MM[:SS[.f]]`; a date alone is midnight.
     public static let isoTimestamp = TemporalPattern(tokens: isoDate.tokens + [.isoTime], strictWidths: true)
 
@@ -122,7 +124,9 @@ public struct TemporalPattern: Sendable, Hashable {
             case UInt8(ascii: "f"): tokens.append(.fraction)
             case UInt8(ascii: "%"): tokens.append(.literal(byte))
             default:
-                return .failure(PatternProblem("%\(Character(Unicode.Scalar(directive))) is not supported (use %Y %m %d %H %M %S %f %%)"))
+                return .failure(
+                    PatternProblem(
+                        "%\(Character(Unicode.Scalar(directive))) is not supported (use %Y %m %d %H %M %S %f %%)"))
             }
         }
         for needed in [Token.year, .month, .day] where !tokens.contains(needed) {
@@ -195,7 +199,9 @@ public struct TemporalPattern: Sendable, Hashable {
                 guard index < bytes.count else { break }
                 guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: " ") else { return nil }
                 index += 1
-                guard let hour = digits(min: 2, max: 2), index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                guard let hour = digits(min: 2, max: 2), index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                    return nil
+                }
                 index += 1
                 guard let minute = digits(min: 2, max: 2) else { return nil }
                 (fields.hour, fields.minute) = (hour, minute)
@@ -212,8 +218,8 @@ public struct TemporalPattern: Sendable, Hashable {
             }
         }
         guard index == bytes.count, fields.year >= 1, (1...12).contains(fields.month),
-              (1...CalendarValue.daysInMonth(year: fields.year, month: fields.month)).contains(fields.day),
-              fields.hour < 24, fields.minute < 60, fields.second < 60
+            (1...CalendarValue.daysInMonth(year: fields.year, month: fields.month)).contains(fields.day),
+            fields.hour < 24, fields.minute < 60, fields.second < 60
         else { return nil }
         let days = CalendarValue.days(year: fields.year, month: fields.month, day: fields.day)
         let seconds = Int64(fields.hour * 3600 + fields.minute * 60 + fields.second)

@@ -117,11 +117,12 @@ struct ColumnStore: Sendable {
             let firstIsNull = isNull(index, first)
             guard firstIsNull == isNull(index, second) else { return false }
             if firstIsNull { continue }
-            let same = switch plan.type.storage {
-            case .integer: integers[plan.slot][first] == integers[plan.slot][second]
-            case .real: reals[plan.slot][first] == reals[plan.slot][second]
-            case .text: textCodes[plan.slot][first] == textCodes[plan.slot][second]
-            }
+            let same =
+                switch plan.type.storage {
+                case .integer: integers[plan.slot][first] == integers[plan.slot][second]
+                case .real: reals[plan.slot][first] == reals[plan.slot][second]
+                case .text: textCodes[plan.slot][first] == textCodes[plan.slot][second]
+                }
             if !same { return false }
         }
         return true

@@ -62,7 +62,9 @@ public struct HeaderMapping: Sendable, Hashable {
     public static let reservedNames: Set<String> = ["_source_line"]
 
     /// Creates a mapping; ``Schema/mapHeader(_:)`` is the usual way to get one.
-    public init(originalNames: [String], normalizedNames: [String], schemaIndexForField: [Int], renamed: [HeaderRename] = []) {
+    public init(
+        originalNames: [String], normalizedNames: [String], schemaIndexForField: [Int], renamed: [HeaderRename] = []
+    ) {
         self.originalNames = originalNames
         self.normalizedNames = normalizedNames
         self.schemaIndexForField = schemaIndexForField
@@ -115,8 +117,10 @@ extension Schema {
     /// allows: unknown names are read past under ``ExtraColumnsPolicy/ignore``, and optional
     /// columns may be absent under ``MissingColumnsPolicy/null``. Missing, unknown, duplicate
     /// and blank names are all collected into one ``HeaderMismatch``.
-    public func mapHeader(_ rawNames: [String], extraColumns: ExtraColumnsPolicy,
-                          missingColumns: MissingColumnsPolicy) throws(HeaderMismatch) -> HeaderMapping {
+    public func mapHeader(
+        _ rawNames: [String], extraColumns: ExtraColumnsPolicy,
+        missingColumns: MissingColumnsPolicy
+    ) throws(HeaderMismatch) -> HeaderMapping {
         var indexByName: [String: Int] = [:]
         for (index, column) in columns.enumerated() { indexByName[column.name] = index }
 
@@ -167,7 +171,8 @@ extension Schema {
         guard missing.isEmpty, unknown.isEmpty, duplicates.isEmpty, blank.isEmpty else {
             throw HeaderMismatch(missing: missing, unknown: unknown, duplicates: duplicates, blank: blank)
         }
-        var result = HeaderMapping(originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping, renamed: renamed)
+        var result = HeaderMapping(
+            originalNames: rawNames, normalizedNames: normalized, schemaIndexForField: mapping, renamed: renamed)
         result.ignored = ignored
         result.absentColumns = absent
         return result

@@ -46,7 +46,10 @@ extension SchemaBuilder {
         case .sequence(let nodes): items = nodes
         case .scalar where !keyEntry.value.isNull: items = [keyEntry.value]
         default:
-            throw error(at: keyEntry.value, "expected a list of column names for 'primary_key', e.g. [station, date], found \(keyEntry.value.kindDescription)")
+            throw error(
+                at: keyEntry.value,
+                "expected a list of column names for 'primary_key', e.g. [station, date], found \(keyEntry.value.kindDescription)"
+            )
         }
         guard !items.isEmpty else { throw error(at: keyEntry.value, "expected at least one column in 'primary_key'") }
         var names: [String] = []
@@ -57,7 +60,10 @@ extension SchemaBuilder {
             }
             guard !names.contains(name) else { throw error(at: item, "'primary_key' names '\(name)' twice") }
             guard column.isRequired else {
-                throw error(at: item, "primary key column '\(name)' is optional; a key value may not be missing (remove 'required: false')")
+                throw error(
+                    at: item,
+                    "primary key column '\(name)' is optional; a key value may not be missing (remove 'required: false')"
+                )
             }
             names.append(name)
         }

@@ -5,33 +5,45 @@ extension RowValidator {
     mutating func cleanFormattedNumber(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
         let plan = plans[column]
         let bytes = raw.extracting(trimmed)
-        if let plain = NumberNormalizer.plain(bytes, decimal: plan.reading.format.decimalSeparator, thousands: plan.reading.format.thousandsSeparator) {
+        if let plain = NumberNormalizer.plain(
+            bytes, decimal: plan.reading.format.decimalSeparator, thousands: plan.reading.format.thousandsSeparator)
+        {
             let span = plain.span
             if plan.type == .integer {
                 if case .value(let value) = FieldParser.parseInteger(span) {
-                    guard checkNumber(Double(value), text: String(value), raw: raw, column: column, field: field) else { return false }
+                    guard checkNumber(Double(value), text: String(value), raw: raw, column: column, field: field) else {
+                        return false
+                    }
                     store.integers[plan.slot].append(value)
                     return true
                 }
             } else if let value = FieldParser.parseReal(span) {
-                guard checkNumber(value, text: formatNumber(value), raw: raw, column: column, field: field) else { return false }
+                guard checkNumber(value, text: formatNumber(value), raw: raw, column: column, field: field) else {
+                    return false
+                }
                 store.reals[plan.slot].append(value)
                 return true
             }
         }
         let written = Self.separatorDescription(plan.reading.format)
         if bytes.isEmpty {
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
-                   hint: "fill in a number, or list the empty value in null_tokens")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
+                hint: "fill in a number, or list the empty value in null_tokens")
         } else if !FieldParser.isValidUTF8(bytes) {
-            report(column: plan.name, field: field, raw: raw, rule: "encoding",
-                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+            report(
+                column: plan.name, field: field, raw: raw, rule: "encoding",
+                message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
         } else {
             let kind = plan.type == .integer ? "an integer" : "a number"
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "value '\(FieldParser.display(bytes))' is not \(kind) written with \(written) for column '\(plan.name)'",
-                   hint: "write it like \(Self.example(plan)), or change decimal_separator / thousands_separator in the schema")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message:
+                    "value '\(FieldParser.display(bytes))' is not \(kind) written with \(written) for column '\(plan.name)'",
+                hint:
+                    "write it like \(Self.example(plan)), or change decimal_separator / thousands_separator in the schema"
+            )
         }
         return false
     }
@@ -48,38 +60,49 @@ extension RowValidator {
         }
         if let value = parsed {
             if plan.type.isTemporal, plan.minimum != nil || plan.maximum != nil {
-                let shown = { plan.type == .date ? CalendarValue.isoDate(days: value) : CalendarValue.isoTimestamp(microseconds: value) }
-                guard checkNumber(Double(value), text: shown(), raw: raw, column: column, field: field) else { return false }
+                let shown = {
+                    plan.type == .date
+                        ? CalendarValue.isoDate(days: value) : CalendarValue.isoTimestamp(microseconds: value)
+                }
+                guard checkNumber(Double(value), text: shown(), raw: raw, column: column, field: field) else {
+                    return false
+                }
             }
             store.integers[plan.slot].append(value)
             return true
         }
         guard FieldParser.isValidUTF8(bytes) else {
-            report(column: plan.name, field: field, raw: raw, rule: "encoding",
-                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+            report(
+                column: plan.name, field: field, raw: raw, rule: "encoding",
+                message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
             return false
         }
         let shown = FieldParser.display(bytes)
         switch plan.type {
         case .boolean:
-            let truths = plan.reading.format.trueValues.joined(separator: ", "), falsehoods = plan.reading.format.falseValues.joined(separator: ", ")
-            report(column: plan.name, field: field, raw: raw, rule: "boolean",
-                   message: "value '\(shown)' is not a boolean for column '\(plan.name)' (true: \(truths); false: \(falsehoods))",
-                   hint: "write one of those, or list the file's spellings in true_values / false_values")
+            let truths = plan.reading.format.trueValues.joined(separator: ", "),
+                falsehoods = plan.reading.format.falseValues.joined(separator: ", ")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "boolean",
+                message:
+                    "value '\(shown)' is not a boolean for column '\(plan.name)' (true: \(truths); false: \(falsehoods))",
+                hint: "write one of those, or list the file's spellings in true_values / false_values")
         case .date:
             let format = plan.reading.format.temporalPattern ?? "%Y-%m-%d"
-            report(column: plan.name, field: field, raw: raw, rule: "date",
-                   message: "value '\(shown)' is not a date in the format \(format) for column '\(plan.name)'",
-                   hint: plan.reading.format.temporalPattern == nil
-                       ? "write dates as 2012-01-31 (ISO 8601), or declare the file's format, e.g. format: \"%d/%m/%Y\""
-                       : "check the day and month, or change the column's format")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "date",
+                message: "value '\(shown)' is not a date in the format \(format) for column '\(plan.name)'",
+                hint: plan.reading.format.temporalPattern == nil
+                    ? "write dates as 2012-01-31 (ISO 8601), or declare the file's format, e.g. format: \"%d/%m/%Y\""
+                    : "check the day and month, or change the column's format")
         default:
             let format = plan.reading.format.temporalPattern ?? "ISO 8601 (2012-01-31 13:45:00)"
-            report(column: plan.name, field: field, raw: raw, rule: "timestamp",
-                   message: "value '\(shown)' is not a timestamp in the format \(format) for column '\(plan.name)'",
-                   hint: plan.reading.format.temporalPattern == nil
-                       ? "write timestamps as 2012-01-31 13:45:00 or 2012-01-31T13:45:00 (no time zone), or declare the format, e.g. format: \"%d.%m.%Y %H:%M\""
-                       : "check the date and time, or change the column's format")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "timestamp",
+                message: "value '\(shown)' is not a timestamp in the format \(format) for column '\(plan.name)'",
+                hint: plan.reading.format.temporalPattern == nil
+                    ? "write timestamps as 2012-01-31 13:45:00 or 2012-01-31T13:45:00 (no time zone), or declare the format, e.g. format: \"%d.%m.%Y %H:%M\""
+                    : "check the date and time, or change the column's format")
         }
         return false
     }
@@ -126,11 +149,16 @@ final class ValueReading: Sendable {
     init(_ column: ColumnSchema) {
         let format = column.valueFormat
         self.format = format
-        pattern = switch column.type {
-        case .date: format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: false).get() } ?? .isoDate
-        case .timestamp: format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: true).get() } ?? .isoTimestamp
-        default: nil
-        }
+        pattern =
+            switch column.type {
+            case .date:
+                format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: false).get() }
+                    ?? .isoDate
+            case .timestamp:
+                format.temporalPattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: true).get() }
+                    ?? .isoTimestamp
+            default: nil
+            }
         trueSpellings = format.trueValues.map { Array($0.lowercased().utf8) }
         falseSpellings = format.falseValues.map { Array($0.lowercased().utf8) }
     }

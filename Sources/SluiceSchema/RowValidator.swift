@@ -51,9 +51,10 @@ public struct RowValidator: Sendable {
     /// - Precondition: `header` maps every column of `schema` exactly once, or lists it as
     ///   absent (as ``Schema/mapHeader(_:)`` guarantees).
     public init(schema: Schema, header: HeaderMapping, options: CleaningOptions = .init()) {
-        precondition((header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField } + header.absentColumns).sorted()
-                         == Array(schema.columns.indices),
-                     "the header mapping must cover every schema column exactly once")
+        precondition(
+            (header.schemaIndexForField.filter { $0 != HeaderMapping.ignoredField } + header.absentColumns).sorted()
+                == Array(schema.columns.indices),
+            "the header mapping must cover every schema column exactly once")
         columnForField = header.schemaIndexForField
         absentColumns = header.absentColumns
         self.options = options
@@ -90,8 +91,10 @@ public struct RowValidator: Sendable {
     /// `bytes[fieldStarts[i]..<fieldEnds[i]]`, already unquoted (the CSV reader's zero-copy form).
     /// - Returns: What became of the row, so a caller can keep the rejected rows' original bytes.
     @discardableResult
-    public mutating func addRow(_ bytes: Span<UInt8>, fieldStarts: Span<Int>, fieldEnds: Span<Int>,
-                                at location: RowLocation) -> RowVerdict {
+    public mutating func addRow(
+        _ bytes: Span<UInt8>, fieldStarts: Span<Int>, fieldEnds: Span<Int>,
+        at location: RowLocation
+    ) -> RowVerdict {
         self.location = location
         rowIssues.removeAll(keepingCapacity: true)
         counts.read += 1
@@ -99,11 +102,12 @@ public struct RowValidator: Sendable {
         let expected = columnForField.count
         guard fieldCount == expected else {
             let rule = fieldCount < expected ? "missing-cell" : "extra-cell"
-            report(column: "", field: min(fieldCount, expected) + 1, raw: bytes.extracting(0..<0), rule: rule,
-                   message: "expected \(expected) fields, found \(fieldCount)",
-                   hint: fieldCount < expected
-                       ? "a value or delimiter is missing, or a value holds an unquoted line break"
-                       : "a value holds the delimiter without quotes: quote it")
+            report(
+                column: "", field: min(fieldCount, expected) + 1, raw: bytes.extracting(0..<0), rule: rule,
+                message: "expected \(expected) fields, found \(fieldCount)",
+                hint: fieldCount < expected
+                    ? "a value or delimiter is missing, or a value holds an unquoted line break"
+                    : "a value holds the delimiter without quotes: quote it")
             counts.invalid += 1
             return .rejected
         }
@@ -120,15 +124,17 @@ public struct RowValidator: Sendable {
                     missingRequired = true
                     if !options.dropRowsWithMissingValues {
                         let name = plans[column].name
-                        report(column: name, field: position + 1, raw: raw, rule: "required",
-                               message: "missing value for required column '\(name)'",
-                               hint: "fill it in, or mark the column `required: false` in the schema")
+                        report(
+                            column: name, field: position + 1, raw: raw, rule: "required",
+                            message: "missing value for required column '\(name)'",
+                            hint: "fill it in, or mark the column `required: false` in the schema")
                         valid = false
                     }
                 }
                 continue
             }
-            if !clean(raw, trimmed: trimmed, in: bytes, at: fieldStarts[position], column: column, field: position + 1) {
+            if !clean(raw, trimmed: trimmed, in: bytes, at: fieldStarts[position], column: column, field: position + 1)
+            {
                 valid = false
             }
         }
@@ -223,8 +229,10 @@ public struct RowValidator: Sendable {
     /// raw value is not acceptable.
     @inline(__always)
     /// `raw` is `buffer[rawStart...]` (the whole buffer lets short values load as one word).
-    private mutating func clean(_ raw: Span<UInt8>, trimmed: Range<Int>, in buffer: Span<UInt8>, at rawStart: Int,
-                                column: Int, field: Int) -> Bool {
+    private mutating func clean(
+        _ raw: Span<UInt8>, trimmed: Range<Int>, in buffer: Span<UInt8>, at rawStart: Int,
+        column: Int, field: Int
+    ) -> Bool {
         let slot = plans[column].slot
         let bytes = raw.extracting(trimmed)
         switch plans[column].type {
@@ -245,7 +253,8 @@ public struct RowValidator: Sendable {
                 let inBounds = number >= plans[column].lowerBound && number <= plans[column].upperBound
                 // Out of bounds or with an allowed list: the full check, which reports.
                 if inBounds && plans[column].allowed == nil
-                    || checkNumber(number, text: String(value), raw: raw, column: column, field: field) {
+                    || checkNumber(number, text: String(value), raw: raw, column: column, field: field)
+                {
                     store.integers[slot].append(value)
                     return true
                 }
@@ -255,32 +264,41 @@ public struct RowValidator: Sendable {
             guard let value = FieldParser.parseReal(bytes) else {
                 return reportBadNumber(raw, trimmed: trimmed, column: column, field: field)
             }
-            guard checkNumber(value, text: formatNumber(value), raw: raw, column: column, field: field) else { return false }
+            guard checkNumber(value, text: formatNumber(value), raw: raw, column: column, field: field) else {
+                return false
+            }
             store.reals[slot].append(value)
             return true
         }
     }
 
     /// A text value not seen before in its column: decode, lower-case, check, and remember.
-    private mutating func cleanNewText(_ raw: Span<UInt8>, trimmed: Range<Int>, key: ShortText?, column: Int, field: Int) -> Bool {
+    private mutating func cleanNewText(
+        _ raw: Span<UInt8>, trimmed: Range<Int>, key: ShortText?, column: Int, field: Int
+    ) -> Bool {
         let plan = plans[column]
         let bytes = raw.extracting(trimmed)
         guard var text = FieldParser.string(validating: bytes) else {
-            report(column: plan.name, field: field, raw: raw, rule: "encoding",
-                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+            report(
+                column: plan.name, field: field, raw: raw, rule: "encoding",
+                message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
             return false
         }
         if plan.lowercase { text = text.lowercased() }
         if let limit = plan.maxLength, text.utf8.count > limit, text.count > limit {
-            report(column: plan.name, field: field, raw: raw, rule: "max-length",
-                   message: "value '\(FieldParser.display(bytes))' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
-                   hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "max-length",
+                message:
+                    "value '\(FieldParser.display(bytes))' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
+                hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
             return false
         }
         if let allowed = plan.allowed, !allowed.contains(text) {
-            report(column: plan.name, field: field, raw: raw, rule: "allowed",
-                   message: "value '\(FieldParser.display(bytes))' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
-                   hint: "use one of: \(plan.allowedList)")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "allowed",
+                message:
+                    "value '\(FieldParser.display(bytes))' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                hint: "use one of: \(plan.allowedList)")
             return false
         }
         let code = store.dictionaries[plan.slot].code(for: text)
@@ -299,20 +317,26 @@ public struct RowValidator: Sendable {
         case .value:
             return false  // a rule of checkNumber failed and was reported
         case .overflow:
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "value \(FieldParser.display(bytes)) does not fit in a 64-bit integer for column '\(plan.name)'",
-                   hint: "integers range from -9223372036854775808 to 9223372036854775807; use a real column for larger numbers")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message:
+                    "value \(FieldParser.display(bytes)) does not fit in a 64-bit integer for column '\(plan.name)'",
+                hint:
+                    "integers range from -9223372036854775808 to 9223372036854775807; use a real column for larger numbers"
+            )
             return false
         case .notAnInteger:
             if bytes.isEmpty { return reportBadNumber(raw, trimmed: trimmed, column: column, field: field) }
             guard FieldParser.isValidUTF8(bytes) else {
-                report(column: plan.name, field: field, raw: raw, rule: "encoding",
-                       message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+                report(
+                    column: plan.name, field: field, raw: raw, rule: "encoding",
+                    message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
                 return false
             }
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "value '\(FieldParser.display(bytes))' is not an integer for column '\(plan.name)'",
-                   hint: "write a whole number such as 17, without decimals or units")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message: "value '\(FieldParser.display(bytes))' is not an integer for column '\(plan.name)'",
+                hint: "write a whole number such as 17, without decimals or units")
             return false
         }
     }
@@ -322,16 +346,21 @@ public struct RowValidator: Sendable {
         let plan = plans[column]
         let bytes = raw.extracting(trimmed)
         if bytes.isEmpty {
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
-                   hint: "fill in a number, or list the empty value in null_tokens")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
+                hint: "fill in a number, or list the empty value in null_tokens")
         } else if !FieldParser.isValidUTF8(bytes) {
-            report(column: plan.name, field: field, raw: raw, rule: "encoding",
-                   message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
+            report(
+                column: plan.name, field: field, raw: raw, rule: "encoding",
+                message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
         } else {
-            report(column: plan.name, field: field, raw: raw, rule: "type",
-                   message: "value '\(FieldParser.display(bytes))' is not a finite number for column '\(plan.name)'",
-                   hint: "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "type",
+                message: "value '\(FieldParser.display(bytes))' is not a finite number for column '\(plan.name)'",
+                hint:
+                    "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range"
+            )
         }
         return false
     }
@@ -340,35 +369,45 @@ public struct RowValidator: Sendable {
     /// Date and timestamp bounds are shown as ISO text.
     /// - Complexity: no allocation unless the value fails a rule or the column has an `allowed` list:
     ///   the value's text and the messages are only built then.
-    mutating func checkNumber(_ value: Double, text: @autoclosure () -> String, raw: Span<UInt8>,
-                              column: Int, field: Int) -> Bool {
+    mutating func checkNumber(
+        _ value: Double, text: @autoclosure () -> String, raw: Span<UInt8>,
+        column: Int, field: Int
+    ) -> Bool {
         let plan = plans[column]
-        let show = { (bound: Double) in plan.type.isTemporal ? displayBound(bound, type: plan.type) : formatNumber(bound) }
+        let show = { (bound: Double) in
+            plan.type.isTemporal ? displayBound(bound, type: plan.type) : formatNumber(bound)
+        }
         func range() -> String { "\(plan.minimum.map(show) ?? "…")–\(plan.maximum.map(show) ?? "…")" }
         if let minimum = plan.minimum, value < minimum {
-            report(column: plan.name, field: field, raw: raw, rule: "minimum",
-                   message: "value \(text()) is below the minimum \(show(minimum)) for column '\(plan.name)'",
-                   hint: "the schema allows \(range())")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "minimum",
+                message: "value \(text()) is below the minimum \(show(minimum)) for column '\(plan.name)'",
+                hint: "the schema allows \(range())")
             return false
         }
         if let maximum = plan.maximum, value > maximum {
-            report(column: plan.name, field: field, raw: raw, rule: "maximum",
-                   message: "value \(text()) is above the maximum \(show(maximum)) for column '\(plan.name)'",
-                   hint: "the schema allows \(range())")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "maximum",
+                message: "value \(text()) is above the maximum \(show(maximum)) for column '\(plan.name)'",
+                hint: "the schema allows \(range())")
             return false
         }
         if let allowed = plan.allowed, case let shown = text(), !allowed.contains(shown) {
-            report(column: plan.name, field: field, raw: raw, rule: "allowed",
-                   message: "value \(shown) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
-                   hint: "use one of: \(plan.allowedList)")
+            report(
+                column: plan.name, field: field, raw: raw, rule: "allowed",
+                message:
+                    "value \(shown) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
+                hint: "use one of: \(plan.allowedList)")
             return false
         }
         return true
     }
 
     /// Counts an issue and keeps it in full while under the cap (building the message only then).
-    mutating func report(column: String, field: Int, raw: Span<UInt8>, rule: String,
-                                 message: @autoclosure () -> String, hint: @autoclosure () -> String) {
+    mutating func report(
+        column: String, field: Int, raw: Span<UInt8>, rule: String,
+        message: @autoclosure () -> String, hint: @autoclosure () -> String
+    ) {
         totalIssues += 1
         issueCountsByRule[rule, default: 0] += 1
         let code = ValidationIssue.code(forRule: rule)
@@ -376,9 +415,11 @@ public struct RowValidator: Sendable {
         let kept = issues.count < options.maxReportedIssues
         rowIssues.append((rule: rule, code: code, kept: kept))
         guard kept else { return }
-        issues.append(ValidationIssue(
-            line: location.line, record: location.record, byteOffset: location.byteOffset, column: column, field: field,
-            value: FieldParser.display(raw), code: code, rule: rule, message: message(), hint: hint()))
+        issues.append(
+            ValidationIssue(
+                line: location.line, record: location.record, byteOffset: location.byteOffset, column: column,
+                field: field,
+                value: FieldParser.display(raw), code: code, rule: rule, message: message(), hint: hint()))
     }
 
     // MARK: Duplicates
@@ -398,7 +439,8 @@ public struct RowValidator: Sendable {
             return false
         }
         if store.row(first, equals: newRow, plans: plans, isNull: isNull) { return true }
-        for row in collidingRowsByHash[hash, default: []] where store.row(row, equals: newRow, plans: plans, isNull: isNull) {
+        for row in collidingRowsByHash[hash, default: []]
+        where store.row(row, equals: newRow, plans: plans, isNull: isNull) {
             return true
         }
         collidingRowsByHash[hash, default: []].append(newRow)
@@ -413,4 +455,3 @@ private struct Counters: Sendable {
     var droppedDuplicate = 0
     var invalid = 0
 }
-

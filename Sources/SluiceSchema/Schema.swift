@@ -25,8 +25,10 @@ public struct Schema: Sendable, Hashable {
     public var primaryKey: PrimaryKey?
 
     /// Creates a schema. Column names should already be normalised (see ``HeaderNormalizer``).
-    public init(table: String?, columns: [ColumnSchema], format: SchemaFormat,
-                aliases: [String: String] = [:], policy: SchemaPolicy = .init()) {
+    public init(
+        table: String?, columns: [ColumnSchema], format: SchemaFormat,
+        aliases: [String: String] = [:], policy: SchemaPolicy = .init()
+    ) {
         self.table = table
         self.columns = columns
         self.format = format
@@ -126,8 +128,10 @@ struct TypeSpelling: Equatable {
         let base = String(name).trimmingWhitespace()
         if Self.integerNames.contains(base), arguments.isEmpty {
             self.init(type: .integer, maxLength: nil)
-        } else if Self.realNames.contains(base), arguments.isEmpty
-            || ((base == "decimal" || base == "numeric") && arguments.count <= 2 && arguments[0] > 0) {
+        } else if Self.realNames.contains(base),
+            arguments.isEmpty
+                || ((base == "decimal" || base == "numeric") && arguments.count <= 2 && arguments[0] > 0)
+        {
             self.init(type: .real, maxLength: nil)
         } else if Self.textNames.contains(base), arguments.isEmpty {
             self.init(type: .text, maxLength: nil)

@@ -9,27 +9,39 @@ extension SchemaBuilder {
     static let headerPolicyKeys = ["extra_columns", "missing_columns"]
 
     /// The number separators in `entries`, starting from `defaults`.
-    func numberFormat(_ entries: [String: YAMLPair], defaults: ValueFormat, context: String) throws(SchemaError) -> ValueFormat {
+    func numberFormat(_ entries: [String: YAMLPair], defaults: ValueFormat, context: String) throws(SchemaError)
+        -> ValueFormat
+    {
         var format = defaults
         if let entry = entries["decimal_separator"] {
-            format.decimalSeparator = try separator(entry.value, what: "'decimal_separator' \(context)", allowed: Array(".,".utf8))
+            format.decimalSeparator = try separator(
+                entry.value, what: "'decimal_separator' \(context)", allowed: Array(".,".utf8))
         }
         if let entry = entries["thousands_separator"] {
-            format.thousandsSeparator = entry.value.isNull
-                ? nil : try separator(entry.value, what: "'thousands_separator' \(context)", allowed: ValueFormat.separatorCharacters)
+            format.thousandsSeparator =
+                entry.value.isNull
+                ? nil
+                : try separator(
+                    entry.value, what: "'thousands_separator' \(context)", allowed: ValueFormat.separatorCharacters)
         }
         if let thousands = format.thousandsSeparator, thousands == format.decimalSeparator {
             let node = entries["thousands_separator"]?.value ?? entries["decimal_separator"]!.value
-            throw error(at: node, "the thousands separator and the decimal separator are both '\(Character(Unicode.Scalar(thousands)))' \(context)")
+            throw error(
+                at: node,
+                "the thousands separator and the decimal separator are both '\(Character(Unicode.Scalar(thousands)))' \(context)"
+            )
         }
         return format
     }
 
     /// The value format of a column spec: keys checked against the column's type.
-    func valueFormat(_ entries: [String: YAMLPair], type: ColumnType, name: String, numbers: ValueFormat) throws(SchemaError) -> ValueFormat {
+    func valueFormat(_ entries: [String: YAMLPair], type: ColumnType, name: String, numbers: ValueFormat)
+        throws(SchemaError) -> ValueFormat
+    {
         func refuse(_ key: String, _ applies: String) throws(SchemaError) {
             if let entry = entries[key] {
-                throw error(at: entry.key, "'\(key)' applies to \(applies) columns only; column '\(name)' is \(type.rawValue)")
+                throw error(
+                    at: entry.key, "'\(key)' applies to \(applies) columns only; column '\(name)' is \(type.rawValue)")
             }
         }
         if !type.isTemporal { try refuse("format", "date and timestamp") }
@@ -43,7 +55,8 @@ extension SchemaBuilder {
             if let entry = entries["format"] {
                 let pattern = try text(entry.value, what: "a format such as \"%Y/%m/%d\" for column '\(name)'")
                 if case .failure(let problem) = TemporalPattern.compile(pattern, forTimestamp: type == .timestamp) {
-                    throw error(at: entry.value, "cannot use format '\(pattern)' for column '\(name)': \(problem.message)")
+                    throw error(
+                        at: entry.value, "cannot use format '\(pattern)' for column '\(name)': \(problem.message)")
                 }
                 format.temporalPattern = pattern
             }
@@ -51,7 +64,9 @@ extension SchemaBuilder {
                 format.trueValues = try spellings(entries["true_values"], name: name) ?? format.trueValues
                 format.falseValues = try spellings(entries["false_values"], name: name) ?? format.falseValues
                 let overlap = Set(format.trueValues).intersection(format.falseValues)
-                if let word = overlap.sorted().first, let node = entries["false_values"]?.value ?? entries["true_values"]?.value {
+                if let word = overlap.sorted().first,
+                    let node = entries["false_values"]?.value ?? entries["true_values"]?.value
+                {
                     throw error(at: node, "'\(word)' is both a true and a false value for column '\(name)'")
                 }
             }
@@ -66,7 +81,9 @@ extension SchemaBuilder {
         let value = type == .date ? CalendarValue.days(iso: raw) : CalendarValue.microseconds(iso: raw)
         guard let value else {
             let example = type == .date ? "2012-01-31" : "2012-01-31 13:45:00"
-            throw error(at: node, "expected an ISO 8601 \(type.rawValue) such as \(example) for \(what), found \(node.kindDescription)")
+            throw error(
+                at: node,
+                "expected an ISO 8601 \(type.rawValue) such as \(example) for \(what), found \(node.kindDescription)")
         }
         return Double(value)
     }
@@ -84,7 +101,9 @@ extension SchemaBuilder {
             // `null` written plainly is YAML's null: read the word as written.
             let raw = entry.value.scalarText?.trimmingWhitespace() ?? ""
             guard let value = MissingColumnsPolicy(rawValue: raw.lowercased()) else {
-                throw error(at: entry.value, "expected reject or null for 'missing_columns', found \(entry.value.kindDescription)")
+                throw error(
+                    at: entry.value,
+                    "expected reject or null for 'missing_columns', found \(entry.value.kindDescription)")
             }
             policy.missingColumns = value
         }
@@ -92,7 +111,9 @@ extension SchemaBuilder {
 
     private func separator(_ node: YAMLNode, what: String, allowed: [UInt8]) throws(SchemaError) -> UInt8 {
         let choices = allowed.map { "'\(Character(Unicode.Scalar($0)))'" }.joined(separator: ", ")
-        guard case .scalar(let raw, _) = node.content, raw.utf8.count == 1, let byte = raw.utf8.first, allowed.contains(byte) else {
+        guard case .scalar(let raw, _) = node.content, raw.utf8.count == 1, let byte = raw.utf8.first,
+            allowed.contains(byte)
+        else {
             throw error(at: node, "expected one of \(choices) for \(what), found \(node.kindDescription)")
         }
         return byte

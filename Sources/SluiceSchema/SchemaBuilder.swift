@@ -7,7 +7,8 @@ struct SchemaBuilder {
     static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"] + formatKeys
 
     /// The top-level keys of the Sluice format.
-    static let topLevelKeys = ["table", "columns", "aliases", "primary_key", "on_conflict"] + policyKeys + headerPolicyKeys
+    static let topLevelKeys =
+        ["table", "columns", "aliases", "primary_key", "on_conflict"] + policyKeys + headerPolicyKeys
         + numberFormatKeys
 
     /// The row-policy keys, allowed at the top of a schema and under `cleaning:` in `sluice.yaml`.
@@ -33,8 +34,10 @@ struct SchemaBuilder {
             throw error(at: entries["columns"]?.key ?? root, "expected at least one column under 'columns'")
         }
         guard case .mapping(let columnPairs) = columnsNode.content else {
-            throw error(at: columnsNode,
-                        "expected a mapping of column name to type or spec under 'columns', found \(columnsNode.kindDescription)")
+            throw error(
+                at: columnsNode,
+                "expected a mapping of column name to type or spec under 'columns', found \(columnsNode.kindDescription)"
+            )
         }
         let numbers = try numberFormat(entries, defaults: ValueFormat(), context: "at the top level")
         var names = NameRegistry()
@@ -47,9 +50,12 @@ struct SchemaBuilder {
         var policy = SchemaPolicy()
         try applyPolicy(entries, to: &policy)
         try applyHeaderPolicy(entries, to: &policy)
-        let aliases = try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) } ?? [:]
-        var schema = try check(Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy),
-                               root: root, tableNode: tableNode, columnNodes: columnPairs.map(\.key))
+        let aliases =
+            try entries["aliases"].map { entry throws(SchemaError) in try aliasMap(entry.value, columns: columns) }
+            ?? [:]
+        var schema = try check(
+            Schema(table: table, columns: columns, format: .sluice, aliases: aliases, policy: policy),
+            root: root, tableNode: tableNode, columnNodes: columnPairs.map(\.key))
         schema.primaryKey = try primaryKey(entries, columns: columns)
         return schema
     }
@@ -64,7 +70,9 @@ struct SchemaBuilder {
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
         guard !columns.isEmpty else { throw error(at: root, "expected at least one column") }
-        return try check(Schema(table: nil, columns: columns, format: .legacyFlat), root: root, tableNode: nil, columnNodes: pairs.map(\.key))
+        return try check(
+            Schema(table: nil, columns: columns, format: .legacyFlat), root: root, tableNode: nil,
+            columnNodes: pairs.map(\.key))
     }
 
     /// The legacy SQL layout: `table: [{name: ..., type: ...}, ...]`.
@@ -77,7 +85,9 @@ struct SchemaBuilder {
                 throw error(at: item, "expected a column mapping with 'name' and 'type', found \(item.kindDescription)")
             }
             let entries = try keyed(itemPairs, allowed: ["name", "type"], context: "in a column entry")
-            guard let nameNode = entries["name"]?.value else { throw error(at: item, "missing key 'name' in a column entry") }
+            guard let nameNode = entries["name"]?.value else {
+                throw error(at: item, "missing key 'name' in a column entry")
+            }
             let name = try names.register(nameNode, builder: self)
             guard let typeNode = entries["type"]?.value else {
                 throw error(at: item, "missing key 'type' for column '\(name)'")
@@ -86,13 +96,16 @@ struct SchemaBuilder {
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
         guard !columns.isEmpty else { throw error(at: tableKey, "expected at least one column under '\(table)'") }
-        return try check(Schema(table: table, columns: columns, format: .legacySQL), root: tableKey, tableNode: tableKey, columnNodes: items)
+        return try check(
+            Schema(table: table, columns: columns, format: .legacySQL), root: tableKey, tableNode: tableKey,
+            columnNodes: items)
     }
 
     // MARK: Column specs
 
     /// A Sluice column spec: a bare type, or a mapping of the keys in ``columnKeys``.
-    func columnSpec(_ node: YAMLNode, name: String, numbers: ValueFormat = .init()) throws(SchemaError) -> ColumnSchema {
+    func columnSpec(_ node: YAMLNode, name: String, numbers: ValueFormat = .init()) throws(SchemaError) -> ColumnSchema
+    {
         if node.scalarText != nil {
             let spelling = try typeSpelling(node)
             var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
@@ -100,10 +113,13 @@ struct SchemaBuilder {
             return column
         }
         guard case .mapping(let pairs) = node.content else {
-            throw error(at: node, "expected a type or a mapping of rules for column '\(name)', found \(node.kindDescription)")
+            throw error(
+                at: node, "expected a type or a mapping of rules for column '\(name)', found \(node.kindDescription)")
         }
         let entries = try keyed(pairs, allowed: Self.columnKeys, context: "in column '\(name)'")
-        guard let typeNode = entries["type"]?.value else { throw error(at: node, "missing key 'type' for column '\(name)'") }
+        guard let typeNode = entries["type"]?.value else {
+            throw error(at: node, "missing key 'type' for column '\(name)'")
+        }
         let spelling = try typeSpelling(typeNode)
         var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
         column.valueFormat = try valueFormat(entries, type: column.type, name: name, numbers: numbers)
@@ -115,28 +131,41 @@ struct SchemaBuilder {
                 value = try temporalBound(entry.value, type: column.type, what: "'\(bound)' of column '\(name)'")
             } else {
                 guard column.type.isNumeric else {
-                    throw error(at: entry.key, "'\(bound)' applies to integer, real, date and timestamp columns only; column '\(name)' is \(column.type.rawValue)")
+                    throw error(
+                        at: entry.key,
+                        "'\(bound)' applies to integer, real, date and timestamp columns only; column '\(name)' is \(column.type.rawValue)"
+                    )
                 }
                 value = try number(entry.value, what: "'\(bound)' of column '\(name)'")
             }
             if bound == "min" { column.minimum = value } else { column.maximum = value }
         }
         if let low = column.minimum, let high = column.maximum, low > high, let maxNode = entries["max"]?.value {
-            let shown = { (value: Double) in column.type.isTemporal ? displayBound(value, type: column.type) : formatNumber(value) }
+            let shown = { (value: Double) in
+                column.type.isTemporal ? displayBound(value, type: column.type) : formatNumber(value)
+            }
             throw error(at: maxNode, "min \(shown(low)) is greater than max \(shown(high)) for column '\(name)'")
         }
         if let entry = entries["max_length"] {
             guard column.type == .text else {
-                throw error(at: entry.key, "'max_length' applies to text columns only; column '\(name)' is \(column.type.rawValue)")
+                throw error(
+                    at: entry.key,
+                    "'max_length' applies to text columns only; column '\(name)' is \(column.type.rawValue)")
             }
             guard let text = entry.value.scalarText, let length = Int(text.trimmingWhitespace()), length > 0 else {
-                throw error(at: entry.value, "expected a positive whole number for 'max_length' of column '\(name)', found \(entry.value.kindDescription)")
+                throw error(
+                    at: entry.value,
+                    "expected a positive whole number for 'max_length' of column '\(name)', found \(entry.value.kindDescription)"
+                )
             }
             column.maxLength = length
         }
         if let entry = entries["allowed"] {
             guard column.type.isNumeric || column.type == .text else {
-                throw error(at: entry.key, "'allowed' applies to integer, real and text columns only; column '\(name)' is \(column.type.rawValue) (use min and max)")
+                throw error(
+                    at: entry.key,
+                    "'allowed' applies to integer, real and text columns only; column '\(name)' is \(column.type.rawValue) (use min and max)"
+                )
             }
             column.allowedValues = try allowedValues(entry.value, type: column.type, name: name)
         }
@@ -152,13 +181,17 @@ struct SchemaBuilder {
     /// The `allowed` list, with numeric entries rewritten in canonical form.
     func allowedValues(_ node: YAMLNode, type: ColumnType, name: String) throws(SchemaError) -> [String] {
         guard case .sequence(let items) = node.content else {
-            throw error(at: node, "expected a list of values for 'allowed' of column '\(name)', found \(node.kindDescription)")
+            throw error(
+                at: node, "expected a list of values for 'allowed' of column '\(name)', found \(node.kindDescription)")
         }
-        guard !items.isEmpty else { throw error(at: node, "expected at least one value in 'allowed' of column '\(name)'") }
+        guard !items.isEmpty else {
+            throw error(at: node, "expected at least one value in 'allowed' of column '\(name)'")
+        }
         var values: [String] = []
         for item in items {
             guard let raw = item.scalarText, !item.isNull else {
-                throw error(at: item, "expected a single value in 'allowed' of column '\(name)', found \(item.kindDescription)")
+                throw error(
+                    at: item, "expected a single value in 'allowed' of column '\(name)', found \(item.kindDescription)")
             }
             switch type {
             case .text:
@@ -194,7 +227,9 @@ struct SchemaBuilder {
         if let entry = entries["max_error_rate"] {
             let rate = try number(entry.value, what: "'max_error_rate'")
             guard (0...1).contains(rate) else {
-                throw error(at: entry.value, "expected a share from 0 to 1 for 'max_error_rate' (0.05 is 5%), found \(formatNumber(rate))")
+                throw error(
+                    at: entry.value,
+                    "expected a share from 0 to 1 for 'max_error_rate' (0.05 is 5%), found \(formatNumber(rate))")
             }
             policy.maxErrorRate = rate
         }
@@ -229,7 +264,8 @@ struct SchemaBuilder {
     /// `aliases: {other_name: column}`: every target must be a column, no alias may be a column.
     func aliasMap(_ node: YAMLNode, columns: [ColumnSchema]) throws(SchemaError) -> [String: String] {
         guard case .mapping(let pairs) = node.content else {
-            throw error(at: node, "expected a mapping of alias to column name under 'aliases', found \(node.kindDescription)")
+            throw error(
+                at: node, "expected a mapping of alias to column name under 'aliases', found \(node.kindDescription)")
         }
         let names = Set(columns.map(\.name))
         var aliases: [String: String] = [:]
@@ -237,7 +273,8 @@ struct SchemaBuilder {
             let alias = HeaderNormalizer.normalize(try text(pair.key, what: "an alias"))
             let target = HeaderNormalizer.normalize(try text(pair.value, what: "a column name"))
             guard names.contains(target) else {
-                throw error(at: pair.value, "alias '\(alias)' points at '\(target)', which is not a column of this schema")
+                throw error(
+                    at: pair.value, "alias '\(alias)' points at '\(target)', which is not a column of this schema")
             }
             guard !names.contains(alias) else {
                 throw error(at: pair.key, "alias '\(alias)' is already a column name")
@@ -290,7 +327,8 @@ struct SchemaBuilder {
                 throw error(at: pair.key, "expected a key name \(context), found \(pair.key.kindDescription)")
             }
             guard allowed.contains(key) else {
-                throw error(at: pair.key, "unknown key '\(key)' \(context) (expected \(allowed.joined(separator: ", ")))")
+                throw error(
+                    at: pair.key, "unknown key '\(key)' \(context) (expected \(allowed.joined(separator: ", ")))")
             }
             if let first = result[key] {
                 throw error(at: pair.key, "duplicate key '\(key)' \(context) (first given at line \(first.key.line))")

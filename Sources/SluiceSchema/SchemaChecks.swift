@@ -13,7 +13,8 @@ public enum SchemaChecks {
     public static func problem(withTable table: String) -> String? {
         let lowered = table.lowercased()
         for prefix in ["sluice_", "sqlite_"] where lowered.hasPrefix(prefix) {
-            return "table name '\(table)' is reserved: names starting with \(prefix) belong to \(prefix == "sqlite_" ? "SQLite" : "Sluice's ledger"); choose another name"
+            return
+                "table name '\(table)' is reserved: names starting with \(prefix) belong to \(prefix == "sqlite_" ? "SQLite" : "Sluice's ledger"); choose another name"
         }
         return nil
     }
@@ -22,10 +23,12 @@ public enum SchemaChecks {
     public static func problem(withColumn column: String) -> String? {
         let lowered = column.lowercased()
         if lowered == ingestIDColumn {
-            return "column name '\(column)' is reserved: Sluice adds \(ingestIDColumn) (the ledger entry of each row) to every table; rename it or map it with aliases"
+            return
+                "column name '\(column)' is reserved: Sluice adds \(ingestIDColumn) (the ledger entry of each row) to every table; rename it or map it with aliases"
         }
         for prefix in ["sluice_", "sqlite_"] where lowered.hasPrefix(prefix) {
-            return "column name '\(column)' is reserved: names starting with \(prefix) are Sluice's and SQLite's; rename it or map it with aliases"
+            return
+                "column name '\(column)' is reserved: names starting with \(prefix) are Sluice's and SQLite's; rename it or map it with aliases"
         }
         return nil
     }
@@ -33,13 +36,16 @@ public enum SchemaChecks {
     /// Why a schema with `count` columns cannot become a warehouse table, or `nil`.
     public static func problem(withColumnCount count: Int) -> String? {
         guard count > maximumColumns else { return nil }
-        return "the schema has \(count) columns; a SQLite table holds at most \(sqliteColumnLimit), and Sluice adds \(ingestIDColumn), so at most \(maximumColumns) are allowed"
+        return
+            "the schema has \(count) columns; a SQLite table holds at most \(sqliteColumnLimit), and Sluice adds \(ingestIDColumn), so at most \(maximumColumns) are allowed"
     }
 }
 
 extension SchemaBuilder {
     /// Applies ``SchemaChecks`` to a built schema, pointing at the offending node.
-    func check(_ schema: Schema, root: YAMLNode, tableNode: YAMLNode?, columnNodes: [YAMLNode]) throws(SchemaError) -> Schema {
+    func check(_ schema: Schema, root: YAMLNode, tableNode: YAMLNode?, columnNodes: [YAMLNode]) throws(SchemaError)
+        -> Schema
+    {
         if let table = schema.table, let problem = SchemaChecks.problem(withTable: table) {
             throw error(at: tableNode ?? root, problem)
         }

@@ -24,8 +24,9 @@ public enum SchemaLoader {
         do {
             data = try handle.read(upToCount: YAMLDocument.maximumBytes + 1) ?? Data()
         } catch {
-            throw SchemaError(file: path, line: 0, column: 0,
-                              message: "cannot read the schema file: \(error.localizedDescription)")
+            throw SchemaError(
+                file: path, line: 0, column: 0,
+                message: "cannot read the schema file: \(error.localizedDescription)")
         }
         return try load(bytes: [UInt8](data), file: path)
     }
@@ -38,8 +39,9 @@ public enum SchemaLoader {
     /// Parses YAML bytes and interprets the document as a schema.
     static func load(bytes: [UInt8], file: String) throws(SchemaError) -> Schema {
         guard let root = try YAMLDocument.parse(bytes, file: file), !root.isNull else {
-            throw SchemaError(file: file, line: 1, column: 1,
-                              message: "empty document: expected a schema (a mapping with 'table' and 'columns')")
+            throw SchemaError(
+                file: file, line: 1, column: 1,
+                message: "empty document: expected a schema (a mapping with 'table' and 'columns')")
         }
         return try schema(from: root, file: file)
     }
@@ -51,10 +53,14 @@ public enum SchemaLoader {
         guard case .mapping(let pairs) = root.content else {
             // Never echo the content: the path may name any file (`schema: /etc/passwd`).
             let found = if case .sequence = root.content { "a list" } else { "plain text" }
-            throw builder.error(at: root, "this is not a YAML schema: expected a mapping with 'table' and 'columns' at the top level, found \(found)")
+            throw builder.error(
+                at: root,
+                "this is not a YAML schema: expected a mapping with 'table' and 'columns' at the top level, found \(found)"
+            )
         }
         if let columns = pairs.first(where: { $0.key.scalarText == "columns" }),
-           columns.value.isNull || columns.value.scalarText == nil {
+            columns.value.isNull || columns.value.scalarText == nil
+        {
             return try builder.buildSluice(root: root, pairs: pairs)
         }
         if pairs.allSatisfy({ $0.value.scalarText != nil }) {
@@ -64,7 +70,9 @@ public enum SchemaLoader {
             return try builder.buildLegacySQL(tableKey: pairs[0].key, items: items)
         }
         let culprit = pairs.first { $0.value.scalarText == nil }?.value ?? root
-        throw builder.error(at: culprit, """
+        throw builder.error(
+            at: culprit,
+            """
             unrecognised schema layout: expected a 'columns' mapping (Sluice format), \
             'column: TYPE' pairs (legacy flat format) or one 'table: [{name, type}, ...]' list \
             (legacy SQL format), found \(culprit.kindDescription)

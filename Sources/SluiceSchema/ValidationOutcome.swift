@@ -44,8 +44,10 @@ public struct ValidationIssue: Sendable, Hashable, Codable {
     public var hint: String
 
     /// Creates an issue.
-    public init(line: Int, record: Int = 0, byteOffset: Int = 0, column: String, field: Int = 0, value: String,
-                code: String = "", rule: String, message: String, hint: String = "") {
+    public init(
+        line: Int, record: Int = 0, byteOffset: Int = 0, column: String, field: Int = 0, value: String,
+        code: String = "", rule: String, message: String, hint: String = ""
+    ) {
         self.line = line
         self.record = record
         self.byteOffset = byteOffset
@@ -221,7 +223,8 @@ public struct ValidationOutcome: Sendable {
     public init(
         columns: [TypedColumn], sourceLines: [Int], rowsRead: Int, rowsDroppedMissing: Int,
         rowsDroppedDuplicate: Int, rowsInvalid: Int, issues: [ValidationIssue],
-        issueCountsByRule: [String: Int], totalIssues: Int, validity: [[Bool]?] = [], issueCountsByCode: [String: Int] = [:]
+        issueCountsByRule: [String: Int], totalIssues: Int, validity: [[Bool]?] = [],
+        issueCountsByCode: [String: Int] = [:]
     ) {
         self.validity = validity.isEmpty ? Array(repeating: nil, count: columns.count) : validity
         self.issueCountsByCode = issueCountsByCode

@@ -30,9 +30,11 @@ public struct ValueFormat: Sendable, Hashable {
     public static let separatorCharacters: [UInt8] = Array(".,' _".utf8)
 
     /// Creates a format; the defaults are ISO 8601, true/yes/1 and false/no/0, and plain numbers.
-    public init(temporalPattern: String? = nil, trueValues: [String] = ValueFormat.defaultTrueValues,
-                falseValues: [String] = ValueFormat.defaultFalseValues, decimalSeparator: UInt8 = UInt8(ascii: "."),
-                thousandsSeparator: UInt8? = nil) {
+    public init(
+        temporalPattern: String? = nil, trueValues: [String] = ValueFormat.defaultTrueValues,
+        falseValues: [String] = ValueFormat.defaultFalseValues, decimalSeparator: UInt8 = UInt8(ascii: "."),
+        thousandsSeparator: UInt8? = nil
+    ) {
         self.temporalPattern = temporalPattern
         self.trueValues = trueValues
         self.falseValues = falseValues
@@ -86,7 +88,8 @@ package enum NumberNormalizer {
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"),
+                UInt8(ascii: "-"):
                 out.append(byte)
             default:
                 return nil

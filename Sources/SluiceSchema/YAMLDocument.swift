@@ -59,8 +59,9 @@ package enum YAMLDocument {
     /// Parses `bytes` (UTF-8 YAML). Returns `nil` when the stream holds no document at all.
     package static func parse(_ bytes: [UInt8], file: String) throws(SchemaError) -> YAMLNode? {
         guard bytes.count <= maximumBytes else {
-            throw SchemaError(file: file, line: 0, column: 0,
-                              message: "file is \(bytes.count) bytes, larger than the limit of \(maximumBytes) bytes")
+            throw SchemaError(
+                file: file, line: 0, column: 0,
+                message: "file is \(bytes.count) bytes, larger than the limit of \(maximumBytes) bytes")
         }
         let parser = try LibYAMLParser(bytes: bytes, file: file)
         return try parser.buildTree()
@@ -119,25 +120,30 @@ private final class LibYAMLParser {
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
-                    throw SchemaError(file: file, line: line, column: column,
-                                      message: "expected a single YAML document, found a second one")
+                    throw SchemaError(
+                        file: file, line: line, column: column,
+                        message: "expected a single YAML document, found a second one")
                 }
             case YAML_ALIAS_EVENT:
-                throw SchemaError(file: file, line: line, column: column,
-                                  message: "YAML aliases (*name) are not supported in a schema; write the value out")
+                throw SchemaError(
+                    file: file, line: line, column: column,
+                    message: "YAML aliases (*name) are not supported in a schema; write the value out")
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
-                let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
                 let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
                 finished = YAMLNode(content: .scalar(text, isPlain: plain), line: line, column: column)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLDocument.maximumDepth else {
-                    throw SchemaError(file: file, line: line, column: column,
-                                      message: "nesting is deeper than \(YAMLDocument.maximumDepth) levels")
+                    throw SchemaError(
+                        file: file, line: line, column: column,
+                        message: "nesting is deeper than \(YAMLDocument.maximumDepth) levels")
                 }
-                stack.append(event.type == YAML_SEQUENCE_START_EVENT
-                    ? .sequence(line: line, column: column, items: [])
-                    : .mapping(line: line, column: column, pairs: [], pendingKey: nil))
+                stack.append(
+                    event.type == YAML_SEQUENCE_START_EVENT
+                        ? .sequence(line: line, column: column, items: [])
+                        : .mapping(line: line, column: column, pairs: [], pendingKey: nil))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 switch stack.removeLast() {
                 case .sequence(let l, let c, let items):
@@ -152,8 +158,9 @@ private final class LibYAMLParser {
             guard let node = finished else { continue }
             nodes += 1
             guard nodes <= YAMLDocument.maximumNodes else {
-                throw SchemaError(file: file, line: line, column: column,
-                                  message: "document has more than \(YAMLDocument.maximumNodes) nodes")
+                throw SchemaError(
+                    file: file, line: line, column: column,
+                    message: "document has more than \(YAMLDocument.maximumNodes) nodes")
             }
             if stack.isEmpty {
                 root = node
@@ -173,8 +180,11 @@ private final class LibYAMLParser {
             return false
         }) {
             let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
-            throw SchemaError(file: file, line: node.line, column: node.column,
-                              message: "duplicate key '\(shown)' (first given at line \(first.key.line)); a key may appear only once in a mapping")
+            throw SchemaError(
+                file: file, line: node.line, column: node.column,
+                message:
+                    "duplicate key '\(shown)' (first given at line \(first.key.line)); a key may appear only once in a mapping"
+            )
         }
     }
 
@@ -209,7 +219,8 @@ private final class LibYAMLParser {
             // Reader errors (bad encoding) carry a byte offset instead of a mark.
             (line, column) = position(ofByte: Int(state.problem_offset))
         }
-        let message = context.map { "invalid YAML: \(problem) (\($0) at \(contextLine):\(contextColumn))" }
+        let message =
+            context.map { "invalid YAML: \(problem) (\($0) at \(contextLine):\(contextColumn))" }
             ?? "invalid YAML: \(problem)"
         return SchemaError(file: file, line: line, column: column, message: message)
     }

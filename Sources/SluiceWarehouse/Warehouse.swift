@@ -36,7 +36,8 @@ public final class Warehouse {
         var columns: [WarehouseColumn] = []
         while try statement.step() {
             let type = WarehouseColumnType(rawValue: statement.text(at: 1).uppercased()) ?? .text
-            columns.append(WarehouseColumn(name: statement.text(at: 0), type: type, isNotNull: statement.int64(at: 2) != 0))
+            columns.append(
+                WarehouseColumn(name: statement.text(at: 0), type: type, isNotNull: statement.int64(at: 2) != 0))
         }
         return columns.isEmpty ? nil : columns
     }
@@ -98,7 +99,8 @@ public final class Warehouse {
             guard statement.isReadOnly else {
                 throw WarehouseError(
                     code: .writeRefused,
-                    message: "only read-only statements may run here (SELECT or WITH); this one would change the database")
+                    message:
+                        "only read-only statements may run here (SELECT or WITH); this one would change the database")
             }
             return try statement.readAll(maxRows: maxRows)
         } catch let error as SQLiteError {

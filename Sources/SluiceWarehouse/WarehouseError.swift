@@ -4,8 +4,10 @@ public struct WarehouseError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; stable for scripts and tests.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
-            case writeRefused = "write-refused", tableMismatch = "table-mismatch", reportUnreadable = "report-unreadable"
-            case reportNotFound = "report-not-found", sqlite, timeLimit = "time-limit", resultTooLarge = "result-too-large"
+            case writeRefused = "write-refused", tableMismatch = "table-mismatch", reportUnreadable =
+                "report-unreadable"
+            case reportNotFound = "report-not-found", sqlite, timeLimit = "time-limit", resultTooLarge =
+                "result-too-large"
             case noWarehouse = "no-warehouse", noSuchTable = "no-such-table"
         }
         private let kind: Kind

@@ -97,7 +97,8 @@ public struct ColumnBatch: Sendable {
     ///   code is an index of its dictionary.
     public init(rowCount: Int, columns: [Column]) {
         for column in columns {
-            precondition(column.validity.map { $0.count == rowCount } ?? true, "validity length must match the row count")
+            precondition(
+                column.validity.map { $0.count == rowCount } ?? true, "validity length must match the row count")
             switch column.values {
             case .integers(let values): precondition(values.count == rowCount, "column length must match the row count")
             case .reals(let values): precondition(values.count == rowCount, "column length must match the row count")

@@ -23,7 +23,8 @@ struct BenchTable {
             case .int64(let v): total + 8 * v.count
             case .double(let v): total + 8 * v.count
             case .string(let v): total + v.reduce(0) { $0 + $1.utf8.count }
-            case .codedString(let dictionary, let codes): total + codes.reduce(0) { $0 + dictionary[Int($1)].utf8.count }
+            case .codedString(let dictionary, let codes):
+                total + codes.reduce(0) { $0 + dictionary[Int($1)].utf8.count }
             }
         }
     }
@@ -35,12 +36,14 @@ struct BenchTable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
         let unquote = { (field: Substring) -> String in
-            String(field.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))).lowercased()
+            String(field.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+                .lowercased()
         }
         let names = lines[0].split(separator: ";", omittingEmptySubsequences: false).map(unquote)
         var cells = Array(repeating: [String](), count: names.count)
         for line in lines.dropFirst() {
-            for (index, field) in line.split(separator: ";", omittingEmptySubsequences: false).enumerated() where index < names.count {
+            for (index, field) in line.split(separator: ";", omittingEmptySubsequences: false).enumerated()
+            where index < names.count {
                 cells[index].append(unquote(field))
             }
         }
@@ -69,7 +72,9 @@ struct BenchTable {
             case .double(let values): .double((0..<rows).map { _ in values[Int(random.next() % UInt64(values.count))] })
             case .string(let values): .string((0..<rows).map { _ in values[Int(random.next() % UInt64(values.count))] })
             case .codedString(let dictionary, let codes):
-                .codedString(dictionary: dictionary, codes: (0..<rows).map { _ in codes[Int(random.next() % UInt64(codes.count))] })
+                .codedString(
+                    dictionary: dictionary,
+                    codes: (0..<rows).map { _ in codes[Int(random.next() % UInt64(codes.count))] })
             }
         }
         return BenchTable(schema: real.schema, columns: columns)
@@ -80,19 +85,19 @@ struct BenchTable {
         var lines = [schema.fields.map(\.name).joined(separator: ";")]
         lines.reserveCapacity(rows + 1)
         for row in 0..<rows {
-            lines.append(columns.map { column -> String in
-                switch column {
-                case .int64(let v): String(v[row])
-                case .double(let v): String(v[row])
-                case .string(let v): v[row]
-                case .codedString(let dictionary, let codes): dictionary[Int(codes[row])]
-                }
-            }.joined(separator: ";"))
+            lines.append(
+                columns.map { column -> String in
+                    switch column {
+                    case .int64(let v): String(v[row])
+                    case .double(let v): String(v[row])
+                    case .string(let v): v[row]
+                    case .codedString(let dictionary, let codes): dictionary[Int(codes[row])]
+                    }
+                }.joined(separator: ";"))
         }
         return (lines.joined(separator: "\n") + "\n", schema.fields.map(\.type.rawValue).joined(separator: ","))
     }
 }
-
 
 /// Runs `path` with `arguments`, its output discarded; throws unless it exits 0. The one way the
 /// benchmarks run a command whose output they do not read.
@@ -104,5 +109,7 @@ func runQuietly(_ path: String, _ arguments: [String]) throws {
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed") }
+    guard process.terminationStatus == 0 else {
+        throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed")
+    }
 }

@@ -22,7 +22,8 @@ struct ColumnarBenchmark {
     var zstdLevel: Int
 
     func run() throws -> ColumnarResult {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("bench.scol").path
@@ -69,7 +70,8 @@ struct ColumnarBenchmark {
         for group in projected.rowGroups { for chunk in group.columns { encodings[chunk.encoding, default: 0] += 1 } }
         return ColumnarResult(
             fileBytes: projected.fileSize, footerBytes: projected.footerSize, dataBytes: dataBytes,
-            rowGroups: projected.rowGroups.count, writeSeconds: median(writes), durableWriteSeconds: median(durableWrites),
+            rowGroups: projected.rowGroups.count, writeSeconds: median(writes),
+            durableWriteSeconds: median(durableWrites),
             readSeconds: median(reads), openSeconds: median(opens),
             oneColumnFraction: Double(projected.dataBytesRead) / Double(max(dataBytes, 1)), encodings: encodings
         )

@@ -7,7 +7,8 @@ import SluicePipeline
 struct IngestBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "End-to-end ingest of generated deliveries (999 files per scale unit) against sqlite3 .import and DuckDB.",
+        abstract:
+            "End-to-end ingest of generated deliveries (999 files per scale unit) against sqlite3 .import and DuckDB.",
         discussion: """
             Files come from `SampleDrivenGenerator` (the bundled data's columns, quoting and value
             frequencies; 395 rows each). Each run starts from a fresh workspace with the files already
@@ -34,11 +35,13 @@ struct IngestBenchmarkCommand: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
             throw ValidationError("\(sluice) is not built; run `swift build -c release` first")
         }
-        let example = try [UInt8](Data(contentsOf: URL(fileURLWithPath: BenchPaths.repositoryRoot + "/data/student-mat.csv")))
+        let example = try [UInt8](
+            Data(contentsOf: URL(fileURLWithPath: BenchPaths.repositoryRoot + "/data/student-mat.csv")))
         let generator = try SampleDrivenGenerator(example: example)
         print("sluice-bench ingest: medians of \(runs) runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for scale in scales.split(separator: ",").compactMap({ Int($0) }) {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ingest-bench-\(UUID().uuidString)")
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sluice-ingest-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
             let files = root.appendingPathComponent("files")
             try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
@@ -58,16 +61,20 @@ struct IngestBenchmarkCommand: ParsableCommand {
                 let workspace = root.appendingPathComponent("ws\(run)")
                 try runQuietly(sluice, ["init", workspace.path])
                 for name in try FileManager.default.contentsOfDirectory(atPath: files.path) {
-                    try FileManager.default.linkItem(at: files.appendingPathComponent(name),
-                                                     to: workspace.appendingPathComponent("inbox/\(name)"))
+                    try FileManager.default.linkItem(
+                        at: files.appendingPathComponent(name),
+                        to: workspace.appendingPathComponent("inbox/\(name)"))
                 }
                 let (seconds, rss) = try timed(sluice, ["ingest", "-w", workspace.path])
                 times.append(seconds)
                 peak = max(peak, rss)
-                warehouseBytes = size(workspace.appendingPathComponent("warehouse.sqlite").path)
+                warehouseBytes =
+                    size(workspace.appendingPathComponent("warehouse.sqlite").path)
                     + size(workspace.appendingPathComponent("warehouse.sqlite-wal").path)
-                columnarBytes = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("columnar").path)
-                    .reduce(0) { $0 + size(workspace.appendingPathComponent("columnar/\($1)").path) }
+                columnarBytes = try FileManager.default.contentsOfDirectory(
+                    atPath: workspace.appendingPathComponent("columnar").path
+                )
+                .reduce(0) { $0 + size(workspace.appendingPathComponent("columnar/\($1)").path) }
                 if let keep, run == runs - 1 {
                     try? FileManager.default.removeItem(atPath: keep)
                     try FileManager.default.moveItem(at: workspace, to: URL(fileURLWithPath: keep))
@@ -77,17 +84,29 @@ struct IngestBenchmarkCommand: ParsableCommand {
             }
             let median = times.sorted()[times.count / 2]
             print("\n== \(scale)x: \(count) files, \(rows) rows, \(String(format: "%.1f", Double(bytes) / 1e6)) MB ==")
-            print(String(format: "  sluice ingest      %8.2f s   %7.0f files/s  %9.0f rows/s  %6.1f MB/s  peak RSS %d MB",
-                         median, Double(count) / median, Double(rows) / median, Double(bytes) / median / 1e6, peak / 1024))
-            print(String(format: "  written            warehouse %.1f MB, .scol %.1f MB (%.2f B/row)",
-                         Double(warehouseBytes) / 1e6, Double(columnarBytes) / 1e6, Double(columnarBytes) / Double(rows)))
+            print(
+                String(
+                    format: "  sluice ingest      %8.2f s   %7.0f files/s  %9.0f rows/s  %6.1f MB/s  peak RSS %d MB",
+                    median, Double(count) / median, Double(rows) / median, Double(bytes) / median / 1e6, peak / 1024))
+            print(
+                String(
+                    format: "  written            warehouse %.1f MB, .scol %.1f MB (%.2f B/row)",
+                    Double(warehouseBytes) / 1e6, Double(columnarBytes) / 1e6, Double(columnarBytes) / Double(rows)))
             print(String(format: "  cost per row       %.2f µs", median / Double(rows) * 1e6))
             guard !noBaselines else { continue }
             if let sqlite = try sqliteImport(files: files, root: root) {
-                print(String(format: "  sqlite3 .import    %8.2f s   (one transaction, raw rows, no checks)   sluice/.import %.2fx", sqlite, median / sqlite))
+                print(
+                    String(
+                        format:
+                            "  sqlite3 .import    %8.2f s   (one transaction, raw rows, no checks)   sluice/.import %.2fx",
+                        sqlite, median / sqlite))
             }
             if let duck = try duckDB(files: files, root: root) {
-                print(String(format: "  duckdb read_csv    %8.2f s   (one table, text lower-cased, DISTINCT)  sluice/duckdb %.2fx", duck, median / duck))
+                print(
+                    String(
+                        format:
+                            "  duckdb read_csv    %8.2f s   (one table, text lower-cased, DISTINCT)  sluice/duckdb %.2fx",
+                        duck, median / duck))
             }
         }
     }
@@ -113,7 +132,9 @@ struct IngestBenchmarkCommand: ParsableCommand {
 
     /// DuckDB through Python, when `import duckdb` works; `nil` otherwise.
     private func duckDB(files: URL, root: URL) throws -> Double? {
-        guard let python = which("python3"), (try? runQuietly(python, ["-c", "import duckdb"])) != nil else { return nil }
+        guard let python = which("python3"), (try? runQuietly(python, ["-c", "import duckdb"])) != nil else {
+            return nil
+        }
         // The same cleaning as Sluice's: names normalised, text trimmed and lower-cased, repeated
         // rows dropped (across all files here, within each file in Sluice).
         let code = """
@@ -131,7 +152,9 @@ struct IngestBenchmarkCommand: ParsableCommand {
         for run in 0..<runs {
             let db = root.appendingPathComponent("duck\(run).db").path
             let (output, errors) = try capture(python, ["-c", code, files.path, db])
-            if let last = output.split(separator: "\n").last, let seconds = Double(last.trimmingCharacters(in: .whitespaces)) {
+            if let last = output.split(separator: "\n").last,
+                let seconds = Double(last.trimmingCharacters(in: .whitespaces))
+            {
                 times.append(seconds)
             } else {
                 print("  duckdb run failed: \(errors.split(separator: "\n").suffix(3).joined(separator: " | "))")
@@ -150,7 +173,6 @@ struct IngestBenchmarkCommand: ParsableCommand {
             .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-
     /// Standard output and the end of standard error (written to a file, so neither pipe fills).
     private func capture(_ path: String, _ arguments: [String]) throws -> (String, String) {
         let process = Process()
@@ -158,7 +180,8 @@ struct IngestBenchmarkCommand: ParsableCommand {
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(UUID().uuidString).err")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-bench-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         process.standardError = try FileHandle(forWritingTo: errorFile)
@@ -173,7 +196,8 @@ struct IngestBenchmarkCommand: ParsableCommand {
     /// (`/usr/bin/time -f %M`) when it is installed, else the largest of any child so far.
     private func timed(_ path: String, _ arguments: [String], stdin: URL? = nil) throws -> (Double, Int) {
         let gnuTime = "/usr/bin/time"
-        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(UUID().uuidString).rss")
+        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-bench-\(UUID().uuidString).rss")
         defer { try? FileManager.default.removeItem(at: rssFile) }
         let useGNUTime = FileManager.default.isExecutableFile(atPath: gnuTime)
         let process = Process()
@@ -187,7 +211,8 @@ struct IngestBenchmarkCommand: ParsableCommand {
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if useGNUTime, let text = try? String(contentsOf: rssFile, encoding: .utf8),
-           let kilobytes = text.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            let kilobytes = text.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+        {
             return (seconds, kilobytes)
         }
         var usage = rusage()

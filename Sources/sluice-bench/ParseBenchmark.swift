@@ -9,7 +9,8 @@ import SluiceSchema
 struct ParseBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "One-core throughput of the CSV reader, of reading + validation, and of SHA-256 on generated files in memory.",
+        abstract:
+            "One-core throughput of the CSV reader, of reading + validation, and of SHA-256 on generated files in memory.",
         discussion: """
             The files come from the same generator as `sluice generate` (the bundled data's
             shape, 395 rows each). MB/s counts input bytes.
@@ -33,7 +34,10 @@ struct ParseBenchmarkCommand: ParsableCommand {
         let bytes = inputs.reduce(0) { $0 + $1.count }
         let schema = try SchemaLoader.load(contentsOf: root + "/data/student.yaml")
         let settings = FileCheck.Settings(schema: schema, policy: schema.policy)
-        print(String(format: "sluice-bench parse: %d files, %.1f MB in memory; one core; medians of %d runs", files, Double(bytes) / 1e6, runs))
+        print(
+            String(
+                format: "sluice-bench parse: %d files, %.1f MB in memory; one core; medians of %d runs", files,
+                Double(bytes) / 1e6, runs))
 
         var fields = 0
         let read = measure {
@@ -55,8 +59,10 @@ struct ParseBenchmarkCommand: ParsableCommand {
             for input in inputs { _ = SHA256.digest(input) }
         }
         func line(_ name: String, _ seconds: Double) {
-            print(String(format: "  %@ %7.3f s  %7.1f MB/s", name.padding(toLength: 52, withPad: " ", startingAt: 0),
-                         seconds, Double(bytes) / seconds / 1e6))
+            print(
+                String(
+                    format: "  %@ %7.3f s  %7.1f MB/s", name.padding(toLength: 52, withPad: " ", startingAt: 0),
+                    seconds, Double(bytes) / seconds / 1e6))
         }
         line("CSV reader (\(fields) fields)", read)
         line("sniff + read + clean + validate (\(loaded) rows)", check)

@@ -9,8 +9,12 @@ struct ReportProcessTimings {
 
     init(sluice: String, runs: Int) throws {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: sluice,
-                NSLocalizedDescriptionKey: "\(sluice) is not built; run `swift build -c release --product sluice`"])
+            throw CocoaError(
+                .fileNoSuchFile,
+                userInfo: [
+                    NSFilePathErrorKey: sluice,
+                    NSLocalizedDescriptionKey: "\(sluice) is not built; run `swift build -c release --product sluice`",
+                ])
         }
         self.sluice = sluice
         self.runs = runs
@@ -28,15 +32,20 @@ struct ReportProcessTimings {
         var root = workspace.layout.root
         var cleanup: URL?
         if let fullSQL {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-full-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: copy.appendingPathComponent("queries"), withIntermediateDirectories: true)
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sluice-bench-full-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(
+                at: copy.appendingPathComponent("queries"), withIntermediateDirectories: true)
             for name in try FileManager.default.contentsOfDirectory(atPath: root.path) where name.hasSuffix(".yaml") {
-                try FileManager.default.copyItem(at: root.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+                try FileManager.default.copyItem(
+                    at: root.appendingPathComponent(name), to: copy.appendingPathComponent(name))
             }
             for name in try FileManager.default.contentsOfDirectory(atPath: fullSQL.path) where name.hasSuffix(".sql") {
-                try FileManager.default.copyItem(at: fullSQL.appendingPathComponent(name), to: copy.appendingPathComponent("queries/\(name)"))
+                try FileManager.default.copyItem(
+                    at: fullSQL.appendingPathComponent(name), to: copy.appendingPathComponent("queries/\(name)"))
             }
-            try FileManager.default.createSymbolicLink(at: copy.appendingPathComponent("warehouse.sqlite"), withDestinationURL: workspace.layout.warehouse)
+            try FileManager.default.createSymbolicLink(
+                at: copy.appendingPathComponent("warehouse.sqlite"), withDestinationURL: workspace.layout.warehouse)
             root = copy
             cleanup = copy
         }
@@ -72,7 +81,8 @@ struct ReportProcessTimings {
             if data.isEmpty { return nil }
             announced += String(decoding: data, as: UTF8.self)
         }
-        guard let start = announced.range(of: "http://"), let end = announced[start.upperBound...].firstIndex(of: " ") else { return nil }
+        guard let start = announced.range(of: "http://"), let end = announced[start.upperBound...].firstIndex(of: " ")
+        else { return nil }
         let url = String(announced[start.lowerBound..<end])
         func fetch() throws -> Double {
             let text = try capture(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", url])
@@ -98,7 +108,12 @@ struct ReportProcessTimings {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"])
+            throw CocoaError(
+                .fileReadUnknown,
+                userInfo: [
+                    NSLocalizedDescriptionKey:
+                        "\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+                ])
         }
         return String(decoding: data, as: UTF8.self)
     }

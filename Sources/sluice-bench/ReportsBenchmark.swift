@@ -10,7 +10,8 @@ import SluiceWarehouse
 struct ReportsBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reports",
-        abstract: "Time the saved reports: rollups, `sluice index` only, DuckDB; `sluice report` whole; the dashboard page warm.",
+        abstract:
+            "Time the saved reports: rollups, `sluice index` only, DuckDB; `sluice report` whole; the dashboard page warm.",
         discussion: """
             Load a workspace first, e.g. at 10x:
               sluice generate /tmp/files --files 9990
@@ -63,14 +64,19 @@ struct ReportsBenchmarkCommand: ParsableCommand {
             return check
         }
         let warehouse = try Warehouse(path: workspace.layout.warehouse.path)
-        let rows = try warehouse.query("SELECT count(*) FROM \(SQLiteIdentifier.quote(workspace.tableName))").rows.first?.first
-        print("sluice-bench reports: \(rows?.displayText ?? "?") rows in \(workspace.tableName); medians of \(runs) runs")
+        let rows = try warehouse.query("SELECT count(*) FROM \(SQLiteIdentifier.quote(workspace.tableName))").rows
+            .first?.first
+        print(
+            "sluice-bench reports: \(rows?.displayText ?? "?") rows in \(workspace.tableName); medians of \(runs) runs")
 
         let process = try ReportProcessTimings(sluice: sluice, runs: runs)
         if try workspace.rollups().contains(where: { $0.rows == nil }) {
             let start = ContinuousClock.now
             try process.rebuildRollups(workspace: workspace)
-            print(String(format: "  rollups built from the table in %.1f s (once, for a workspace loaded without them)", seconds(since: start)))
+            print(
+                String(
+                    format: "  rollups built from the table in %.1f s (once, for a workspace loaded without them)",
+                    seconds(since: start)))
         }
         var rollup: [String: (Double, QueryResult)] = [:]
         for report in reports { rollup[report.name] = try time(report, on: warehouse, runs: max(runs, 9)) }
@@ -87,19 +93,27 @@ struct ReportsBenchmarkCommand: ParsableCommand {
             if buildSeconds > 0 {
                 let analyzeStart = ContinuousClock.now
                 try warehouse.analyze()
-                print(String(format: "  ANALYZE in %.1f s (indexes in all: %.1f s)", seconds(since: analyzeStart), buildSeconds))
+                print(
+                    String(
+                        format: "  ANALYZE in %.1f s (indexes in all: %.1f s)", seconds(since: analyzeStart),
+                        buildSeconds))
             }
             for report in full { indexed[report.name] = try time(report, on: warehouse, runs: runs) }
         }
 
         let duck = noDuckdb ? nil : try duckDB(workspace: workspace, reports: full)
-        if let duck { print(String(format: "  DuckDB load of archive/*.csv: %.1f s, %d rows", duck.loadSeconds, duck.rows)) }
-        print("\n  report                                           rollup   indexed    DuckDB  same answer   (in-process)")
+        if let duck {
+            print(String(format: "  DuckDB load of archive/*.csv: %.1f s, %d rows", duck.loadSeconds, duck.rows))
+        }
+        print(
+            "\n  report                                           rollup   indexed    DuckDB  same answer   (in-process)"
+        )
         var totals = (rollup: 0.0, indexed: 0.0, duck: 0.0)
         for report in reports {
             let (fast, answer) = rollup[report.name]!
             totals.rollup += fast
-            var line = String(format: "  %@ %6.2f ms", report.name.padding(toLength: 46, withPad: " ", startingAt: 0), fast * 1e3)
+            var line = String(
+                format: "  %@ %6.2f ms", report.name.padding(toLength: 46, withPad: " ", startingAt: 0), fast * 1e3)
             var same = true
             if let timing = indexed[report.name] {
                 totals.indexed += timing.0
@@ -117,22 +131,32 @@ struct ReportsBenchmarkCommand: ParsableCommand {
             }
             print(line + "  " + (same ? "yes" : "NO"))
         }
-        print(String(format: "  %@ %6.2f ms %7.1f ms %7.1f ms", "all five".padding(toLength: 46, withPad: " ", startingAt: 0),
-                     totals.rollup * 1e3, totals.indexed * 1e3, totals.duck * 1e3))
+        print(
+            String(
+                format: "  %@ %6.2f ms %7.1f ms %7.1f ms",
+                "all five".padding(toLength: 46, withPad: " ", startingAt: 0),
+                totals.rollup * 1e3, totals.indexed * 1e3, totals.duck * 1e3))
 
         let whole = try process.report(workspace: workspace)
-        var line = String(format: "\n  `sluice report` (all five, whole process): with rollups %.1f ms", whole.seconds * 1e3)
+        var line = String(
+            format: "\n  `sluice report` (all five, whole process): with rollups %.1f ms", whole.seconds * 1e3)
         if !noIndex {
             let wholeIndexed = try process.report(workspace: workspace, fullSQL: URL(fileURLWithPath: fullSql))
-            line += String(format: ", full-scan SQL + indexes %.1f ms%@", wholeIndexed.seconds * 1e3,
-                           wholeIndexed.output == whole.output ? "" : " (answers DIFFER)")
+            line += String(
+                format: ", full-scan SQL + indexes %.1f ms%@", wholeIndexed.seconds * 1e3,
+                wholeIndexed.output == whole.output ? "" : " (answers DIFFER)")
         }
         if duck != nil, totals.duck > 0 {
-            line += String(format: "; = %.1f%% of DuckDB's in-process %.1f ms", whole.seconds / totals.duck * 100, totals.duck * 1e3)
+            line += String(
+                format: "; = %.1f%% of DuckDB's in-process %.1f ms", whole.seconds / totals.duck * 100,
+                totals.duck * 1e3)
         }
         print(line)
         if !noDashboard, let page = try process.dashboardPage(workspace: workspace) {
-            print(String(format: "  dashboard GET / : first %.1f ms, warm %.1f ms (median of %d)", page.first * 1e3, page.warm * 1e3, max(runs, 9)))
+            print(
+                String(
+                    format: "  dashboard GET / : first %.1f ms, warm %.1f ms (median of %d)", page.first * 1e3,
+                    page.warm * 1e3, max(runs, 9)))
         }
     }
 
@@ -181,14 +205,19 @@ struct ReportsBenchmarkCommand: ParsableCommand {
         try probe.run()
         probe.waitUntilExit()
         guard probe.terminationStatus == 0 else { return nil }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-reports-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-reports-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let textColumns = workspace.schema.columns.filter { $0.type == .text }.map(\.name).joined(separator: ",")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [BenchPaths.sourceDirectory + "/duckdb_reports.py", workspace.layout.archive.path + "/*.csv", textColumns,
-                             directory.appendingPathComponent("d.duckdb").path, String(runs)]
+        process.arguments =
+            [
+                BenchPaths.sourceDirectory + "/duckdb_reports.py", workspace.layout.archive.path + "/*.csv",
+                textColumns,
+                directory.appendingPathComponent("d.duckdb").path, String(runs),
+            ]
             + reports.map { URL(fileURLWithPath: fullSql).appendingPathComponent($0.name + ".sql").path }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -196,9 +225,11 @@ struct ReportsBenchmarkCommand: ParsableCommand {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let answers = object["reports"] as? [String: [String: Any]] else { return nil }
-        var result = DuckResult(loadSeconds: object["load_seconds"] as? Double ?? 0, rows: object["rows"] as? Int ?? 0, reports: [:])
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let answers = object["reports"] as? [String: [String: Any]]
+        else { return nil }
+        var result = DuckResult(
+            loadSeconds: object["load_seconds"] as? Double ?? 0, rows: object["rows"] as? Int ?? 0, reports: [:])
         for (name, answer) in answers {
             let rows = (answer["rows"] as? [[Any]] ?? []).map { row in
                 row.map { value -> String in

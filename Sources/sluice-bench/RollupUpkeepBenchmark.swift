@@ -32,14 +32,17 @@ struct RollupUpkeepBenchmarkCommand: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
             throw ValidationError("\(sluice) is not built; run `swift build -c release --product sluice` first")
         }
-        let example = try [UInt8](Data(contentsOf: URL(fileURLWithPath: BenchPaths.repositoryRoot + "/data/student-mat.csv")))
+        let example = try [UInt8](
+            Data(contentsOf: URL(fileURLWithPath: BenchPaths.repositoryRoot + "/data/student-mat.csv")))
         let generator = try SampleDrivenGenerator(example: example)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-upkeep-bench-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-upkeep-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let source = root.appendingPathComponent("files")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         for index in 0..<files {
-            try Data(generator.file(rows: 395, seed: UInt64(index + 1))).write(to: source.appendingPathComponent(String(format: "d%06d.csv", index)))
+            try Data(generator.file(rows: 395, seed: UInt64(index + 1))).write(
+                to: source.appendingPathComponent(String(format: "d%06d.csv", index)))
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
         print("sluice-bench upkeep: \(files) files, \(files * 395) rows; \(runs) alternating runs of each")
@@ -56,7 +59,8 @@ struct RollupUpkeepBenchmarkCommand: ParsableCommand {
                     }
                 }
                 for name in names {
-                    try FileManager.default.linkItem(at: source.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
+                    try FileManager.default.linkItem(
+                        at: source.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
                 }
                 let start = ContinuousClock.now
                 try execute(["ingest", "-w", workspace.path])

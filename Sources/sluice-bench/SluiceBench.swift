@@ -6,7 +6,10 @@ struct SluiceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-bench",
         abstract: "Benchmarks for Sluice (never part of swift test).",
-        subcommands: [ColumnarCommand.self, ExportBenchmarkCommand.self, IngestBenchmarkCommand.self, ParseBenchmarkCommand.self, ReportsBenchmarkCommand.self, RollupUpkeepBenchmarkCommand.self, WatchLatencyCommand.self]
+        subcommands: [
+            ColumnarCommand.self, ExportBenchmarkCommand.self, IngestBenchmarkCommand.self, ParseBenchmarkCommand.self,
+            ReportsBenchmarkCommand.self, RollupUpkeepBenchmarkCommand.self, WatchLatencyCommand.self,
+        ]
     )
 }
 
@@ -39,7 +42,9 @@ struct ColumnarCommand: ParsableCommand {
 
     func run() throws {
         let real = try BenchTable.loadStudentCSV(csv)
-        print("sluice-bench columnar: \(real.columns.count) columns; medians of \(runs) runs; one thread; zstd level \(zstdLevel)")
+        print(
+            "sluice-bench columnar: \(real.columns.count) columns; medians of \(runs) runs; one thread; zstd level \(zstdLevel)"
+        )
         let generated = BenchTable.generate(like: real, rows: rows, seed: 42)
         for (label, table) in [("real student-mat.csv", real), ("generated", generated)] {
             let bench = ColumnarBenchmark(table: table, runs: runs, zstdLevel: zstdLevel)

@@ -6,7 +6,8 @@ import Foundation
 struct WatchLatencyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch-latency",
-        abstract: "Drop files one by one into a running `sluice watch` and measure rename-to-committed latency (p50, p90, p99).",
+        abstract:
+            "Drop files one by one into a running `sluice watch` and measure rename-to-committed latency (p50, p90, p99).",
         discussion: """
             The clock starts just before the file is renamed into inbox/ and stops when `sluice watch --json`
             prints its `loaded` event, which it does after the transaction holding the rows commits.
@@ -56,15 +57,22 @@ struct WatchLatencyCommand: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             try FileManager.default.moveItem(at: staged, to: inbox.appendingPathComponent(name))
             while let line = events.next() {
-                guard line.contains("\"source\":\"\(name)\""), line.contains("\"event\":\"loaded\"") || line.contains("\"event\":\"duplicate\"") else { continue }
+                guard line.contains("\"source\":\"\(name)\""),
+                    line.contains("\"event\":\"loaded\"") || line.contains("\"event\":\"duplicate\"")
+                else { continue }
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 break
             }
         }
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print("sluice-bench watch-latency: \(latencies.count) files of \(lines.count - 1) rows, dropped one by one (rename into inbox/)")
-        print(String(format: "  p50 %.1f ms   p90 %.1f ms   p99 %.1f ms   max %.1f ms", percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? 0))
+        print(
+            "sluice-bench watch-latency: \(latencies.count) files of \(lines.count - 1) rows, dropped one by one (rename into inbox/)"
+        )
+        print(
+            String(
+                format: "  p50 %.1f ms   p90 %.1f ms   p99 %.1f ms   max %.1f ms", percentile(0.5), percentile(0.9),
+                percentile(0.99), latencies.last ?? 0))
     }
 
     private func runProcess(_ path: String, _ arguments: [String], in directory: URL) throws {

@@ -28,7 +28,9 @@ enum CSVFuzzTarget {
         limits.maxFieldBytes = 4_096
         limits.maxRecordBytes = 16_384
         limits.maxFields = 256
-        for (onError, quotePolicy) in [(ErrorPolicy.rejectFile, CSVQuotePolicy.strict), (.rejectRows, .strict), (.rejectRows, .lenient)] {
+        for (onError, quotePolicy) in [
+            (ErrorPolicy.rejectFile, CSVQuotePolicy.strict), (.rejectRows, .strict), (.rejectRows, .lenient),
+        ] {
             var policy = schema.policy
             policy.onError = onError
             policy.maxErrorRate = 0.5

@@ -26,7 +26,8 @@ enum FuzzTargets {
         case "columnar": ColumnarFuzzTarget.run(bytes)
         case "csv": CSVFuzzTarget.run(bytes)
         default:
-            FileHandle.standardError.write(Data("unknown SLUICE_FUZZ_TARGET '\(selected)' (known: columnar, csv)\n".utf8))
+            FileHandle.standardError.write(
+                Data("unknown SLUICE_FUZZ_TARGET '\(selected)' (known: columnar, csv)\n".utf8))
             exit(2)
         }
     }
@@ -52,11 +53,12 @@ enum ColumnarFuzzTarget {
             let reader = try ColumnarReader(bytes: bytes, name: "fuzz.scol", limits: limits)
             _ = reader.inspect(verifyingChecksums: true)
             for field in reader.schema.fields {
-                let probe: ColumnarScalar = switch field.type {
-                case .int64: .int64(17)
-                case .double: .double(1.5)
-                case .string: .string("gp")
-                }
+                let probe: ColumnarScalar =
+                    switch field.type {
+                    case .int64: .int64(17)
+                    case .double: .double(1.5)
+                    case .string: .string("gp")
+                    }
                 _ = try reader.rowGroups(matching: .or([.equals(field.name, probe), .isNull(field.name)]))
             }
             for index in reader.schema.fields.indices {
@@ -71,52 +73,52 @@ enum ColumnarFuzzTarget {
 }
 
 #if FUZZING
-/// The libFuzzer entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzTargets.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-/// libFuzzer's documented driver entry (`FuzzerInterface.h`), declared here because no module
-/// exports it.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-/// SwiftPM links every executable target with `main` renamed to `<module>_main` (so tests can
-/// import executables), which hides libFuzzer's own `main`. This is that symbol: it hands the
-/// command line to libFuzzer's driver.
-@_cdecl("sluice_fuzz_main")
-public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in
-        FuzzTargets.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    /// The libFuzzer entry point.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+        FuzzTargets.run(Array(UnsafeBufferPointer(start: data, count: size)))
         return 0
     }
-}
-#else
-/// Replays inputs (crash files, corpus entries) through the same targets, without libFuzzer.
-@main
-struct FuzzReplay {
-    static func main() {
-        let paths = CommandLine.arguments.dropFirst()
-        guard !paths.isEmpty else {
-            print("usage: SLUICE_FUZZ_TARGET=columnar sluice-fuzz FILE…   (replays inputs through the fuzz target)")
-            exit(2)
-        }
-        for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("\(path): cannot read")
-                exit(1)
-            }
-            FuzzTargets.run([UInt8](data))
-            print("\(path): ok (\(data.count) bytes)")
+
+    /// libFuzzer's documented driver entry (`FuzzerInterface.h`), declared here because no module
+    /// exports it.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
+
+    /// SwiftPM links every executable target with `main` renamed to `<module>_main` (so tests can
+    /// import executables), which hides libFuzzer's own `main`. This is that symbol: it hands the
+    /// command line to libFuzzer's driver.
+    @_cdecl("sluice_fuzz_main")
+    public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+        var count = argc
+        var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+        return runFuzzerDriver(&count, &arguments) { data, size in
+            FuzzTargets.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+            return 0
         }
     }
-}
+#else
+    /// Replays inputs (crash files, corpus entries) through the same targets, without libFuzzer.
+    @main
+    struct FuzzReplay {
+        static func main() {
+            let paths = CommandLine.arguments.dropFirst()
+            guard !paths.isEmpty else {
+                print("usage: SLUICE_FUZZ_TARGET=columnar sluice-fuzz FILE…   (replays inputs through the fuzz target)")
+                exit(2)
+            }
+            for path in paths {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    print("\(path): cannot read")
+                    exit(1)
+                }
+                FuzzTargets.run([UInt8](data))
+                print("\(path): ok (\(data.count) bytes)")
+            }
+        }
+    }
 #endif

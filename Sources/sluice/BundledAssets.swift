@@ -23,7 +23,8 @@ struct BundledAssets {
             return BundledAssets(root: candidate)
         }
         throw CLIError(
-            message: "cannot find Sluice's bundled files (data/student.yaml and queries/); set SLUICE_HOME to the Sluice source folder",
+            message:
+                "cannot find Sluice's bundled files (data/student.yaml and queries/); set SLUICE_HOME to the Sluice source folder",
             exitCode: 2)
     }
 
@@ -34,10 +35,16 @@ struct BundledAssets {
         let url = URL(fileURLWithPath: home)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError(message: "SLUICE_HOME=\(home) does not exist (or is not a folder); point it at the Sluice source folder, or unset it", exitCode: 2)
+            throw CLIError(
+                message:
+                    "SLUICE_HOME=\(home) does not exist (or is not a folder); point it at the Sluice source folder, or unset it",
+                exitCode: 2)
         }
         guard isAssetRoot(url) else {
-            throw CLIError(message: "SLUICE_HOME=\(home) holds no data/student.yaml and queries/; point it at the Sluice source folder, or unset it", exitCode: 2)
+            throw CLIError(
+                message:
+                    "SLUICE_HOME=\(home) holds no data/student.yaml and queries/; point it at the Sluice source folder, or unset it",
+                exitCode: 2)
         }
         return url
     }

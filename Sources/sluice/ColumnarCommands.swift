@@ -16,8 +16,11 @@ private func openColumnar(_ path: String) throws -> ColumnarReader {
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Describe a .scol file: schema, metadata, row groups, and per column its encoding, sizes, statistics and checksum.",
-        discussion: "Only the footer is read, and each chunk once to check its checksum. Example: sluice inspect columnar/student-mat-e47f9ee2.scol")
+        abstract:
+            "Describe a .scol file: schema, metadata, row groups, and per column its encoding, sizes, statistics and checksum.",
+        discussion:
+            "Only the footer is read, and each chunk once to check its checksum. Example: sluice inspect columnar/student-mat-e47f9ee2.scol"
+    )
 
     @Argument(help: ArgumentHelp("The .scol file.", valueName: "file"))
     var file: String
@@ -33,13 +36,17 @@ struct InspectCommand: ParsableCommand {
                 return
             }
             print("\(inspection.path)")
-            print("  format \(inspection.version), \(inspection.fileBytes) bytes (footer \(inspection.footerBytes)), "
-                + "\(inspection.rows) rows, \(inspection.rowGroups.count) row group(s), \(inspection.schema.count) columns")
+            print(
+                "  format \(inspection.version), \(inspection.fileBytes) bytes (footer \(inspection.footerBytes)), "
+                    + "\(inspection.rows) rows, \(inspection.rowGroups.count) row group(s), \(inspection.schema.count) columns"
+            )
             for key in inspection.metadata.keys.sorted() { print("  \(key): \(inspection.metadata[key] ?? "")") }
             for (index, group) in inspection.rowGroups.enumerated() {
                 print("\nrow group \(index): rows \(group.firstRow)..<\(group.firstRow + group.rows)")
                 let result = QueryResult(
-                    columns: ["column", "type", "encoding", "zstd", "raw", "stored", "nulls", "min", "max", "checksum"],
+                    columns: [
+                        "column", "type", "encoding", "zstd", "raw", "stored", "nulls", "min", "max", "checksum",
+                    ],
                     rows: group.chunks.enumerated().map { position, chunk in
                         let field = inspection.schema[position]
                         return [
@@ -47,7 +54,8 @@ struct InspectCommand: ParsableCommand {
                             .text(chunk.encoding.rawValue), .text(chunk.compressed ? "yes" : "no"),
                             .integer(Int64(chunk.rawBytes)), .integer(Int64(chunk.storedBytes)),
                             .integer(Int64(chunk.statistics.nullCount)),
-                            .text(chunk.statistics.min?.description ?? ""), .text(chunk.statistics.max?.description ?? ""),
+                            .text(chunk.statistics.min?.description ?? ""),
+                            .text(chunk.statistics.max?.description ?? ""),
                             .text("\(chunk.checksum) \(chunk.checksumStatus.rawValue)"),
                         ]
                     })
@@ -92,7 +100,8 @@ struct CatCommand: ParsableCommand {
     func run() throws {
         try withExitCodes {
             let reader = try openColumnar(file)
-            let names = columns?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let names =
+                columns?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 ?? reader.schema.fields.map(\.name)
             if format == .parquet, let output {
                 let summary = try ColumnarParquet.convert(reader, columns: names, to: output)
@@ -104,7 +113,8 @@ struct CatCommand: ParsableCommand {
             var rows: [[SQLiteValue]] = []
             while let batch = try scan.next() {
                 for row in 0..<batch.rowCount {
-                    rows.append(zip(batch.columns, logicalTypes).map { ColumnarValue.at($0, row: row, logicalType: $1) })
+                    rows.append(
+                        zip(batch.columns, logicalTypes).map { ColumnarValue.at($0, row: row, logicalType: $1) })
                 }
             }
             let result = QueryResult(columns: names, rows: rows)
@@ -134,7 +144,9 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var options: WorkspaceOptions
 
-    @Flag(help: "Print {\"files\":[{\"file\",\"ledger_id\",\"ok\",\"rows\",\"problem\"}],\"seconds\",\"rows_per_second\"}.")
+    @Flag(
+        help:
+            "Print {\"files\":[{\"file\",\"ledger_id\",\"ok\",\"rows\",\"problem\"}],\"seconds\",\"rows_per_second\"}.")
     var json = false
 
     func run() throws {
@@ -149,15 +161,22 @@ struct VerifyCommand: ParsableCommand {
                     let files: [VerifyFinding], seconds: Double, rowsPerSecond: Int
                     enum CodingKeys: String, CodingKey { case files, seconds, rowsPerSecond = "rows_per_second" }
                 }
-                print(ResultFormatter.json(Output(files: findings, seconds: seconds, rowsPerSecond: Int(Double(rows) / max(seconds, 1e-6)))),
-                      terminator: "")
+                print(
+                    ResultFormatter.json(
+                        Output(files: findings, seconds: seconds, rowsPerSecond: Int(Double(rows) / max(seconds, 1e-6)))
+                    ),
+                    terminator: "")
             } else {
                 for finding in findings {
-                    print("\(finding.ok ? "ok  " : "FAIL") \(finding.file)" + (finding.rows.map { "  \($0) rows" } ?? "")
-                        + (finding.problem.map { "  — \($0)" } ?? ""))
+                    print(
+                        "\(finding.ok ? "ok  " : "FAIL") \(finding.file)" + (finding.rows.map { "  \($0) rows" } ?? "")
+                            + (finding.problem.map { "  — \($0)" } ?? ""))
                 }
                 let failures = findings.filter { !$0.ok }.count
-                print(String(format: "%d delivery file(s) checked, %d problem(s); %d rows in %.2f s", findings.count, failures, rows, seconds))
+                print(
+                    String(
+                        format: "%d delivery file(s) checked, %d problem(s); %d rows in %.2f s", findings.count,
+                        failures, rows, seconds))
             }
             if findings.contains(where: { !$0.ok }) { throw ExitCode(1) }
         }

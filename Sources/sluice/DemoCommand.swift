@@ -7,7 +7,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Create a workspace, load the bundled student data and print the five saved reports.",
-        discussion: "The workspace defaults to ./sluice-demo; run it again and the data is recognised as already loaded.")
+        discussion:
+            "The workspace defaults to ./sluice-demo; run it again and the data is recognised as already loaded.")
 
     @Option(name: [.customShort("w"), .long], help: ArgumentHelp("The demo workspace folder.", valueName: "dir"))
     var workspace: String = "sluice-demo"
@@ -25,7 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
             for failure in outcomes.compactMap(\.failure) { printError("sluice: report failed: \(failure)") }
 
             let layout = space.layout
-            print("""
+            print(
+                """
                 Workspace:   \(layout.root.path)
                 Warehouse:   \(layout.warehouse.path)   (sqlite3 -readonly \(layout.warehouse.lastPathComponent))
                 Reports:     \(layout.queries.path)

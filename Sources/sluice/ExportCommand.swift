@@ -47,15 +47,20 @@ struct ExportCommand: ParsableCommand {
             }
             print("\(summary.directory) (partitioned by \(summary.partitionBy))")
             for file in summary.files {
-                let ids = file.ledgerIDs.count > 6
-                    ? "\(file.ledgerIDs.count) deliveries" : "ledger " + file.ledgerIDs.map(String.init).joined(separator: ", ")
-                print("  \(file.action.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(file.path)"
-                    + (file.action == .removed ? "" : "  \(file.rows) rows, \(file.bytes) bytes, \(ids)"))
+                let ids =
+                    file.ledgerIDs.count > 6
+                    ? "\(file.ledgerIDs.count) deliveries"
+                    : "ledger " + file.ledgerIDs.map(String.init).joined(separator: ", ")
+                print(
+                    "  \(file.action.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(file.path)"
+                        + (file.action == .removed ? "" : "  \(file.rows) rows, \(file.bytes) bytes, \(ids)"))
             }
             let totals = summary.totals
             if summary.files.isEmpty { print("  up to date: nothing loaded or forgotten since the last export") }
-            print("\(totals.filesWritten) written, \(totals.filesRewritten) rewritten, \(totals.filesRemoved) removed: "
-                + "\(totals.rowsWritten) rows, \(totals.bytesWritten) bytes; the lake holds \(totals.rowsInLake) rows in \(totals.filesInLake) file(s)")
+            print(
+                "\(totals.filesWritten) written, \(totals.filesRewritten) rewritten, \(totals.filesRemoved) removed: "
+                    + "\(totals.rowsWritten) rows, \(totals.bytesWritten) bytes; the lake holds \(totals.rowsInLake) rows in \(totals.filesInLake) file(s)"
+            )
         }
     }
 }

@@ -25,18 +25,23 @@ struct ForgetCommand: ParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
-    @Argument(help: ArgumentHelp("A file name as delivered, a ledger id, or a SHA-256 (8+ hex digits).", valueName: "delivery"))
+    @Argument(
+        help: ArgumentHelp(
+            "A file name as delivered, a ledger id, or a SHA-256 (8+ hex digits).", valueName: "delivery"))
     var delivery: String
 
     func run() throws {
         try withExitCodes {
             let workspace = try options.open()
-            let forgotten = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy).forget(delivery)
+            let forgotten = try Ingestor(
+                workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy
+            ).forget(delivery)
             if json {
                 print(ResultFormatter.json(forgotten), terminator: "")
             } else {
-                print("forgot \(forgotten.source) (ledger entry \(forgotten.ledgerID)): \(forgotten.rowsDeleted) rows deleted"
-                    + (forgotten.columnarFile.map { ", \($0) removed" } ?? ""))
+                print(
+                    "forgot \(forgotten.source) (ledger entry \(forgotten.ledgerID)): \(forgotten.rowsDeleted) rows deleted"
+                        + (forgotten.columnarFile.map { ", \($0) removed" } ?? ""))
             }
         }
     }

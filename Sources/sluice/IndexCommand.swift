@@ -52,14 +52,20 @@ struct IndexCommand: ParsableCommand {
         try withExitCodes {
             let workspace = try options.open()
             guard FileManager.default.fileExists(atPath: workspace.layout.warehouse.path) else {
-                throw CLIError(message: "no warehouse at \(workspace.layout.warehouse.path) yet; load data first with `sluice ingest`",
-                               exitCode: 2)
+                throw CLIError(
+                    message:
+                        "no warehouse at \(workspace.layout.warehouse.path) yet; load data first with `sluice ingest`",
+                    exitCode: 2)
             }
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path)
             var outcome = Outcome()
             if drop {
                 outcome.dropped = try warehouse.dropReportIndexes()
-                if !json { print(outcome.dropped.isEmpty ? "No report indexes to drop." : "Dropped \(outcome.dropped.joined(separator: ", ")).") }
+                if !json {
+                    print(
+                        outcome.dropped.isEmpty
+                            ? "No report indexes to drop." : "Dropped \(outcome.dropped.joined(separator: ", ")).")
+                }
             } else {
                 let indexes = ReportIndex.declared(by: try workspace.reports().reports, on: workspace.tableName)
                 for index in indexes {
@@ -67,21 +73,28 @@ struct IndexCommand: ParsableCommand {
                     do {
                         seconds = try warehouse.build(index)
                     } catch {
-                        throw CLIError(message: "cannot build index (\(index.columns.joined(separator: ", "))) asked for by "
-                                           + "\(index.reports.joined(separator: ", ")): \(error)", exitCode: 2)
+                        throw CLIError(
+                            message: "cannot build index (\(index.columns.joined(separator: ", "))) asked for by "
+                                + "\(index.reports.joined(separator: ", ")): \(error)", exitCode: 2)
                     }
-                    outcome.built.append(.init(name: index.name, columns: index.columns, reports: index.reports, seconds: seconds))
+                    outcome.built.append(
+                        .init(name: index.name, columns: index.columns, reports: index.reports, seconds: seconds))
                     if !json {
-                        print(String(format: "%@ (%@) for %@: %.2f s", index.name, index.columns.joined(separator: ", "),
-                                     index.reports.joined(separator: ", "), seconds))
+                        print(
+                            String(
+                                format: "%@ (%@) for %@: %.2f s", index.name, index.columns.joined(separator: ", "),
+                                index.reports.joined(separator: ", "), seconds))
                     }
                 }
                 let start = ContinuousClock.now
                 try warehouse.analyze()
                 let elapsed = ContinuousClock.now - start
-                outcome.analyzeSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                outcome.analyzeSeconds =
+                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 if !json {
-                    if indexes.isEmpty { print("No report declares an index (add `-- index: column, …` to a query's header).") }
+                    if indexes.isEmpty {
+                        print("No report declares an index (add `-- index: column, …` to a query's header).")
+                    }
                     print(String(format: "ANALYZE: %.2f s", outcome.analyzeSeconds ?? 0))
                 }
             }

@@ -46,7 +46,8 @@ struct IngestCommand: AsyncParsableCommand {
             let started = Date()
             var outcome = Outcome(keepEveryRecord: json)
             let jobs = paths.map { IngestJob(url: URL(fileURLWithPath: $0), origin: .external) }
-            let waiting = paths.isEmpty ? try workspace.waitingNames().count + workspace.claimedFiles().count : jobs.count
+            let waiting =
+                paths.isEmpty ? try workspace.waitingNames().count + workspace.claimedFiles().count : jobs.count
             let sizes = jobs.map { Self.fileSize($0.url.path) }
             let progress = ProgressLine(total: waiting, totalBytes: sizes.reduce(0, +))
             let warehouseBefore = Self.fileSize(workspace.layout.warehouse.path)
@@ -57,26 +58,39 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let logger = workspaceLogger(workspace)
             if paths.isEmpty {
-                try await workspace.ingestInbox(workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord)
+                try await workspace.ingestInbox(
+                    workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord)
             } else {
                 try await workspace.ingestEach(
-                    jobs.map(\.url), workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord)
+                    jobs.map(\.url), workers: parallelism.workers, logger: logger, lock: lock.policy, onRecord: onRecord
+                )
             }
             progress.finish()
             if json {
                 struct Output: Encodable { let files: [IngestRecord]; let totals: IngestTotals }
                 // In the order given (paths), or by name (the inbox), whatever order they committed in.
-                let position = Dictionary(paths.enumerated().map { (URL(fileURLWithPath: $1).path, $0) }, uniquingKeysWith: { first, _ in first })
-                let files = outcome.kept.sorted { position[$0.sourcePath] ?? 0 < position[$1.sourcePath] ?? 0 || (position[$0.sourcePath] == position[$1.sourcePath] && $0.source < $1.source) }
+                let position = Dictionary(
+                    paths.enumerated().map { (URL(fileURLWithPath: $1).path, $0) },
+                    uniquingKeysWith: { first, _ in first })
+                let files = outcome.kept.sorted {
+                    position[$0.sourcePath] ?? 0 < position[$1.sourcePath] ?? 0
+                        || (position[$0.sourcePath] == position[$1.sourcePath] && $0.source < $1.source)
+                }
                 print(ResultFormatter.json(Output(files: files, totals: outcome.totals)), terminator: "")
             } else {
-                printSummary(outcome, order: jobs.count <= Outcome.listAll ? jobs.map(\.url.path) : [], workspace: workspace)
+                printSummary(
+                    outcome, order: jobs.count <= Outcome.listAll ? jobs.map(\.url.path) : [], workspace: workspace)
                 if outcome.totals.files > 1 {
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
-                    let warehouseGrowth = Self.fileSize(workspace.layout.warehouse.path) + Self.fileSize(workspace.layout.warehouse.path + "-wal") - warehouseBefore
-                    print(String(format: "%.2f s: %.1f MB/s, %.0f rows/s, %.0f files/s; written: warehouse +%@, columnar %@",
-                                 seconds, Double(outcome.bytes) / seconds / 1e6, Double(outcome.totals.rowsRead) / seconds,
-                                 Double(outcome.totals.files) / seconds, Self.human(warehouseGrowth), Self.human(outcome.columnarBytes)))
+                    let warehouseGrowth =
+                        Self.fileSize(workspace.layout.warehouse.path)
+                        + Self.fileSize(workspace.layout.warehouse.path + "-wal") - warehouseBefore
+                    print(
+                        String(
+                            format: "%.2f s: %.1f MB/s, %.0f rows/s, %.0f files/s; written: warehouse +%@, columnar %@",
+                            seconds, Double(outcome.bytes) / seconds / 1e6, Double(outcome.totals.rowsRead) / seconds,
+                            Double(outcome.totals.files) / seconds, Self.human(warehouseGrowth),
+                            Self.human(outcome.columnarBytes)))
                 }
             }
             if outcome.totals.rejected > 0 { throw ExitCode(3) }
@@ -109,7 +123,8 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     static func human(_ bytes: Int) -> String {
-        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f KB", Double(bytes) / 1e3)
+        bytes >= 1 << 20
+            ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f KB", Double(bytes) / 1e3)
     }
 
     /// One line per kept file (all up to 20 files, in the order given; past that the refusals
@@ -129,11 +144,13 @@ struct IngestCommand: AsyncParsableCommand {
             print(IngestSummary.lines(for: record).joined(separator: "\n"))
         }
         let totals = outcome.totals
-        print("\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate"
-            + (totals.deferred > 0 ? ", \(totals.deferred) deferred (taken again by the next run)" : "") + "; "
-            + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected"
-            + (totals.rowsIgnored > 0 ? " + \(totals.rowsIgnored) ignored (key loaded before)" : "")
-            + (totals.rowsReplaced > 0 ? "; \(totals.rowsReplaced) loaded rows replaced earlier ones with the same key" : ""))
+        print(
+            "\(totals.files) file(s): \(totals.loaded) loaded, \(totals.rejected) rejected, \(totals.duplicate) duplicate"
+                + (totals.deferred > 0 ? ", \(totals.deferred) deferred (taken again by the next run)" : "") + "; "
+                + "\(totals.rowsRead) rows read = \(totals.rowsLoaded) loaded + \(totals.rowsDropped) dropped + \(totals.rowsRejected) rejected"
+                + (totals.rowsIgnored > 0 ? " + \(totals.rowsIgnored) ignored (key loaded before)" : "")
+                + (totals.rowsReplaced > 0
+                    ? "; \(totals.rowsReplaced) loaded rows replaced earlier ones with the same key" : ""))
     }
 }
 
@@ -148,8 +165,8 @@ enum IngestSummary {
     static func lines(for record: IngestRecord) -> [String] {
         var lines = ["\(record.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.message)"]
         guard let path = record.errorsReport,
-              let data = FileManager.default.contents(atPath: path),
-              let report = try? JSONDecoder().decode(ErrorReport.self, from: data)
+            let data = FileManager.default.contents(atPath: path),
+            let report = try? JSONDecoder().decode(ErrorReport.self, from: data)
         else { return lines }
         let indent = String(repeating: " ", count: 10)
         let counts = report.countsByCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }

@@ -22,9 +22,10 @@ struct InitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The workspace folder to create.", valueName: "dir"))
     var directory: String
 
-    @Option(help: ArgumentHelp(
-        "The YAML schema to validate against: Sluice's format, or the old pipeline's flat schema.yaml or schema_sql.yaml.",
-        discussion: "Defaults to the bundled student schema (data/student.yaml).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The YAML schema to validate against: Sluice's format, or the old pipeline's flat schema.yaml or schema_sql.yaml.",
+            discussion: "Defaults to the bundled student schema (data/student.yaml).", valueName: "file"))
     var schema: String?
 
     func run() throws {
@@ -32,7 +33,9 @@ struct InitCommand: ParsableCommand {
             _ = try BundledAssets.configuredHome()  // a SLUICE_HOME that does not exist is an error
             let assets = try? BundledAssets.locate()
             guard let schemaFile = schema.map({ URL(fileURLWithPath: $0) }) ?? assets?.schema else {
-                throw CLIError(message: "no --schema given and the bundled schema cannot be found; pass --schema FILE", exitCode: 2)
+                throw CLIError(
+                    message: "no --schema given and the bundled schema cannot be found; pass --schema FILE", exitCode: 2
+                )
             }
             guard FileManager.default.fileExists(atPath: schemaFile.path) else {
                 throw CLIError(message: "schema file \(schemaFile.path) does not exist", exitCode: 2)
@@ -40,12 +43,16 @@ struct InitCommand: ParsableCommand {
             let root = URL(fileURLWithPath: directory, isDirectory: true)
             let existed = FileManager.default.fileExists(atPath: WorkspaceLayout(root: root).configFile.path)
             let workspace = try Workspace.create(at: root, schemaFile: schemaFile, queries: assets?.queries)
-            print(existed ? "Workspace \(workspace.layout.root.path) already existed; added what was missing."
-                : "Created workspace \(workspace.layout.root.path)")
+            print(
+                existed
+                    ? "Workspace \(workspace.layout.root.path) already existed; added what was missing."
+                    : "Created workspace \(workspace.layout.root.path)")
             print("  schema: \(workspace.schema.columns.count) columns → table \(workspace.tableName)")
             let reports = (try? workspace.reports().reports.map(\.name)) ?? []
             print("  reports in queries/: \(reports.isEmpty ? "none" : reports.joined(separator: ", "))")
-            print("  drop CSV files into \(workspace.layout.inbox.path), then run: sluice ingest --workspace \(directory)")
+            print(
+                "  drop CSV files into \(workspace.layout.inbox.path), then run: sluice ingest --workspace \(directory)"
+            )
         }
     }
 }

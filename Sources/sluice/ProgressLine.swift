@@ -32,7 +32,9 @@ final class ProgressLine {
         let width = 24
         let filled = total == 0 ? width : width * files / total
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        let line = String(format: "\r[%@] %d/%d files, %d rows, %.1f MB/s, ETA %.0fs ", bar, files, total, self.rows, rate / 1e6, left)
+        let line = String(
+            format: "\r[%@] %d/%d files, %d rows, %.1f MB/s, ETA %.0fs ", bar, files, total, self.rows, rate / 1e6, left
+        )
         FileHandle.standardError.write(Data(line.utf8))
     }
 

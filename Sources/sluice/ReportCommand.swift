@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Sluice
 #if Dashboard
-import SluiceDashboard
+    import SluiceDashboard
 #endif
 
 extension ResultFormat: ExpressibleByArgument {}
@@ -50,7 +50,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output format: table, json, csv, markdown or html.")
     var format: ReportOutputFormat = .table
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @Argument(help: ArgumentHelp("Reports to run (default: all).", valueName: "name"))
@@ -64,10 +65,13 @@ struct ReportCommand: ParsableCommand {
             do {
                 outcomes = try workspace.runReportsNow(names)
             } catch let error as WarehouseError where error.code == .reportNotFound || error.code == .noWarehouse {
-                throw CLIError(message: error.message + (error.code == .noWarehouse ? "; load data first with `sluice ingest`" : ""), exitCode: 2)
+                throw CLIError(
+                    message: error.message
+                        + (error.code == .noWarehouse ? "; load data first with `sluice ingest`" : ""), exitCode: 2)
             }
             if let resultFormat = format.resultFormat {
-                text = resultFormat == .json
+                text =
+                    resultFormat == .json
                     ? ResultFormatter.json(ReportsEnvelope(reports: outcomes))
                     : ResultFormatter.render(outcomes.compactMap(\.succeeded), as: resultFormat)
             } else {
@@ -82,7 +86,9 @@ struct ReportCommand: ParsableCommand {
                 } catch {
                     throw CLIError(message: "cannot write \(output): \(error.localizedDescription)")
                 }
-                print("Wrote \(URL(fileURLWithPath: output).path) (\(outcomes.count) report\(outcomes.count == 1 ? "" : "s"), \(format.rawValue))")
+                print(
+                    "Wrote \(URL(fileURLWithPath: output).path) (\(outcomes.count) report\(outcomes.count == 1 ? "" : "s"), \(format.rawValue))"
+                )
             } else {
                 print(text, terminator: "")
             }
@@ -101,10 +107,10 @@ struct ReportCommand: ParsableCommand {
     /// The self-contained HTML page: every report, a failed one with its error in its card.
     private func htmlReport(workspace: Workspace, outcomes: [ReportOutcome]) throws -> String {
         #if Dashboard
-        let snapshot = DashboardSnapshot.load(workspace: workspace, outcomes: outcomes)
-        return PageRenderer().render(snapshot, mode: .report)
+            let snapshot = DashboardSnapshot.load(workspace: workspace, outcomes: outcomes)
+            return PageRenderer().render(snapshot, mode: .report)
         #else
-        throw CLIError(message: "this sluice was built without the Dashboard trait, which draws HTML", exitCode: 2)
+            throw CLIError(message: "this sluice was built without the Dashboard trait, which draws HTML", exitCode: 2)
         #endif
     }
 }
@@ -144,16 +150,20 @@ struct QueryCommand: ParsableCommand {
     var sql: String
 
     func validate() throws {
-        if let maxRows, maxRows < 1 { throw ValidationError("--max-rows must be at least 1 (leave it out for every row)") }
+        if let maxRows, maxRows < 1 {
+            throw ValidationError("--max-rows must be at least 1 (leave it out for every row)")
+        }
         guard timeLimit >= 0 else { throw ValidationError("--time-limit must be 0 (none) or more seconds") }
     }
 
     func run() throws {
         try withExitCodes {
             let workspace = try options.open()
-            let statement = sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
+            let statement =
+                sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
             let limits = ReadOnlyWarehouse.Limits(
-                timeLimit: timeLimit == 0 ? nil : .milliseconds(Int64(timeLimit * 1000)), maxRows: maxRows, maxResultBytes: nil)
+                timeLimit: timeLimit == 0 ? nil : .milliseconds(Int64(timeLimit * 1000)), maxRows: maxRows,
+                maxResultBytes: nil)
             let reader: ReadOnlyWarehouse
             do {
                 reader = try workspace.reader(limits: limits)

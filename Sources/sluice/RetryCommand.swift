@@ -55,11 +55,14 @@ struct RetryCommand: AsyncParsableCommand {
                 print("Nothing to retry: \(workspace.layout.failed.path) holds no quarantined file.")
             } else {
                 for file in retried {
-                    print("back in the inbox: \(file.to)" + (file.previousReport.map { " (old report kept: \($0))" } ?? ""))
+                    print(
+                        "back in the inbox: \(file.to)"
+                            + (file.previousReport.map { " (old report kept: \($0))" } ?? ""))
                 }
             }
             if ingest {
-                let command = try IngestCommand.parse(["--workspace", workspace.layout.root.path] + (json ? ["--json"] : []))
+                let command = try IngestCommand.parse(
+                    ["--workspace", workspace.layout.root.path] + (json ? ["--json"] : []))
                 try await command.run()
             }
         }

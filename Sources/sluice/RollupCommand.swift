@@ -7,7 +7,8 @@ import SluiceWarehouse
 struct RollupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollup",
-        abstract: "List the rollups the saved reports keep (with their rows), or recompute them from the table (--rebuild).",
+        abstract:
+            "List the rollups the saved reports keep (with their rows), or recompute them from the table (--rebuild).",
         discussion: """
             A report declares the aggregate state it reads in its header, e.g.
               -- rollup: count by famrel, sex, absences where famrel in (1, 2, 3)
@@ -36,7 +37,9 @@ struct RollupCommand: ParsableCommand {
             let workspace = try options.open()
             let rollups: [RollupStatus]
             if rebuild {
-                rollups = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy).rebuildRollups()
+                rollups = try Ingestor(
+                    workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy
+                ).rebuildRollups()
             } else {
                 rollups = try workspace.rollups()
             }

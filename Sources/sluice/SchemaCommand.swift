@@ -31,7 +31,9 @@ struct SchemaInferCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The CSV files (all with the same columns).", valueName: "file"))
     var files: [String]
 
-    @Option(help: ArgumentHelp("Read only the first N data rows of each file (faster; other rows may not fit).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Read only the first N data rows of each file (faster; other rows may not fit).", valueName: "n"))
     var sample: Int?
 
     @Option(help: ArgumentHelp("Write the schema to this file instead of standard output.", valueName: "file"))
@@ -47,8 +49,9 @@ struct SchemaInferCommand: ParsableCommand {
             for file in files where !FileManager.default.fileExists(atPath: file) {
                 throw CLIError(message: "\(file) does not exist", exitCode: 2)
             }
-            let inferred = try SchemaInference.infer(files: files.map { URL(fileURLWithPath: $0) },
-                                                     options: SchemaInference.Options(sample: sample))
+            let inferred = try SchemaInference.infer(
+                files: files.map { URL(fileURLWithPath: $0) },
+                options: SchemaInference.Options(sample: sample))
             guard let output else {
                 print(inferred.yaml, terminator: "")
                 return
@@ -56,7 +59,9 @@ struct SchemaInferCommand: ParsableCommand {
             do { try inferred.yaml.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                 throw CLIError(message: "cannot write \(output): \(error.localizedDescription)")
             }
-            printError("Wrote \(output): table \(inferred.schema.table ?? "data"), \(inferred.schema.columns.count) columns, from \(inferred.rows) rows")
+            printError(
+                "Wrote \(output): table \(inferred.schema.table ?? "data"), \(inferred.schema.columns.count) columns, from \(inferred.rows) rows"
+            )
         }
     }
 }

@@ -4,12 +4,14 @@ import Foundation
 /// Every subcommand, in the order `--help` lists them (`serve` only with the Dashboard trait).
 private let allSubcommands: [any ParsableCommand.Type] = {
     var commands: [any ParsableCommand.Type] = [
-        InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self, QueryCommand.self, IndexCommand.self, RollupCommand.self,
-        RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self, CatCommand.self,
+        InitCommand.self, SchemaCommand.self, IngestCommand.self, WatchCommand.self, ReportCommand.self,
+        QueryCommand.self, IndexCommand.self, RollupCommand.self,
+        RetryCommand.self, StatusCommand.self, ForgetCommand.self, GenerateCommand.self, InspectCommand.self,
+        CatCommand.self,
         VerifyCommand.self, ExportCommand.self,
     ]
     #if Dashboard
-    commands.append(ServeCommand.self)
+        commands.append(ServeCommand.self)
     #endif
     commands.append(DemoCommand.self)
     return commands

@@ -35,18 +35,22 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodesAsync {
             let workspace = try options.open()
-            let ingestor = try Ingestor(workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy)
+            let ingestor = try Ingestor(
+                workspace: workspace, logger: workspaceLogger(workspace), lockPolicy: lock.policy)
             let watcher = try FolderWatcher(folder: workspace.layout.inbox)
             let signals = SignalTrap(signals: [SIGINT, SIGTERM]) { watcher.stop() }
             defer { withExtendedLifetime(signals) {} }
-            if !json { FileHandle.standardOutput.write(Data("Watching \(workspace.layout.inbox.path) (Ctrl-C to stop)\n".utf8)) }
+            if !json {
+                FileHandle.standardOutput.write(Data("Watching \(workspace.layout.inbox.path) (Ctrl-C to stop)\n".utf8))
+            }
             let json = self.json
             try await ingestor.watch(watcher, workers: parallelism.workers) { notice in
                 // Written straight to the descriptor, unbuffered, so a script sees each event at once.
                 if json {
                     FileHandle.standardOutput.write(Data(ResultFormatter.json(notice).utf8))
                 } else if let record = notice.record {
-                    FileHandle.standardOutput.write(Data((IngestSummary.lines(for: record).joined(separator: "\n") + "\n").utf8))
+                    FileHandle.standardOutput.write(
+                        Data((IngestSummary.lines(for: record).joined(separator: "\n") + "\n").utf8))
                 } else if notice.event == "error" {
                     printError("sluice: error: \(notice.message ?? "")")
                 }

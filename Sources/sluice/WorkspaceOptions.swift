@@ -8,13 +8,16 @@ import SluiceWarehouse
 struct WorkspaceOptions: ParsableArguments {
     @Option(
         name: [.customShort("w"), .long],
-        help: ArgumentHelp("The workspace folder.", discussion: "Defaults to $SLUICE_WORKSPACE, then the current directory.",
-                           valueName: "dir"))
+        help: ArgumentHelp(
+            "The workspace folder.", discussion: "Defaults to $SLUICE_WORKSPACE, then the current directory.",
+            valueName: "dir"))
     var workspace: String?
 
     /// The workspace folder: the option, else `$SLUICE_WORKSPACE`, else the current directory.
     var root: URL {
-        let path = workspace ?? ProcessInfo.processInfo.environment["SLUICE_WORKSPACE"] ?? FileManager.default.currentDirectoryPath
+        let path =
+            workspace ?? ProcessInfo.processInfo.environment["SLUICE_WORKSPACE"]
+            ?? FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 
@@ -26,16 +29,21 @@ struct WorkspaceOptions: ParsableArguments {
 
 /// The `--no-wait` flag of the commands that write (one writer per workspace).
 struct LockOptions: ParsableArguments {
-    @Flag(help: ArgumentHelp(
-        "Exit with code 4 instead of waiting when another process is writing to the workspace.",
-        discussion: "One process writes to a workspace at a time (ingest, watch, serve --watch, forget); the others wait their turn. Readers (report, query, serve) never wait."))
+    @Flag(
+        help: ArgumentHelp(
+            "Exit with code 4 instead of waiting when another process is writing to the workspace.",
+            discussion:
+                "One process writes to a workspace at a time (ingest, watch, serve --watch, forget); the others wait their turn. Readers (report, query, serve) never wait."
+        ))
     var noWait = false
 
     /// The lock policy: wait (saying so on a terminal) or fail at once.
     var policy: WorkspaceLock.WaitPolicy {
         if noWait { return .noWait }
         return .wait(onWait: { holder in
-            if isatty(STDERR_FILENO) != 0 { printError("sluice: waiting for the workspace, which is being written by \(holder)…") }
+            if isatty(STDERR_FILENO) != 0 {
+                printError("sluice: waiting for the workspace, which is being written by \(holder)…")
+            }
         })
     }
 }

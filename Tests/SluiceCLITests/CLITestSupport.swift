@@ -13,12 +13,13 @@ struct CommandOutput {
     }
 }
 
-
 /// The built `sluice` executable: next to the test bundle in the build folder.
 let sluiceBinary: URL = {
     var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     #if os(macOS)
-    folder = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL.deletingLastPathComponent() ?? folder
+        folder =
+            Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL.deletingLastPathComponent()
+            ?? folder
     #endif
     return folder.appendingPathComponent("sluice")
 }()
@@ -29,8 +30,10 @@ func sluice(_ arguments: [String], in directory: URL, environment: [String: Stri
 }
 
 /// Runs any executable and captures its output.
-func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
-         stdin: URL? = nil) throws -> CommandOutput {
+func run(
+    _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+    stdin: URL? = nil
+) throws -> CommandOutput {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -52,10 +55,10 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL, environmen
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
     let stderrData = stderrBox.wait()
     process.waitUntilExit()
-    return CommandOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                         stderr: String(decoding: stderrData, as: UTF8.self))
+    return CommandOutput(
+        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+        stderr: String(decoding: stderrData, as: UTF8.self))
 }
-
 
 /// The first `count` data lines of the real file, with its header.
 func studentSample(lines count: Int) throws -> String {

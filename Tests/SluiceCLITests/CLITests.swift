@@ -19,7 +19,9 @@ struct CLITests {
             let good = dir.appendingPathComponent("good.csv")
             try Data(try studentSample(lines: 10).utf8).write(to: good)
             let bad = dir.appendingPathComponent("bad.csv")
-            try Data(try studentSample(lines: 3).replacingOccurrences(of: #""GP";"F";18;"#, with: #""XX";"F";18;"#).utf8).write(to: bad)
+            try Data(
+                try studentSample(lines: 3).replacingOccurrences(of: #""GP";"F";18;"#, with: #""XX";"F";18;"#).utf8
+            ).write(to: bad)
 
             let loaded = try sluice(["ingest", "--workspace", "ws", "--json", "good.csv"], in: dir)
             #expect(loaded.status == 0, "\(loaded.stderr)")
@@ -41,7 +43,8 @@ struct CLITests {
             #expect(rejected.status == 3)
             let statuses = (try rejected.json()["files"] as? [[String: Any]])?.map { $0["status"] as? String }
             #expect(statuses == ["rejected", "duplicate"])
-            let reportPath = try #require((try rejected.json()["files"] as? [[String: Any]])?.first?["errors_report"] as? String)
+            let reportPath = try #require(
+                (try rejected.json()["files"] as? [[String: Any]])?.first?["errors_report"] as? String)
             #expect(reportPath.hasSuffix("ws/failed/bad.csv.errors.json"))
             #expect(FileManager.default.fileExists(atPath: reportPath))
             #expect(FileManager.default.fileExists(atPath: bad.path), "a file given by path is never moved")
@@ -70,8 +73,9 @@ struct CLITests {
         try withTemporaryDirectory { dir in
             _ = try sluice(["init", "ws"], in: dir)
             let inbox = dir.appendingPathComponent("ws/inbox")
-            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("data/student-mat.csv"),
-                                             to: inbox.appendingPathComponent("delivery.csv"))
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent("data/student-mat.csv"),
+                to: inbox.appendingPathComponent("delivery.csv"))
             let ingest = try sluice(["ingest"], in: dir.appendingPathComponent("ws"))
             #expect(ingest.status == 0)
             #expect(ingest.stdout.contains("loaded 395 of 395 rows"))
@@ -100,9 +104,14 @@ struct CLITests {
             #expect(indexes.count == 5)
             #expect(indexes.allSatisfy { ($0["name"] as? String)?.hasPrefix("sluice_report_student_data_") == true })
             #expect(try sluice(["report", "-w", "ws", "--format", "csv"], in: dir).stdout == before)
-            let plan = try sluice(["query", "-w", "ws", "--format", "csv",
-                                   "EXPLAIN QUERY PLAN SELECT MIN(mjob) FROM student_data WHERE sex = 'm' AND age < 20 AND mjob > 'a'"], in: dir)
-            #expect(plan.stdout.contains("COVERING INDEX sluice_report_student_data_sex_mjob_age (sex=? AND mjob>?)"), "\(plan.stdout)")
+            let plan = try sluice(
+                [
+                    "query", "-w", "ws", "--format", "csv",
+                    "EXPLAIN QUERY PLAN SELECT MIN(mjob) FROM student_data WHERE sex = 'm' AND age < 20 AND mjob > 'a'",
+                ], in: dir)
+            #expect(
+                plan.stdout.contains("COVERING INDEX sluice_report_student_data_sex_mjob_age (sex=? AND mjob>?)"),
+                "\(plan.stdout)")
             let dropped = try sluice(["index", "-w", "ws", "--drop", "--json"], in: dir)
             #expect((try dropped.json()["dropped"] as? [String])?.count == 5)
             #expect(try sluice(["report", "-w", "ws", "--format", "csv"], in: dir).stdout == before)
@@ -112,14 +121,19 @@ struct CLITests {
     @Test func queryIsReadOnly() throws {
         try withTemporaryDirectory { dir in
             _ = try sluice(["demo", "-w", "ws"], in: dir)
-            let count = try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) AS n FROM student_data"], in: dir)
+            let count = try sluice(
+                ["query", "-w", "ws", "--format", "csv", "SELECT count(*) AS n FROM student_data"], in: dir)
             #expect(count.stdout == "n\n395\n")
-            for write in ["DELETE FROM student_data", "DROP TABLE student_data", "INSERT INTO sluice_ingests DEFAULT VALUES"] {
+            for write in [
+                "DELETE FROM student_data", "DROP TABLE student_data", "INSERT INTO sluice_ingests DEFAULT VALUES",
+            ] {
                 let refused = try sluice(["query", "-w", "ws", write], in: dir)
                 #expect(refused.status == 1, "\(write)")
                 #expect(refused.stderr.contains("read-only"), "\(write): \(refused.stderr)")
             }
-            #expect(try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) FROM student_data"], in: dir).stdout == "count(*)\n395\n")
+            #expect(
+                try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) FROM student_data"], in: dir)
+                    .stdout == "count(*)\n395\n")
         }
     }
 
@@ -177,11 +191,14 @@ struct CLITests {
         try withTemporaryDirectory { dir in
             _ = try sluice(["demo", "-w", "ws"], in: dir)
             let workspace = dir.appendingPathComponent("ws")
-            let queries = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("queries").path).sorted()
+            let queries = try FileManager.default.contentsOfDirectory(
+                atPath: workspace.appendingPathComponent("queries").path
+            ).sorted()
             #expect(queries.count == 5)
             for file in queries {
-                let shell = try run(try #require(which("sqlite3")), ["-readonly", "-csv", "-header", "warehouse.sqlite"],
-                                    in: workspace, stdin: workspace.appendingPathComponent("queries/\(file)"))
+                let shell = try run(
+                    try #require(which("sqlite3")), ["-readonly", "-csv", "-header", "warehouse.sqlite"],
+                    in: workspace, stdin: workspace.appendingPathComponent("queries/\(file)"))
                 #expect(shell.status == 0, "\(file): \(shell.stderr)")
                 let ours = try sluice(["report", String(file.dropLast(4)), "--format", "csv"], in: workspace)
                 #expect(shell.stdout.replacingOccurrences(of: "\r\n", with: "\n") == ours.stdout, "\(file)")

@@ -7,7 +7,8 @@ struct ColumnarCLITests {
     @Test func catThenReingestGivesTheSameWarehouseRows() throws {
         try withTemporaryDirectory { dir in
             #expect(try sluice(["demo", "-w", "one"], in: dir).status == 0)
-            let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("one/columnar").path)
+            let files = try FileManager.default.contentsOfDirectory(
+                atPath: dir.appendingPathComponent("one/columnar").path)
             #expect(files.count == 1)
             let scol = "one/columnar/\(files[0])"
 
@@ -23,7 +24,8 @@ struct ColumnarCLITests {
             _ = try sluice(["init", "two"], in: dir)
             #expect(try sluice(["ingest", "-w", "two", "back.csv"], in: dir).status == 0)
             let everything = "SELECT * FROM student_data ORDER BY rowid"
-            let columns = "school, sex, age, address, famsize, pstatus, medu, fedu, mjob, fjob, reason, guardian, traveltime, studytime, failures, schoolsup, famsup, paid, activities, nursery, higher, internet, romantic, famrel, freetime, goout, dalc, walc, health, absences, g1, g2, g3"
+            let columns =
+                "school, sex, age, address, famsize, pstatus, medu, fedu, mjob, fjob, reason, guardian, traveltime, studytime, failures, schoolsup, famsup, paid, activities, nursery, higher, internet, romantic, famrel, freetime, goout, dalc, walc, health, absences, g1, g2, g3"
             let query = everything.replacingOccurrences(of: "*", with: columns)
             let first = try sluice(["query", "-w", "one", "--format", "csv", query], in: dir)
             let second = try sluice(["query", "-w", "two", "--format", "csv", query], in: dir)
@@ -43,7 +45,8 @@ struct ColumnarCLITests {
             _ = try sluice(["demo", "-w", "ws"], in: dir)
             #expect(try sluice(["verify", "-w", "ws"], in: dir).status == 0)
             let folder = dir.appendingPathComponent("ws/columnar")
-            let file = folder.appendingPathComponent(try FileManager.default.contentsOfDirectory(atPath: folder.path)[0])
+            let file = folder.appendingPathComponent(
+                try FileManager.default.contentsOfDirectory(atPath: folder.path)[0])
             var bytes = try [UInt8](Data(contentsOf: file))
             bytes[100] ^= 0xFF
             try Data(bytes).write(to: file)

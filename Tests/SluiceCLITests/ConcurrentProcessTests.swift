@@ -20,12 +20,16 @@ import Testing
     /// Sums over the ledger and the warehouse, read with the sqlite3 shell's independent reader.
     func totals(_ workspace: URL) throws -> (rows: Int, ledgerRows: Int, entries: Int, loaded: Int) {
         let warehouse = workspace.appendingPathComponent("warehouse.sqlite").path
-        let output = try run(try #require(which("sqlite3")), [
-            "-readonly", warehouse,
-            "SELECT (SELECT count(*) FROM student_data), (SELECT coalesce(sum(rows_loaded), 0) FROM sluice_ingests WHERE status = 'loaded'),"
-                + " (SELECT count(*) FROM sluice_ingests), (SELECT count(*) FROM sluice_ingests WHERE status = 'loaded')",
-        ], in: workspace)
-        let numbers = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").compactMap { Int($0) }
+        let output = try run(
+            try #require(which("sqlite3")),
+            [
+                "-readonly", warehouse,
+                "SELECT (SELECT count(*) FROM student_data), (SELECT coalesce(sum(rows_loaded), 0) FROM sluice_ingests WHERE status = 'loaded'),"
+                    + " (SELECT count(*) FROM sluice_ingests), (SELECT count(*) FROM sluice_ingests WHERE status = 'loaded')",
+            ], in: workspace)
+        let numbers = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").compactMap {
+            Int($0)
+        }
         guard numbers.count == 4 else { throw CLIError(message: "sqlite3 said: \(output.stdout) \(output.stderr)") }
         return (numbers[0], numbers[1], numbers[2], numbers[3])
     }
@@ -68,7 +72,9 @@ import Testing
             defer { if watch.isRunning { watch.terminate() } }
             // The watcher holds the lock once it runs.
             let deadline = Date().addingTimeInterval(30)
-            while !FileManager.default.fileExists(atPath: workspace.appendingPathComponent("warehouse.sqlite").path), Date() < deadline {
+            while !FileManager.default.fileExists(atPath: workspace.appendingPathComponent("warehouse.sqlite").path),
+                Date() < deadline
+            {
                 Thread.sleep(forTimeInterval: 0.05)
             }
             let refused = try sluice(["ingest", "-w", "ws", "--no-wait"], in: dir)
@@ -77,11 +83,13 @@ import Testing
             // Deliveries land while an ingest waits for its turn.
             let names = try FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()
             for name in names.prefix(60) {
-                try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
+                try FileManager.default.moveItem(
+                    at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
             }
             let waiting = try start(["ingest", "-w", "ws"], in: dir)
             for name in names.dropFirst(60) {
-                try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
+                try FileManager.default.moveItem(
+                    at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
             }
             // Let the watcher take what it sees, then stop it: the waiting ingest takes the rest.
             Thread.sleep(forTimeInterval: 1)
@@ -120,7 +128,8 @@ import Testing
             let more = try CrashSafetyTests().makeDeliveries(120, in: staging)
             let waiting = try start(["ingest", "-w", "ws"], in: dir)
             for name in contents(of: staging).dropFirst(80) {
-                try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
+                try FileManager.default.moveItem(
+                    at: staging.appendingPathComponent(name), to: workspace.appendingPathComponent("inbox/\(name)"))
             }
             Thread.sleep(forTimeInterval: 0.5)
             // A graceful stop (its files in hand finished); SIGKILL after 30 s, which loses nothing either.

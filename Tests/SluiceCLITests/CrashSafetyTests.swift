@@ -19,18 +19,23 @@ struct SeededRandom: RandomNumberGenerator {
 struct CrashSafetyTests {
     /// `count` distinct deliveries of 5 rows each; every 10th one has a bad value (rejected).
     func makeDeliveries(_ count: Int, in folder: URL) throws -> (loaded: Int, rejected: Int) {
-        let lines = try String(contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        let lines = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8
+        )
+        .split(separator: "\n").map(String.init)
         var rejected = 0
         for index in 0..<count {
             var rows = Array(lines[1...4])
             // A fifth row made unique by its absences and final grade.
-            rows.append(lines[5].replacingOccurrences(of: #";4;"6";"10";10"#, with: #";\#(index % 90);"6";"10";\#(index / 90 % 20)"#))
+            rows.append(
+                lines[5].replacingOccurrences(
+                    of: #";4;"6";"10";10"#, with: #";\#(index % 90);"6";"10";\#(index / 90 % 20)"#))
             if index % 10 == 9 {
                 rows[0] = rows[0].replacingOccurrences(of: #""GP""#, with: #""ZZ""#)
                 rejected += 1
             }
-            try Data(([lines[0]] + rows).joined(separator: "\n").utf8).write(to: folder.appendingPathComponent(String(format: "d%04d.csv", index)))
+            try Data(([lines[0]] + rows).joined(separator: "\n").utf8).write(
+                to: folder.appendingPathComponent(String(format: "d%04d.csv", index)))
         }
         return (count - rejected, rejected)
     }
@@ -62,14 +67,16 @@ struct CrashSafetyTests {
                 _ = output.fileHandleForReading.availableData
                 // Deliver a batch the way a well-behaved sender does: a rename into the inbox.
                 for name in pending.prefix(Int.random(in: 20...60, using: &random)) {
-                    try FileManager.default.moveItem(at: staging.appendingPathComponent(name), to: inbox.appendingPathComponent(name))
+                    try FileManager.default.moveItem(
+                        at: staging.appendingPathComponent(name), to: inbox.appendingPathComponent(name))
                 }
                 pending = try FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()
                 usleep(UInt32.random(in: 20_000...400_000, using: &random))
                 kill(watch.processIdentifier, SIGKILL)
                 watch.waitUntilExit()
                 kills += 1
-                let inFlight = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("ws/.work").path)
+                let inFlight = try FileManager.default.contentsOfDirectory(
+                    atPath: dir.appendingPathComponent("ws/.work").path)
                 if !inFlight.isEmpty { killsMidFlight += 1 }
             }
             #expect(killsMidFlight > 0, "no kill landed while files were being processed; the test proves nothing")
@@ -85,14 +92,21 @@ struct CrashSafetyTests {
             #expect(try names(".work").isEmpty)
             #expect(try names("archive").count == expected.loaded, "every loaded input archived once")
             #expect(try names("failed").filter { $0.hasSuffix(".csv") }.count == expected.rejected)
-            let ledger = try sluice(["query", "-w", "ws", "--format", "csv",
-                                     "SELECT (SELECT count(*) FROM student_data), (SELECT sum(rows_loaded) FROM sluice_ingests), "
-                                     + "(SELECT count(*) FROM sluice_ingests WHERE status = 'loaded'), "
-                                     + "(SELECT count(*) FROM sluice_ingests WHERE status = 'rejected'), "
-                                     + "(SELECT count(*) FROM sluice_ingests WHERE status = 'duplicate')"], in: dir)
+            let ledger = try sluice(
+                [
+                    "query", "-w", "ws", "--format", "csv",
+                    "SELECT (SELECT count(*) FROM student_data), (SELECT sum(rows_loaded) FROM sluice_ingests), "
+                        + "(SELECT count(*) FROM sluice_ingests WHERE status = 'loaded'), "
+                        + "(SELECT count(*) FROM sluice_ingests WHERE status = 'rejected'), "
+                        + "(SELECT count(*) FROM sluice_ingests WHERE status = 'duplicate')",
+                ], in: dir)
             let values = ledger.stdout.split(separator: "\n").last.map { $0.split(separator: ",").map(String.init) }
-            #expect(values == ["\(expected.loaded * 5)", "\(expected.loaded * 5)", "\(expected.loaded)", "\(expected.rejected)", "0"],
-                    "rows in the warehouse, rows in the ledger, loaded, rejected, duplicate entries (after \(kills) kills)")
+            #expect(
+                values == [
+                    "\(expected.loaded * 5)", "\(expected.loaded * 5)", "\(expected.loaded)", "\(expected.rejected)",
+                    "0",
+                ],
+                "rows in the warehouse, rows in the ledger, loaded, rejected, duplicate entries (after \(kills) kills)")
         }
     }
 }

@@ -7,8 +7,11 @@ import Testing
 struct ExportCLITests {
     /// Generates `files` deliveries of `rows` rows into `folder` and ingests them into `ws`.
     private func deliver(files: Int, rows: Int, seed: Int, folder: String, in dir: URL) throws {
-        #expect(try sluice(["generate", folder, "--files", "\(files)", "--rows", "\(rows)", "--seed", "\(seed)"], in: dir).status == 0)
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path).sorted()
+        #expect(
+            try sluice(["generate", folder, "--files", "\(files)", "--rows", "\(rows)", "--seed", "\(seed)"], in: dir)
+                .status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)
+            .sorted()
         let ingest = try sluice(["ingest", "-w", "ws"] + names.map { "\(folder)/\($0)" }, in: dir)
         #expect(ingest.status == 0, "\(ingest.stderr)")
     }
@@ -38,7 +41,8 @@ struct ExportCLITests {
     }
 
     private func expectLakeEqualsWarehouse(_ dir: URL, _ comment: String) throws {
-        let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"))
+        let result = try LakeReaders.compare(
+            lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"))
         #expect(result["equal"] as? Bool == true, "\(comment): \(result["mismatch"] ?? "")")
         #expect(result["lake_rows"] as? Int == result["warehouse_rows"] as? Int, "\(comment)")
     }
@@ -51,9 +55,10 @@ struct ExportCLITests {
             #expect(first["files_written"] == 1)
             #expect(first["deliveries_exported"] == 4)
             #expect(first["rows_written"] == 395 + 360)
-            #expect(first["deliveries_from_warehouse"] == 0)   // every .scol file found and used
+            #expect(first["deliveries_from_warehouse"] == 0)  // every .scol file found and used
             #expect(first["bytes_written"] ?? 0 > 0)
-            let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"))
+            let result = try LakeReaders.compare(
+                lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"))
             #expect(result["equal"] as? Bool == true, "\(result["mismatch"] ?? "")")
             let schema = try #require(result["schema"] as? [[String]])
             #expect(schema.count == 33 + 2)
@@ -68,7 +73,7 @@ struct ExportCLITests {
             let before = try Data(contentsOf: firstFile)
             let inode = try FileManager.default.attributesOfItem(atPath: firstFile.path)[.systemFileNumber] as? Int
 
-            #expect(try export(in: dir)["files_written"] == 0)   // nothing new: nothing written
+            #expect(try export(in: dir)["files_written"] == 0)  // nothing new: nothing written
 
             try deliver(files: 2, rows: 80, seed: 2, folder: "gen2", in: dir)
             let second = try export(in: dir)
@@ -76,8 +81,9 @@ struct ExportCLITests {
             #expect(second["deliveries_exported"] == 2)
             #expect(second["rows_written"] == 160)
             #expect(second["files_rewritten"] == 0)
-            #expect(try Data(contentsOf: firstFile) == before)   // earlier files untouched
-            #expect(try FileManager.default.attributesOfItem(atPath: firstFile.path)[.systemFileNumber] as? Int == inode)
+            #expect(try Data(contentsOf: firstFile) == before)  // earlier files untouched
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: firstFile.path)[.systemFileNumber] as? Int == inode)
             try expectLakeEqualsWarehouse(dir, "after the second export")
 
             // Forget a delivery of the first file: that file is rewritten without it.
@@ -107,10 +113,16 @@ struct ExportCLITests {
             #expect(try sluice(["demo", "-w", "ws"], in: dir).status == 0)
             try deliver(files: 4, rows: 150, seed: 3, folder: "gen", in: dir)
             #expect(try export(in: dir)["deliveries_exported"] == 5)
-            let queries = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("queries/full").path)
-                .filter { $0.hasSuffix(".sql") }.sorted().map { repositoryRoot.appendingPathComponent("queries/full/\($0)").path }
+            let queries = try FileManager.default.contentsOfDirectory(
+                atPath: repositoryRoot.appendingPathComponent("queries/full").path
+            )
+            .filter { $0.hasSuffix(".sql") }.sorted().map {
+                repositoryRoot.appendingPathComponent("queries/full/\($0)").path
+            }
             #expect(queries.count == 5)
-            let duck = try #require(try runPythonJSON(LakeReaders.reports, [dir.appendingPathComponent("lake").path] + queries) as? [String: [[Any]]])
+            let duck = try #require(
+                try runPythonJSON(LakeReaders.reports, [dir.appendingPathComponent("lake").path] + queries)
+                    as? [String: [[Any]]])
             let report = try sluice(["report", "-w", "ws", "--format", "json"], in: dir)
             let reports = try #require(try report.json()["reports"] as? [[String: Any]])
             #expect(reports.count == 5)
@@ -135,7 +147,8 @@ struct ExportCLITests {
             try deliver(files: 2, rows: 200, seed: 4, folder: "gen", in: dir)
             let first = try export(["--partition-by", "school"], in: dir)
             #expect(first["files_written"] == 2)
-            #expect(try visibleFiles(in: dir).map { $0.split(separator: "/")[0] }.sorted() == ["school=gp", "school=ms"])
+            #expect(
+                try visibleFiles(in: dir).map { $0.split(separator: "/")[0] }.sorted() == ["school=gp", "school=ms"])
             try expectLakeEqualsWarehouse(dir, "partitioned by school")
             #expect(try sluice(["forget", "-w", "ws", "1"], in: dir).status == 0)
             let second = try export(["--partition-by", "school"], in: dir)
@@ -147,7 +160,7 @@ struct ExportCLITests {
             let ms = try #require(try visibleFiles(in: dir).first { $0.hasPrefix("school=ms/") })
             try FileManager.default.removeItem(at: dir.appendingPathComponent("lake/\(ms)"))
             let third = try export(["--partition-by", "school"], in: dir)
-            #expect(third["files_removed"] == 1)    // the school=gp file held the same deliveries
+            #expect(third["files_removed"] == 1)  // the school=gp file held the same deliveries
             #expect(third["files_written"] == 2)
             #expect(third["deliveries_retracted"] == 0)
             try expectLakeEqualsWarehouse(dir, "partitioned by school, after a file vanished")
@@ -180,16 +193,20 @@ struct ExportCLITests {
                 // Whatever the moment: every visible file is complete and recorded in the manifest.
                 let visible = try visibleFiles(in: dir)
                 if !visible.isEmpty {
-                    let recorded = Set((try manifest(in: dir)["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
+                    let recorded = Set(
+                        (try manifest(in: dir)["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
                     #expect(visible.isSubset(of: recorded), "round \(round): \(visible.subtracting(recorded))")
                 }
                 for path in visible {
                     let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent("lake/\(path)")))
-                    #expect(bytes.count > 12 && Array(bytes.suffix(4)) == Array("PAR1".utf8), "round \(round): \(path) is partial")
+                    #expect(
+                        bytes.count > 12 && Array(bytes.suffix(4)) == Array("PAR1".utf8),
+                        "round \(round): \(path) is partial")
                 }
             }
             #expect(killedMidRun > 0)
-            let count = try sluice(["query", "-w", "ws", "--format", "csv", "SELECT count(*) FROM student_data"], in: dir)
+            let count = try sluice(
+                ["query", "-w", "ws", "--format", "csv", "SELECT count(*) FROM student_data"], in: dir)
             let warehouseRows = Int(count.stdout.split(separator: "\n").last ?? "")
             #expect(warehouseRows == (6 * 6 - 1) * 400)
             #expect(try export(in: dir)["rows_in_lake"] == warehouseRows)
@@ -205,8 +222,9 @@ struct ExportCLITests {
                 try Data("partial".utf8).write(to: dir.appendingPathComponent("lake/\(folder)/\(name)"))
             }
             #expect(try export(in: dir)["files_written"] == 0)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("lake/\(folder)").path)
-                .allSatisfy { !$0.hasPrefix(".") })
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("lake/\(folder)").path)
+                    .allSatisfy { !$0.hasPrefix(".") })
             // A data file deleted by hand is exported again, once.
             let victim = try #require(try visibleFiles(in: dir).sorted().first)
             try FileManager.default.removeItem(at: dir.appendingPathComponent("lake/\(victim)"))
@@ -235,18 +253,22 @@ struct ExportCLITests {
                     let level = row % 6 == 0 ? "" : "\(Double(row) / 8 - 2.5)"
                     lines.append("s\(file)-\(row % 2);\(note);\(count);\(level)")
                 }
-                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("r\(file).csv"))
+                try Data((lines.joined(separator: "\n") + "\n").utf8).write(
+                    to: dir.appendingPathComponent("r\(file).csv"))
             }
             let ingest = try sluice(["ingest", "-w", "ws", "r0.csv", "r1.csv", "r2.csv"], in: dir)
             #expect(ingest.status == 0, "\(ingest.stderr)")
             // The second delivery's .scol file is gone: its rows come from the warehouse.
             let columnar = dir.appendingPathComponent("ws/columnar")
-            let scol = try #require(try FileManager.default.contentsOfDirectory(atPath: columnar.path).first { $0.hasPrefix("r1-") })
+            let scol = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: columnar.path).first { $0.hasPrefix("r1-") })
             try FileManager.default.removeItem(at: columnar.appendingPathComponent(scol))
             let totals = try export(in: dir)
             #expect(totals["rows_written"] == 180)
             #expect(totals["deliveries_from_warehouse"] == 1)
-            let result = try LakeReaders.compare(lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"), table: "readings")
+            let result = try LakeReaders.compare(
+                lake: dir.appendingPathComponent("lake"), workspace: dir.appendingPathComponent("ws"), table: "readings"
+            )
             #expect(result["equal"] as? Bool == true, "\(result["mismatch"] ?? "")")
             let types = try #require(result["schema"] as? [[String]])
             #expect(types.prefix(4).map { $0[1] } == ["string", "string", "int64", "double"])
@@ -256,9 +278,10 @@ struct ExportCLITests {
     @Test func catWritesOneScolFileAsParquet() throws {
         try withTemporaryDirectory { dir in
             #expect(try sluice(["demo", "-w", "ws"], in: dir).status == 0)
-            let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("ws/columnar").path)
+            let files = try FileManager.default.contentsOfDirectory(
+                atPath: dir.appendingPathComponent("ws/columnar").path)
             let scol = "ws/columnar/\(try #require(files.first))"
-            #expect(try sluice(["cat", scol, "--format", "parquet"], in: dir).status == 2)   // needs --output
+            #expect(try sluice(["cat", scol, "--format", "parquet"], in: dir).status == 2)  // needs --output
             let cat = try sluice(["cat", scol, "--format", "parquet", "--output", "out.parquet"], in: dir)
             #expect(cat.status == 0, "\(cat.stderr)")
             let json = try sluice(["cat", scol, "--format", "json"], in: dir)
@@ -269,7 +292,8 @@ struct ExportCLITests {
                 t = pq.read_table(sys.argv[1])
                 print(json.dumps({"rows": [list(r.values()) for r in t.to_pylist()], "names": t.schema.names}))
                 """
-            let read = try #require(try runPythonJSON(code, [dir.appendingPathComponent("out.parquet").path]) as? [String: Any])
+            let read = try #require(
+                try runPythonJSON(code, [dir.appendingPathComponent("out.parquet").path]) as? [String: Any])
             let rows = try #require(read["rows"] as? [[Any]])
             #expect(rows.count == 395)
             #expect(Self.normalized(rows) == Self.normalized(expected))

@@ -7,10 +7,12 @@ import Testing
 struct KeyCLITests {
     @Test func aCorrectedRedeliveryLeavesOneRowPerKey() throws {
         try withTemporaryDirectory { dir in
-            let schema = "table: weather\nlowercase_text: false\nprimary_key: [date]\n"
+            let schema =
+                "table: weather\nlowercase_text: false\nprimary_key: [date]\n"
                 + "columns:\n  date: text\n  temp: real\n"
             try Data(schema.utf8).write(to: dir.appendingPathComponent("weather.yaml"))
-            try Data("date,temp\n2012-01-01,1.5\n2012-01-02,2.0\n".utf8).write(to: dir.appendingPathComponent("day1.csv"))
+            try Data("date,temp\n2012-01-01,1.5\n2012-01-02,2.0\n".utf8).write(
+                to: dir.appendingPathComponent("day1.csv"))
             try Data("date,temp\n2012-01-02,2.5\n".utf8).write(to: dir.appendingPathComponent("fix.csv"))
             #expect(try sluice(["init", "ws", "--schema", "weather.yaml"], in: dir).status == 0)
             #expect(try sluice(["ingest", "-w", "ws", "day1.csv"], in: dir).status == 0)
@@ -21,7 +23,8 @@ struct KeyCLITests {
             #expect(files.first?["rows_replaced"] as? Int == 1)
             #expect(files.first?["rows_ignored"] as? Int == 0)
             #expect(files.first?["rows_balance"] as? Bool == true)
-            let table = try sluice(["query", "-w", "ws", "--format", "csv", "SELECT date, temp FROM weather ORDER BY date"], in: dir)
+            let table = try sluice(
+                ["query", "-w", "ws", "--format", "csv", "SELECT date, temp FROM weather ORDER BY date"], in: dir)
             #expect(table.stdout == "date,temp\n2012-01-01,1.5\n2012-01-02,2.5\n", "\(table.stderr)")
             let verify = try sluice(["verify", "-w", "ws"], in: dir)
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

@@ -58,6 +58,7 @@ enum LakeReaders {
 
     /// Compares the lake at `lake` with the warehouse of workspace `workspace`.
     static func compare(lake: URL, workspace: URL, table: String = "student_data") throws -> [String: Any] {
-        try runPythonJSON(compare, [lake.path, workspace.appendingPathComponent("warehouse.sqlite").path, table]) as? [String: Any] ?? [:]
+        try runPythonJSON(compare, [lake.path, workspace.appendingPathComponent("warehouse.sqlite").path, table])
+            as? [String: Any] ?? [:]
     }
 }

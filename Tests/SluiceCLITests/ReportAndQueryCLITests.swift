@@ -8,7 +8,8 @@ import Testing
     @Test func aBrokenReportIsNamedWithItsLineAndTheOthersStillPrint() throws {
         try withTemporaryDirectory { dir in
             _ = try sluice(["demo", "-w", "ws"], in: dir)
-            try "-- title: Medians by sex\nSELECT sex, median(g3) AS median_g3 FROM student_data GROUP BY sex ORDER BY sex;\n"
+            try
+                "-- title: Medians by sex\nSELECT sex, median(g3) AS median_g3 FROM student_data GROUP BY sex ORDER BY sex;\n"
                 .write(to: dir.appendingPathComponent("ws/queries/q6_medians.sql"), atomically: true, encoding: .utf8)
             try "-- title: Broken\nSELECT *\nFROM weather\nWHERE 1;\n"
                 .write(to: dir.appendingPathComponent("ws/queries/q7_broken.sql"), atomically: true, encoding: .utf8)
@@ -36,7 +37,8 @@ import Testing
     @Test func namesAreExactOrAUniquePrefixAndANameThatMatchesNothingIsAUsageError() throws {
         try withTemporaryDirectory { dir in
             _ = try sluice(["demo", "-w", "ws"], in: dir)
-            try "SELECT 10 AS ten;\n".write(to: dir.appendingPathComponent("ws/queries/q10_ten.sql"), atomically: true, encoding: .utf8)
+            try "SELECT 10 AS ten;\n".write(
+                to: dir.appendingPathComponent("ws/queries/q10_ten.sql"), atomically: true, encoding: .utf8)
             let q1 = try sluice(["report", "-w", "ws", "q1", "--format", "json"], in: dir)
             #expect(q1.status == 0, "\(q1.stderr)")
             let names = try #require(try q1.json()["reports"] as? [[String: Any]]).map { $0["name"] as? String }
@@ -80,7 +82,10 @@ import Testing
             let counted = try run(sluiceBinary, ["query", "-w", "ws", "--format", "csv", "-"], in: dir, stdin: input)
             #expect(counted.stdout == "n\n395\n", "\(counted.stderr)")
             let runaway = try sluice(
-                ["query", "-w", "ws", "--time-limit", "0.3", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"],
+                [
+                    "query", "-w", "ws", "--time-limit", "0.3",
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+                ],
                 in: dir)
             #expect(runaway.status == 1)
             #expect(runaway.stderr.contains("was stopped"), "\(runaway.stderr)")

@@ -16,7 +16,9 @@ struct SchemaInferCLITests {
                 for dayOfMonth in 1...days {
                     let date = String(format: "%04d/%02d/%02d", year, month, dayOfMonth)
                     let rain = Double(day * 37 % 560) / 10
-                    lines.append("\(date),\(rain),\(Double(day % 300) / 10 - 1.6),\(Double(day % 200) / 10 - 7.1),\(Double(day % 90) / 10),\(kinds[day % 5])")
+                    lines.append(
+                        "\(date),\(rain),\(Double(day % 300) / 10 - 1.6),\(Double(day % 200) / 10 - 7.1),\(Double(day % 90) / 10),\(kinds[day % 5])"
+                    )
                     day += 1
                 }
             }
@@ -68,13 +70,17 @@ struct SchemaInferCLITests {
             let (text, rows) = Self.weatherCSV()
             let (ws, schema) = try inferInitIngest(text, named: "seattle-weather.csv", in: dir)
             #expect(schema.contains("table: seattle_weather"))
-            #expect(schema.contains(#"date: {type: date, format: "%Y/%m/%d", min: "2012-01-01", max: "2015-12-31"}"#), "\(schema)")
+            #expect(
+                schema.contains(#"date: {type: date, format: "%Y/%m/%d", min: "2012-01-01", max: "2015-12-31"}"#),
+                "\(schema)")
             #expect(schema.contains("precipitation: {type: real"))
             #expect(schema.contains(#"weather: {type: text, allowed: ["drizzle", "fog", "rain", "snow", "sun"]}"#))
             #expect(schema.contains("lowercase_text: false"))
             #expect(try scalar("SELECT COUNT(*) FROM seattle_weather", ws: ws, in: dir) == String(rows))
             // 2012 is a leap year: 366 days; strftime reads the stored ISO dates.
-            #expect(try scalar("SELECT COUNT(*) FROM seattle_weather WHERE strftime('%Y', date) = '2012'", ws: ws, in: dir) == "366")
+            #expect(
+                try scalar("SELECT COUNT(*) FROM seattle_weather WHERE strftime('%Y', date) = '2012'", ws: ws, in: dir)
+                    == "366")
             // The starter report runs, and no student report was copied.
             #expect(contents(of: ws.appendingPathComponent("queries")) == ["seattle_weather_summary.sql"])
             let report = try sluice(["report", "-w", ws.path, "--format", "csv"], in: dir)
@@ -87,10 +93,13 @@ struct SchemaInferCLITests {
         try withTemporaryDirectory { dir in
             let (ws, schema) = try inferInitIngest(Self.moneyCSV, named: "konto.csv", in: dir)
             #expect(schema.contains(#"datum: {type: date, format: "%d.%m.%Y""#), "\(schema)")
-            #expect(schema.contains(#"betrag: {type: real, decimal_separator: ",", thousands_separator: ".""#), "\(schema)")
+            #expect(
+                schema.contains(#"betrag: {type: real, decimal_separator: ",", thousands_separator: ".""#), "\(schema)")
             #expect(schema.contains("bezahlt: {type: boolean"))
-            #expect(try scalar("SELECT COUNT(*), ROUND(SUM(betrag), 2), MAX(datum), SUM(bezahlt) FROM konto", ws: ws, in: dir)
-                == "4,1001245.76,2016-02-29,2")
+            #expect(
+                try scalar(
+                    "SELECT COUNT(*), ROUND(SUM(betrag), 2), MAX(datum), SUM(bezahlt) FROM konto", ws: ws, in: dir)
+                    == "4,1001245.76,2016-02-29,2")
         }
     }
 
@@ -102,15 +111,19 @@ struct SchemaInferCLITests {
             #expect(schema.contains("seen_at: {type: timestamp"))
             #expect(schema.contains("visits: {type: integer, min: 3, max: 12, required: false}"))
             #expect(schema.contains("drop_duplicate_rows: false"))
-            #expect(try scalar("SELECT COUNT(*), COUNT(visits), MIN(zip), MAX(seen_at) FROM places", ws: ws, in: dir)
-                == "4,3,00123,2021-03-06 23:59:59")
-            #expect(try scalar("SELECT position FROM places WHERE code = 'A01'", ws: ws, in: dir) == #""37°36'37.8""N 122°23'33.7""W""#)
+            #expect(
+                try scalar("SELECT COUNT(*), COUNT(visits), MIN(zip), MAX(seen_at) FROM places", ws: ws, in: dir)
+                    == "4,3,00123,2021-03-06 23:59:59")
+            #expect(
+                try scalar("SELECT position FROM places WHERE code = 'A01'", ws: ws, in: dir)
+                    == #""37°36'37.8""N 122°23'33.7""W""#)
         }
     }
 
     @Test func theStudentDataLoadsEveryRowUnderItsInferredSchema() throws {
         try withTemporaryDirectory { dir in
-            let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
+            let text = try String(
+                contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
             let rows = text.split(separator: "\n").count - 1
             let (ws, schema) = try inferInitIngest(text, named: "student-mat.csv", in: dir)
             #expect(schema.contains(#"school: {type: text, allowed: ["GP", "MS"]}"#), "\(schema)")
@@ -144,7 +157,9 @@ struct SchemaInferCLITests {
                 try Data(yaml.utf8).write(to: dir.appendingPathComponent(name))
                 let output = try sluice(["init", "ws-\(name)", "--schema", name], in: dir)
                 #expect(output.status == 2, "\(name): \(output.stderr)")
-                #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ws-\(name)").path), "\(name) left a folder")
+                #expect(
+                    !FileManager.default.fileExists(atPath: dir.appendingPathComponent("ws-\(name)").path),
+                    "\(name) left a folder")
                 #expect(output.stderr.count < 1_000, "\(name): \(output.stderr.count) bytes of error")
             }
             let passwd = try sluice(["init", "ws-passwd", "--schema", "/etc/passwd"], in: dir)

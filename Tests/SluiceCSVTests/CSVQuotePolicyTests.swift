@@ -14,7 +14,9 @@ struct CSVQuotePolicyTests {
         return dialect
     }
 
-    private func lenientRows(_ text: String, limits: CSVReaderLimits = .init()) throws(CSVError) -> (rows: [[String?]], lenient: Int) {
+    private func lenientRows(_ text: String, limits: CSVReaderLimits = .init()) throws(CSVError) -> (
+        rows: [[String?]], lenient: Int
+    ) {
         var reader = CSVReader(bytes: Array(text.utf8), dialect: lenient, limits: limits)
         let rows = try reader.readAll().map(\.strings)
         return (rows, reader.lenientFieldCount)
@@ -32,7 +34,8 @@ struct CSVQuotePolicyTests {
 
     @Test func strictIsTheDefaultAndRefusesStrayQuotes() {
         #expect(CSVDialect().quotePolicy == .strict)
-        var reader = CSVReader(bytes: Array("a,37°36'37.8\"N,b\n".utf8), dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
+        var reader = CSVReader(
+            bytes: Array("a,37°36'37.8\"N,b\n".utf8), dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
         #expect(nextError(&reader)?.code == .unexpectedQuote)
     }
 
@@ -59,7 +62,9 @@ struct CSVQuotePolicyTests {
         let error = #expect(throws: CSVError.self) { try lenientRows(text, limits: CSVReaderLimits(maxFieldBytes: 16)) }
         #expect(error?.code == .fieldTooLarge)
         let afterQuote = "\"ab\"" + String(repeating: "y", count: 100) + "\n"
-        let second = #expect(throws: CSVError.self) { try lenientRows(afterQuote, limits: CSVReaderLimits(maxFieldBytes: 16)) }
+        let second = #expect(throws: CSVError.self) {
+            try lenientRows(afterQuote, limits: CSVReaderLimits(maxFieldBytes: 16))
+        }
         #expect(second?.code == .fieldTooLarge)
     }
 
@@ -103,7 +108,8 @@ struct CSVQuotePolicyTests {
     }
 
     @Test func anUnterminatedQuoteCannotBeSkipped() {
-        var reader = CSVReader(bytes: Array("a,b\n1,\"open\n2,3\n".utf8), dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
+        var reader = CSVReader(
+            bytes: Array("a,b\n1,\"open\n2,3\n".utf8), dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
         _ = try? reader.next()
         #expect(nextError(&reader)?.code == .unterminatedQuote)
         let skipped = reader.skipMalformedRecord()
@@ -113,11 +119,13 @@ struct CSVQuotePolicyTests {
 
     @Test func theSnifferReadsTheSampleUnderThePinnedPolicy() throws {
         let text = "name,lat\nA,37°36'37.8\"N\nB,\"x\"y\n"
-        let result = try CSVSniffer.sniff(Array(text.utf8), pins: {
-            var pins = CSVDialectPins()
-            pins.quotePolicy = .lenient
-            return pins
-        }())
+        let result = try CSVSniffer.sniff(
+            Array(text.utf8),
+            pins: {
+                var pins = CSVDialectPins()
+                pins.quotePolicy = .lenient
+                return pins
+            }())
         #expect(result.dialect.quotePolicy == .lenient)
         #expect(result.dialect.delimiter == UInt8(ascii: ","))
         #expect(result.columnCount == 2)

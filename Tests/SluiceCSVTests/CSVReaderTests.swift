@@ -32,7 +32,8 @@ struct CSVReaderTests {
         arguments: [(";", "semicolon"), (",", "comma"), ("\t", "tab"), ("|", "pipe")]
     )
     func detectsDelimiter(delimiter: String, name: String) throws {
-        let text = ["id", "name", "score"].joined(separator: delimiter) + "\n"
+        let text =
+            ["id", "name", "score"].joined(separator: delimiter) + "\n"
             + ["1", "Ann", "9"].joined(separator: delimiter) + "\n"
         let dialect = CSVDialect.detect(in: Array(text.utf8))
         #expect(dialect.delimiter == UInt8(ascii: Unicode.Scalar(delimiter)!))
@@ -93,9 +94,10 @@ struct CSVReaderTests {
     func embeddedLineEnds() throws {
         let text = "id;note\n1;\"two\nlines\"\n2;\"crlf\r\ninside\";x\r\n3;\"cr\rinside\"\n4;end"
         let all = try records(text)
-        #expect(all.map(\.strings) == [
-            ["id", "note"], ["1", "two\nlines"], ["2", "crlf\r\ninside", "x"], ["3", "cr\rinside"], ["4", "end"],
-        ])
+        #expect(
+            all.map(\.strings) == [
+                ["id", "note"], ["1", "two\nlines"], ["2", "crlf\r\ninside", "x"], ["3", "cr\rinside"], ["4", "end"],
+            ])
         #expect(all.map(\.line) == [1, 2, 4, 6, 8])
         let offsets = all.map(\.byteOffset)
         #expect(offsets == [0, 8, 22, 42, 56])

@@ -30,13 +30,16 @@ struct CSVRoundTripTests {
             for _ in 0..<columns {
                 let length = random.next(4) == 0 ? 0 : random.next(12)
                 let plain = random.next(3) != 0
-                record.append((0..<length).map { _ in plain ? alphabet[random.next(5)] : alphabet[random.next(alphabet.count)] }.joined())
+                record.append(
+                    (0..<length).map { _ in plain ? alphabet[random.next(5)] : alphabet[random.next(alphabet.count)] }
+                        .joined())
             }
             if columns == 1, record[0].isEmpty { record[0] = "x" }  // an empty line is no record
             table.append(record)
             lines.append(line)
             text += record.map { field in
-                let needsQuotes = field.contains(";") || field.contains("\"") || field.contains("\n") || field.contains("\r")
+                let needsQuotes =
+                    field.contains(";") || field.contains("\"") || field.contains("\n") || field.contains("\r")
                 guard needsQuotes || random.next(4) == 0 else { return field }
                 line += field.filter { $0 == "\n" || $0 == "\r\n" }.count
                 return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

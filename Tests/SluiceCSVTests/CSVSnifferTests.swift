@@ -34,7 +34,8 @@ struct CSVSnifferTests {
     }
 
     @Test func aPinnedDelimiterSettlesAnAmbiguity() throws {
-        let result = try CSVSniffer.sniff(bytes("a,b;c\n1,2;3\n4,5;6\n"), pins: CSVDialectPins(delimiter: UInt8(ascii: ";")))
+        let result = try CSVSniffer.sniff(
+            bytes("a,b;c\n1,2;3\n4,5;6\n"), pins: CSVDialectPins(delimiter: UInt8(ascii: ";")))
         #expect(result.dialect.delimiter == UInt8(ascii: ";"))
         #expect(result.pinned.delimiter != nil)
     }
@@ -68,7 +69,10 @@ struct CSVSnifferTests {
         #expect(result.dialect.quote == UInt8(ascii: "\""))
     }
 
-    @Test(arguments: [("1", true), ("-2.5", true), ("1e5", true), ("+.5", true), ("abc", false), ("", false), ("1.2.3", false), ("e", false)])
+    @Test(arguments: [
+        ("1", true), ("-2.5", true), ("1e5", true), ("+.5", true), ("abc", false), ("", false), ("1.2.3", false),
+        ("e", false),
+    ])
     func numericLooks(text: String, numeric: Bool) {
         #expect(CSVSniffer.looksNumeric(ArraySlice(text.utf8)) == numeric)
     }
@@ -109,11 +113,11 @@ struct CSVTextDecoderTests {
     }
 
     @Test(arguments: [
-        [0xC0, 0x80] as [UInt8],         // overlong NUL
-        [0xED, 0xA0, 0x80],              // surrogate
-        [0xF4, 0x90, 0x80, 0x80],        // above U+10FFFF
-        [0xE2, 0x82],                    // truncated
-        [0x80],                          // lone continuation
+        [0xC0, 0x80] as [UInt8],  // overlong NUL
+        [0xED, 0xA0, 0x80],  // surrogate
+        [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+        [0xE2, 0x82],  // truncated
+        [0x80],  // lone continuation
     ])
     func invalidUTF8IsRefusedAtItsOffset(bad: [UInt8]) {
         let error = #expect(throws: CSVError.self) { try CSVTextDecoder.decode(Array("a;b\n".utf8) + bad) }
@@ -122,7 +126,9 @@ struct CSVTextDecoderTests {
     }
 
     @Test func binarySignaturesAndNULBytesAreRefused() {
-        for magic: [UInt8] in [[0x1F, 0x8B, 0x08], Array("PK\u{3}\u{4}".utf8), Array("%PDF-1.7".utf8), [0x61, 0x00, 0x62]] {
+        for magic: [UInt8] in [
+            [0x1F, 0x8B, 0x08], Array("PK\u{3}\u{4}".utf8), Array("%PDF-1.7".utf8), [0x61, 0x00, 0x62],
+        ] {
             let error = #expect(throws: CSVError.self) { try CSVTextDecoder.decode(magic) }
             #expect(error?.code == .binaryFile)
             #expect(error?.hint != nil)

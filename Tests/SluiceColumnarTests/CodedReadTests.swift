@@ -19,13 +19,15 @@ struct CodedReadTests {
     func codedReadsGiveTheSameValues(withNulls: Bool) throws {
         try withTemporaryDirectory { directory in
             let rows = 1_000
-            let schema = ColumnarSchema(fields: Self.shapes.map { ColumnarField(name: $0.name, type: .string, isNullable: true) })
+            let schema = ColumnarSchema(
+                fields: Self.shapes.map { ColumnarField(name: $0.name, type: .string, isNullable: true) })
             let path = directory.appendingPathComponent("t.scol").path
             let writer = try ColumnarWriter(path: path, schema: schema, options: ColumnarWriterOptions(durable: false))
             let validity = withNulls ? ValidityBitmap((0..<rows).map { $0 % 9 != 4 }) : nil
-            try writer.append(columns: Self.shapes.map { shape in
-                ColumnarColumn(values: .string((0..<rows).map(shape.values)), validity: validity)
-            })
+            try writer.append(
+                columns: Self.shapes.map { shape in
+                    ColumnarColumn(values: .string((0..<rows).map(shape.values)), validity: validity)
+                })
             try writer.finish()
 
             let reader = try ColumnarReader(path: path)

@@ -38,23 +38,33 @@ struct CodedStringTests {
         return (dictionary, codes)
     }
 
-    @Test(arguments: [(rows: 1_000, distinct: 6, groupRows: 100), (1_000, 50, 333), (9_000, 5_000, 4_500), (300, 2, 1_000)])
+    @Test(arguments: [
+        (rows: 1_000, distinct: 6, groupRows: 100), (1_000, 50, 333), (9_000, 5_000, 4_500), (300, 2, 1_000),
+    ])
     func codedStringsWriteTheSameFileAsPlainStrings(_ shape: (rows: Int, distinct: Int, groupRows: Int)) throws {
-        let (dictionary, codes) = Self.sample(rows: shape.rows, distinct: shape.distinct, seed: UInt64(shape.rows + shape.distinct))
+        let (dictionary, codes) = Self.sample(
+            rows: shape.rows, distinct: shape.distinct, seed: UInt64(shape.rows + shape.distinct))
         let strings = codes.map { dictionary[Int($0)] }
         let validity = ValidityBitmap((0..<shape.rows).map { $0 % 7 != 3 })
         // Two appends, so the writer's buffering joins batches too.
         let half = shape.rows / 2
-        let plain = try fileBytes([
-            ColumnarColumn(values: .string(Array(strings[..<half])), validity: ValidityBitmap((0..<half).map { validity[$0] })),
-            ColumnarColumn(values: .string(Array(strings[half...])), validity: ValidityBitmap((half..<shape.rows).map { validity[$0] })),
-        ], rowGroupRows: shape.groupRows)
-        let coded = try fileBytes([
-            ColumnarColumn(values: .codedString(dictionary: dictionary, codes: Array(codes[..<half])),
-                           validity: ValidityBitmap((0..<half).map { validity[$0] })),
-            ColumnarColumn(values: .codedString(dictionary: dictionary, codes: Array(codes[half...])),
-                           validity: ValidityBitmap((half..<shape.rows).map { validity[$0] })),
-        ], rowGroupRows: shape.groupRows)
+        let plain = try fileBytes(
+            [
+                ColumnarColumn(
+                    values: .string(Array(strings[..<half])), validity: ValidityBitmap((0..<half).map { validity[$0] })),
+                ColumnarColumn(
+                    values: .string(Array(strings[half...])),
+                    validity: ValidityBitmap((half..<shape.rows).map { validity[$0] })),
+            ], rowGroupRows: shape.groupRows)
+        let coded = try fileBytes(
+            [
+                ColumnarColumn(
+                    values: .codedString(dictionary: dictionary, codes: Array(codes[..<half])),
+                    validity: ValidityBitmap((0..<half).map { validity[$0] })),
+                ColumnarColumn(
+                    values: .codedString(dictionary: dictionary, codes: Array(codes[half...])),
+                    validity: ValidityBitmap((half..<shape.rows).map { validity[$0] })),
+            ], rowGroupRows: shape.groupRows)
         #expect(coded == plain)
     }
 

@@ -13,12 +13,21 @@ struct ColumnarFixtureTests {
     static func seeds() -> [(String, [ColumnarColumn], ColumnarSchema, ColumnarWriterOptions)] {
         let plain = ColumnarWriterOptions(zstdLevel: 0, durable: false)
         let one = { (name: String, values: ColumnValues) in
-            (name, [ColumnarColumn(values: values)], ColumnarSchema(fields: [ColumnarField(name: "c", type: values.type)]), plain)
+            (
+                name, [ColumnarColumn(values: values)],
+                ColumnarSchema(fields: [ColumnarField(name: "c", type: values.type)]), plain
+            )
         }
         return [
             ("mixed-raw.scol", SampleData.mixedColumns(rows: 40), SampleData.mixedSchema, plain),
-            ("mixed-zstd.scol", SampleData.mixedColumns(rows: 300), SampleData.mixedSchema, .init(zstdLevel: 3, durable: false)),
-            ("mixed-groups.scol", SampleData.mixedColumns(rows: 50), SampleData.mixedSchema, .init(rowGroupRows: 16, zstdLevel: 0, durable: false)),
+            (
+                "mixed-zstd.scol", SampleData.mixedColumns(rows: 300), SampleData.mixedSchema,
+                .init(zstdLevel: 3, durable: false)
+            ),
+            (
+                "mixed-groups.scol", SampleData.mixedColumns(rows: 50), SampleData.mixedSchema,
+                .init(rowGroupRows: 16, zstdLevel: 0, durable: false)
+            ),
             ("empty.scol", SampleData.mixedColumns(rows: 0), SampleData.mixedSchema, plain),
             one("int-for.scol", .int64((0..<64).map { Int64($0 * 7 % 93) })),
             one("int-rle.scol", .int64((0..<64).map { Int64($0 / 16) * 1_000_000_000 })),
@@ -53,7 +62,8 @@ struct ColumnarFixtureTests {
     /// hold inputs: a missing folder fails, it does not pass by checking nothing.
     @Test func regressionInputsAreRefused() throws {
         let directory = Self.fixtures.appendingPathComponent("regressions")
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".scol") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".scol") }
+            .sorted()
         #expect(names.count >= 10, "Fixtures/regressions holds \(names.count) inputs")
         for name in names {
             let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))

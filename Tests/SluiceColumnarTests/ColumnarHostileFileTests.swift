@@ -22,7 +22,9 @@ struct ColumnarHostileFileTests {
 
     /// Rebuilds a file around a replacement footer, with a correct footer checksum.
     private func withFooter(_ bytes: [UInt8], _ footer: [UInt8], data: [UInt8]? = nil) -> [UInt8] {
-        let footerLength = Int(UInt32(bytes[bytes.count - 16]) | UInt32(bytes[bytes.count - 15]) << 8 | UInt32(bytes[bytes.count - 14]) << 16)
+        let footerLength = Int(
+            UInt32(bytes[bytes.count - 16]) | UInt32(bytes[bytes.count - 15]) << 8 | UInt32(bytes[bytes.count - 14])
+                << 16)
         let body = data ?? Array(bytes[..<(bytes.count - 16 - footerLength)])
         var trailer = ByteWriter()
         trailer.writeInteger(UInt32(footer.count))
@@ -98,7 +100,9 @@ struct ColumnarHostileFileTests {
         // A plausible column count that the footer cannot hold.
         var many = ByteWriter()
         many.writeVarint(9_999)
-        let error = #expect(throws: ColumnarError.self) { try ColumnarReader(bytes: withFooter(bytes, many.bytes + footer.dropFirst())) }
+        let error = #expect(throws: ColumnarError.self) {
+            try ColumnarReader(bytes: withFooter(bytes, many.bytes + footer.dropFirst()))
+        }
         #expect(error?.code == .corrupt)
         // Absurd row-group count, row count, stored size and metadata count.
         var decoded = try self.footer(of: bytes)
@@ -143,7 +147,8 @@ struct ColumnarHostileFileTests {
         data[sizeField] &+= 1
         decoded = try footer(of: bytes)
         decoded.rowGroups[0].columns[index].rawSize = chunk.rawSize + 1
-        decoded.rowGroups[0].columns[index].checksum = UInt32(truncatingIfNeeded: XXH64.hash(data, chunk.offset..<chunk.offset + chunk.storedSize))
+        decoded.rowGroups[0].columns[index].checksum = UInt32(
+            truncatingIfNeeded: XXH64.hash(data, chunk.offset..<chunk.offset + chunk.storedSize))
         let dataEnd = bytes.count - 16 - (try ColumnarReader(bytes: bytes).footerSize)
         let frameLie = try ColumnarReader(bytes: withFooter(bytes, decoded.encoded(), data: Array(data[..<dataEnd])))
         let frameError = #expect(throws: ColumnarError.self) { try frameLie.readColumn(index) }
@@ -162,7 +167,9 @@ struct ColumnarHostileFileTests {
     @Test func rejectsInvalidUTF8BehindAValidChecksum() throws {
         let schema = ColumnarSchema(fields: [ColumnarField(name: "s", type: .string)])
         let bytes = try withTemporaryDirectory { directory in
-            let path = try SampleData.write([ColumnarColumn(values: .string(["abc", "xyz"]))], schema: schema, to: directory, options: .init(zstdLevel: 0, durable: false))
+            let path = try SampleData.write(
+                [ColumnarColumn(values: .string(["abc", "xyz"]))], schema: schema, to: directory,
+                options: .init(zstdLevel: 0, durable: false))
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         }
         var data = bytes
@@ -173,8 +180,10 @@ struct ColumnarHostileFileTests {
         data[at] = 0xC3  // a lead byte with no continuation
         var decoded = try footer(of: bytes)
         let chunk = decoded.rowGroups[0].columns[0]
-        decoded.rowGroups[0].columns[0].checksum = UInt32(truncatingIfNeeded: XXH64.hash(data, chunk.offset..<chunk.offset + chunk.storedSize))
-        let reader = try ColumnarReader(bytes: withFooter(bytes, decoded.encoded(), data: Array(data[..<(chunk.offset + chunk.storedSize)])))
+        decoded.rowGroups[0].columns[0].checksum = UInt32(
+            truncatingIfNeeded: XXH64.hash(data, chunk.offset..<chunk.offset + chunk.storedSize))
+        let reader = try ColumnarReader(
+            bytes: withFooter(bytes, decoded.encoded(), data: Array(data[..<(chunk.offset + chunk.storedSize)])))
         let error = #expect(throws: ColumnarError.self) { try reader.readColumn(0) }
         #expect(error?.code == .invalidUTF8)
     }

@@ -21,12 +21,14 @@ struct ColumnarLogicalTypeTests {
                 ColumnarColumn(values: .string((0..<rows).map { "r\($0 % 9)" })),
                 ColumnarColumn(values: .int64((0..<rows).map { Int64($0) - 100 })),
                 ColumnarColumn(values: .int64((0..<rows).map { Int64($0 * 3) })),
-                ColumnarColumn(values: .int64((0..<rows).map { Int64($0) * 1_000_003 }),
-                               validity: ValidityBitmap((0..<rows).map { $0 % 4 != 0 })),
+                ColumnarColumn(
+                    values: .int64((0..<rows).map { Int64($0) * 1_000_003 }),
+                    validity: ValidityBitmap((0..<rows).map { $0 % 4 != 0 })),
                 ColumnarColumn(values: .int64((0..<rows).map { Int64($0 % 2) })),
             ]
-            let path = try SampleData.write(columns, schema: Self.typedSchema, to: directory,
-                                            options: .init(rowGroupRows: 128, durable: false))
+            let path = try SampleData.write(
+                columns, schema: Self.typedSchema, to: directory,
+                options: .init(rowGroupRows: 128, durable: false))
             let reader = try ColumnarReader(path: path)
             try reader.verify()
             #expect(reader.minorVersion == 1)
@@ -45,7 +47,9 @@ struct ColumnarLogicalTypeTests {
             #expect(reader.schema.fields.allSatisfy { $0.logicalType == nil }, "\(name)")
             try withTemporaryDirectory { directory in
                 let path = try SampleData.write(columns, schema: schema, to: directory, name: name, options: options)
-                #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == committed, "\(name) is written differently")
+                #expect(
+                    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == committed,
+                    "\(name) is written differently")
             }
         }
     }

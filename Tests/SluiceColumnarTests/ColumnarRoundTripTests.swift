@@ -6,10 +6,15 @@ import Testing
 
 struct ColumnarRoundTripTests {
     /// Writes one column, reads it back, and returns the chosen encoding and the values read.
-    private func roundTrip(_ values: ColumnValues, validity: ValidityBitmap? = nil) throws -> (ColumnarEncoding, ColumnarColumn) {
+    private func roundTrip(_ values: ColumnValues, validity: ValidityBitmap? = nil) throws -> (
+        ColumnarEncoding, ColumnarColumn
+    ) {
         try withTemporaryDirectory { directory in
-            let schema = ColumnarSchema(fields: [ColumnarField(name: "c", type: values.type, isNullable: validity != nil)])
-            let path = try SampleData.write([ColumnarColumn(values: values, validity: validity)], schema: schema, to: directory)
+            let schema = ColumnarSchema(fields: [
+                ColumnarField(name: "c", type: values.type, isNullable: validity != nil)
+            ])
+            let path = try SampleData.write(
+                [ColumnarColumn(values: values, validity: validity)], schema: schema, to: directory)
             let reader = try ColumnarReader(path: path)
             try reader.verify()
             return (reader.rowGroups.first?.columns[0].encoding ?? .constant, try reader.readColumnWithValidity(0))
@@ -21,7 +26,10 @@ struct ColumnarRoundTripTests {
         return [
             (.constant, Array(repeating: 42, count: 500)),
             (.frameOfReference, (0..<500).map { _ in Int64.random(in: 0...93, using: &random) }),
-            (.dictionary, (0..<500).map { _ in [-5, 1_000_000_007, Int64.min, Int64.max].randomElement(using: &random)! }),
+            (
+                .dictionary,
+                (0..<500).map { _ in [-5, 1_000_000_007, Int64.min, Int64.max].randomElement(using: &random)! }
+            ),
             (.runLength, (0..<500).map { Int64($0 / 100) * 1_000_000_000_000 }),
             (.plain, (0..<500).map { _ in Int64.random(in: .min ... .max, using: &random) }),
             (.frameOfReference, [Int64.min, Int64.max, 0, -1]),
@@ -79,7 +87,8 @@ struct ColumnarRoundTripTests {
         let (_, column) = try roundTrip(.int64(values), validity: valid)
         #expect(column.validity == valid)
         #expect(column.values == .int64(values))
-        let (encoding, allNull) = try roundTrip(.string(Array(repeating: "", count: 9)), validity: ValidityBitmap(count: 9, valid: false))
+        let (encoding, allNull) = try roundTrip(
+            .string(Array(repeating: "", count: 9)), validity: ValidityBitmap(count: 9, valid: false))
         #expect(encoding == .constant)
         #expect(allNull.nullCount == 9)
     }
@@ -104,17 +113,21 @@ struct ColumnarRoundTripTests {
             )
             var start = 0
             for size in [37, 100, 1, 250, 662] {
-                try writer.append(columns: columns.map { column in
-                    func cut<T>(_ v: [T]) -> [T] { Array(v[start..<start + size]) }
-                    let values: ColumnValues = switch column.values {
-                    case .int64(let v): .int64(cut(v))
-                    case .double(let v): .double(cut(v))
-                    case .string(let v): .string(cut(v))
-                    case .codedString(let d, let codes): .codedString(dictionary: d, codes: cut(codes))
-                    }
-                    let validity = column.validity.map { bitmap in ValidityBitmap(cut((0..<bitmap.count).map { bitmap[$0] })) }
-                    return ColumnarColumn(values: values, validity: validity)
-                })
+                try writer.append(
+                    columns: columns.map { column in
+                        func cut<T>(_ v: [T]) -> [T] { Array(v[start..<start + size]) }
+                        let values: ColumnValues =
+                            switch column.values {
+                            case .int64(let v): .int64(cut(v))
+                            case .double(let v): .double(cut(v))
+                            case .string(let v): .string(cut(v))
+                            case .codedString(let d, let codes): .codedString(dictionary: d, codes: cut(codes))
+                            }
+                        let validity = column.validity.map { bitmap in
+                            ValidityBitmap(cut((0..<bitmap.count).map { bitmap[$0] }))
+                        }
+                        return ColumnarColumn(values: values, validity: validity)
+                    })
                 start += size
             }
             let summary = try writer.finish()
@@ -144,7 +157,8 @@ struct ColumnarRoundTripTests {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("late.scol").path
             do {
-                let writer = try ColumnarWriter(path: path, schema: SampleData.mixedSchema, options: .init(durable: false))
+                let writer = try ColumnarWriter(
+                    path: path, schema: SampleData.mixedSchema, options: .init(durable: false))
                 try writer.append(columns: SampleData.mixedColumns(rows: 5))
                 #expect(!FileManager.default.fileExists(atPath: path))
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 1)
@@ -156,7 +170,8 @@ struct ColumnarRoundTripTests {
 
     @Test func rejectsBatchesThatDoNotMatchTheSchema() throws {
         try withTemporaryDirectory { directory in
-            let writer = try ColumnarWriter(path: directory.appendingPathComponent("x.scol").path, schema: SampleData.mixedSchema)
+            let writer = try ColumnarWriter(
+                path: directory.appendingPathComponent("x.scol").path, schema: SampleData.mixedSchema)
             #expect(throws: ColumnarError.self) { try writer.append([.int64([1])]) }
             let schema = ColumnarSchema(fields: [ColumnarField(name: "a", type: .int64)])
             let strict = try ColumnarWriter(path: directory.appendingPathComponent("y.scol").path, schema: schema)

@@ -33,17 +33,22 @@ struct ColumnarScanTests {
             let columns = [
                 ColumnarColumn(values: .int64((0..<rows).map { Int64($0 / 10) })),
                 ColumnarColumn(values: .string((0..<rows).map { "n\($0 / 100)" })),
-                ColumnarColumn(values: .double(Array(repeating: 1, count: rows)), validity: ValidityBitmap((0..<rows).map { $0 >= 900 })),
+                ColumnarColumn(
+                    values: .double(Array(repeating: 1, count: rows)),
+                    validity: ValidityBitmap((0..<rows).map { $0 >= 900 })),
             ]
-            let path = try SampleData.write(columns, schema: schema, to: directory, options: .init(rowGroupRows: 100, durable: false))
+            let path = try SampleData.write(
+                columns, schema: schema, to: directory, options: .init(rowGroupRows: 100, durable: false))
             let reader = try ColumnarReader(path: path)
             #expect(try reader.rowGroups(matching: .range("age", lower: .int64(31), upper: nil)) == Array(3...9))
             #expect(try reader.rowGroups(matching: .between("age", .int64(25), .int64(34))) == [2, 3])
             #expect(try reader.rowGroups(matching: .equals("name", .string("n7"))) == [7])
             #expect(try reader.rowGroups(matching: .isNotNull("maybe")) == [9])
             #expect(try reader.rowGroups(matching: .isNull("maybe")) == Array(0...8))
-            #expect(try reader.rowGroups(matching: .or([.equals("age", .int64(5)), .equals("age", .int64(95))])) == [0, 9])
-            #expect(try reader.rowGroups(matching: .and([.equals("age", .int64(5)), .equals("name", .string("n1"))])) == [])
+            #expect(
+                try reader.rowGroups(matching: .or([.equals("age", .int64(5)), .equals("age", .int64(95))])) == [0, 9])
+            #expect(
+                try reader.rowGroups(matching: .and([.equals("age", .int64(5)), .equals("name", .string("n1"))])) == [])
             var scan = try reader.scan(columns: ["name"], where: .equals("age", .int64(42)))
             let batches = try scan.collect()
             #expect(batches.map(\.rowGroup) == [4])

@@ -33,7 +33,9 @@ enum SampleData {
         let ages = (0..<rows).map { _ in Int64.random(in: 15...22, using: &random) }
         let absences = (0..<rows).map { $0 % 7 == 0 ? 0 : Int64.random(in: 0...93, using: &random) }
         let scores = (0..<rows).map { _ in Double(Int.random(in: 0...40, using: &random)) / 2 }
-        let notes = (0..<rows).map { $0 % 5 == 0 ? "" : ["ok", "late", "é", "e\u{301}", "ünïcödé"].randomElement(using: &random)! }
+        let notes = (0..<rows).map {
+            $0 % 5 == 0 ? "" : ["ok", "late", "é", "e\u{301}", "ünïcödé"].randomElement(using: &random)!
+        }
         return [
             ColumnarColumn(values: .string(schools)),
             ColumnarColumn(values: .int64(ages)),
@@ -57,7 +59,8 @@ enum SampleData {
     }
 
     /// The bytes of a small valid file (``mixedSchema``, `rows` rows).
-    static func smallFileBytes(rows: Int = 40, options: ColumnarWriterOptions = .init(durable: false)) throws -> [UInt8] {
+    static func smallFileBytes(rows: Int = 40, options: ColumnarWriterOptions = .init(durable: false)) throws -> [UInt8]
+    {
         try withTemporaryDirectory { directory in
             let path = try write(mixedColumns(rows: rows), to: directory, options: options)
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -81,7 +84,8 @@ enum SampleData {
             case .int64(let v): return .int64(v.indices.map { column.isNull($0) ? 0 : v[$0] })
             case .double(let v): return .double(v.indices.map { column.isNull($0) ? 0 : v[$0] })
             case .string(let v): return .string(v.indices.map { column.isNull($0) ? "" : v[$0] })
-            case .codedString(let d, let codes): return .string(codes.indices.map { column.isNull($0) ? "" : d[Int(codes[$0])] })
+            case .codedString(let d, let codes):
+                return .string(codes.indices.map { column.isNull($0) ? "" : d[Int(codes[$0])] })
             }
         }
         return masked(a).isIdentical(to: masked(b))

@@ -11,7 +11,8 @@ struct DashboardAPITests {
     private func server(_ workspace: Workspace, _ configuration: DashboardServer.Configuration = .init(port: 0))
         throws -> some ApplicationProtocol
     {
-        try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+        try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger)
+            .makeApplication()
     }
 
     private func object(_ body: ByteBuffer) throws -> [String: Any] {
@@ -27,7 +28,8 @@ struct DashboardAPITests {
                 #expect(page.headers[.contentType] == "text/html; charset=utf-8")
                 let html = String(buffer: page.body)
                 #expect(html.components(separatedBy: "<svg").count - 1 == 4)
-                #expect(html.contains("Ingest history") && html.contains("Rejected files") && html.contains("query-form"))
+                #expect(
+                    html.contains("Ingest history") && html.contains("Rejected files") && html.contains("query-form"))
                 let report = try await client.execute(uri: "/report.html", method: .get)
                 #expect(!String(buffer: report.body).contains("<script"))
             }
@@ -41,7 +43,9 @@ struct DashboardAPITests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             try "-- title: Writes\nDELETE FROM student_data;\n"
-                .write(to: workspace.layout.queries.appendingPathComponent("q9_writes.sql"), atomically: true, encoding: .utf8)
+                .write(
+                    to: workspace.layout.queries.appendingPathComponent("q9_writes.sql"), atomically: true,
+                    encoding: .utf8)
             try await server(workspace).test(.live) { client in
                 let all = try await client.execute(uri: "/api/reports", method: .get)
                 #expect(all.status == .ok)
@@ -58,8 +62,10 @@ struct DashboardAPITests {
     }
 
     private func rowCount(_ workspace: Workspace) async -> Int {
-        (try? Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query("SELECT COUNT(*) FROM student_data").rows.first?.first)
-            .flatMap { if case .integer(let n) = $0 { Int(n) } else { nil } } ?? 0
+        (try? Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query(
+            "SELECT COUNT(*) FROM student_data"
+        ).rows.first?.first)
+        .flatMap { if case .integer(let n) = $0 { Int(n) } else { nil } } ?? 0
     }
 
     @Test func reportsAreTheSameJSONAsTheCommand() async throws {
@@ -95,7 +101,8 @@ struct DashboardAPITests {
                 #expect(response.status == .ok)
                 let json = try object(response.body)
                 let totals = try #require(json["totals"] as? [String: Any])
-                #expect(totals["files"] as? Int == 2 && totals["loaded"] as? Int == 1 && totals["rejected"] as? Int == 1)
+                #expect(
+                    totals["files"] as? Int == 2 && totals["loaded"] as? Int == 1 && totals["rejected"] as? Int == 1)
                 #expect(totals["rows_loaded"] as? Int == 395)
                 #expect(totals["last_loaded_at"] is String)
                 let ingests = try #require(json["ingests"] as? [[String: Any]])
@@ -122,7 +129,8 @@ struct DashboardAPITests {
                 #expect(json["truncated"] as? Bool == false)
                 #expect(json["max_rows"] as? Int == 1_000)
 
-                let capped = try await client.execute(uri: "/api/query?max_rows=3&sql=SELECT%20age%20FROM%20student_data", method: .get)
+                let capped = try await client.execute(
+                    uri: "/api/query?max_rows=3&sql=SELECT%20age%20FROM%20student_data", method: .get)
                 #expect((try object(capped.body)["rows"] as? [[Any]])?.count == 3)
                 #expect(try object(capped.body)["truncated"] as? Bool == true)
 
@@ -161,23 +169,28 @@ struct DashboardAPITests {
             let csv = try DashboardFixture.sample(rows: 5, offset: 10)
             let configuration = DashboardServer.Configuration(port: 0, maxUploadBytes: 4_096)
             try await server(workspace, configuration).test(.live) { client in
-                let created = try await client.execute(uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
+                let created = try await client.execute(
+                    uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
                 #expect(created.status == .created)
                 #expect(try object(created.body)["size"] as? Int == csv.utf8.count)
                 let landed = workspace.layout.inbox.appendingPathComponent("delivery.csv")
                 #expect(try String(contentsOf: landed, encoding: .utf8) == csv)
 
-                let again = try await client.execute(uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
+                let again = try await client.execute(
+                    uri: "/api/upload?name=delivery.csv", method: .post, body: ByteBuffer(string: csv))
                 #expect(again.status == .conflict)
                 for name in ["../escape.csv", "a%2Fb.csv", "..%2F..%2Fetc.csv", ".hidden.csv", "notes.txt", ""] {
-                    let refused = try await client.execute(uri: "/api/upload?name=\(name)", method: .post, body: ByteBuffer(string: csv))
+                    let refused = try await client.execute(
+                        uri: "/api/upload?name=\(name)", method: .post, body: ByteBuffer(string: csv))
                     #expect(refused.status == .badRequest, "\(name) → \(refused.status)")
                 }
                 let big = String(repeating: "x", count: 5_000)
-                let tooLarge = try await client.execute(uri: "/api/upload?name=big.csv", method: .post, body: ByteBuffer(string: big))
+                let tooLarge = try await client.execute(
+                    uri: "/api/upload?name=big.csv", method: .post, body: ByteBuffer(string: big))
                 #expect(tooLarge.status == .contentTooLarge)
                 let crossSite = try await client.execute(
-                    uri: "/api/upload?name=evil.csv", method: .post, headers: [.origin: "http://evil.example"], body: ByteBuffer(string: csv))
+                    uri: "/api/upload?name=evil.csv", method: .post, headers: [.origin: "http://evil.example"],
+                    body: ByteBuffer(string: csv))
                 #expect(crossSite.status == .forbidden)
             }
             let names = try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path)
@@ -192,18 +205,23 @@ struct DashboardAPITests {
                 let csv = try await client.execute(uri: "/api/reports/q3.csv", method: .get)
                 #expect(csv.status == .ok)
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
-                #expect(csv.headers[.contentDisposition] == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.csv\"")
+                #expect(
+                    csv.headers[.contentDisposition]
+                        == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.csv\"")
                 #expect(String(buffer: csv.body).hasPrefix("pstatus,fjob,count\n"))
 
                 let plain = try await client.execute(uri: "/api/reports/q3", method: .get)
                 let json = try await client.execute(uri: "/api/reports/q3.json", method: .get)
-                #expect(json.headers[.contentDisposition] == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.json\"")
+                #expect(
+                    json.headers[.contentDisposition]
+                        == "attachment; filename=\"q3_top_father_jobs_by_cohabitation.json\"")
                 #expect(String(buffer: json.body) == String(buffer: plain.body))
 
                 let sql = try await client.execute(uri: "/api/reports/q3.sql", method: .get)
                 #expect(sql.headers[.contentType] == "text/plain; charset=utf-8")
-                let file = try String(contentsOf: workspace.layout.root.appendingPathComponent("queries")
-                    .appendingPathComponent("q3_top_father_jobs_by_cohabitation.sql"), encoding: .utf8)
+                let file = try String(
+                    contentsOf: workspace.layout.root.appendingPathComponent("queries")
+                        .appendingPathComponent("q3_top_father_jobs_by_cohabitation.sql"), encoding: .utf8)
                 #expect(String(buffer: sql.body) == file)
                 #expect(try await client.execute(uri: "/api/reports/q9.csv", method: .get).status == .notFound)
 
@@ -216,8 +234,10 @@ struct DashboardAPITests {
                 #expect(try await client.execute(uri: query + "&format=xml", method: .get).status == .badRequest)
                 let chart = try await client.execute(uri: query + "&format=svg", method: .get)
                 #expect(chart.headers[.contentType] == "image/svg+xml; charset=utf-8")
-                #expect(String(buffer: chart.body).hasPrefix("<svg") && String(buffer: chart.body).contains(">208</text>"))
-                let notChartable = try await client.execute(uri: "/api/query?format=svg&sql=SELECT+'a'+AS+t", method: .get)
+                #expect(
+                    String(buffer: chart.body).hasPrefix("<svg") && String(buffer: chart.body).contains(">208</text>"))
+                let notChartable = try await client.execute(
+                    uri: "/api/query?format=svg&sql=SELECT+'a'+AS+t", method: .get)
                 #expect(notChartable.status == .badRequest)
 
                 let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
@@ -229,7 +249,8 @@ struct DashboardAPITests {
                 #expect(page.contains("id=\"query-link\" href=\"/?sql=SELECT%20school"))
                 #expect(page.contains("id=\"query-csv\" href=\"/api/query?format=csv&amp;sql=SELECT%20school"))
 
-                let permalink = String(buffer: try await client.execute(uri: "/?sql=SELECT+1+AS+%22one%22", method: .get).body)
+                let permalink = String(
+                    buffer: try await client.execute(uri: "/?sql=SELECT+1+AS+%22one%22", method: .get).body)
                 #expect(permalink.contains(">SELECT 1 AS &quot;one&quot;</textarea>"))
                 #expect(permalink.contains("data-run=\"1\""))
                 #expect(permalink.contains("href=\"/?sql=SELECT%201%20AS%20%22one%22\""))
@@ -260,7 +281,9 @@ struct DashboardAPITests {
                 let html = String(buffer: page.body)
                 #expect(html.contains("<td class=\"file\">fjob</td>") && html.contains("father&#39;s job"))
                 #expect(html.contains("student_data <span class=\"count\">395 rows</span>"))
-                #expect(String(buffer: try await client.execute(uri: "/", method: .get).body).contains("<a href=\"/schema\">schema</a>"))
+                #expect(
+                    String(buffer: try await client.execute(uri: "/", method: .get).body).contains(
+                        "<a href=\"/schema\">schema</a>"))
             }
         }
     }
@@ -269,7 +292,8 @@ struct DashboardAPITests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             try await server(workspace, .init(port: 0, allowUploads: false)).test(.live) { client in
-                let response = try await client.execute(uri: "/api/upload?name=a.csv", method: .post, body: ByteBuffer(string: "x"))
+                let response = try await client.execute(
+                    uri: "/api/upload?name=a.csv", method: .post, body: ByteBuffer(string: "x"))
                 #expect(response.status == .forbidden)
             }
         }

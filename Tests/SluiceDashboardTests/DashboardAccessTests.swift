@@ -12,11 +12,12 @@ import Testing
 struct DashboardAccessTests {
     static let readSecret = "read-0123456789abcdef"
     static let uploadSecret = "upload-fedcba9876543210"
-    static let tokens = try! AccessTokens(parsing: """
-        # who may use the dashboard
-        read:\(readSecret)  analyst
-        upload:\(uploadSecret)
-        """, source: "tokens.txt")
+    static let tokens = try! AccessTokens(
+        parsing: """
+            # who may use the dashboard
+            read:\(readSecret)  analyst
+            upload:\(uploadSecret)
+            """, source: "tokens.txt")
 
     private func withServer(
         _ configuration: DashboardServer.Configuration = .init(port: 0, tokens: tokens),
@@ -25,7 +26,8 @@ struct DashboardAccessTests {
     ) async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
-            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: logger).makeApplication()
+            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: logger)
+                .makeApplication()
             try await app.test(.live) { client in
                 try await body(workspace, try #require(client.port), client)
             }
@@ -42,15 +44,18 @@ struct DashboardAccessTests {
                 #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"sluice\"")
                 #expect(String(buffer: response.body).contains("\"code\":\"unauthorized\""))
             }
-            let upload = try await client.execute(uri: "/api/upload?name=a.csv", method: .post, body: ByteBuffer(string: "a\n1\n"))
+            let upload = try await client.execute(
+                uri: "/api/upload?name=a.csv", method: .post, body: ByteBuffer(string: "a\n1\n"))
             #expect(upload.status == .unauthorized)
             let page = try await client.execute(uri: "/", method: .get)
             #expect(page.status == .unauthorized)
             #expect(String(buffer: page.body).contains("action=\"/login\""))
             #expect(!String(buffer: page.body).contains("Ingest history"))
-            let wrong = try await client.execute(uri: "/api/reports", method: .get, headers: bearer("read-0123456789abcdeX"))
+            let wrong = try await client.execute(
+                uri: "/api/reports", method: .get, headers: bearer("read-0123456789abcdeX"))
             #expect(wrong.status == .unauthorized)
-            let prefix = try await client.execute(uri: "/api/reports", method: .get, headers: bearer(String(Self.readSecret.dropLast())))
+            let prefix = try await client.execute(
+                uri: "/api/reports", method: .get, headers: bearer(String(Self.readSecret.dropLast())))
             #expect(prefix.status == .unauthorized)
         }
     }
@@ -59,7 +64,8 @@ struct DashboardAccessTests {
         try await withServer { workspace, _, client in
             let reports = try await client.execute(uri: "/api/reports", method: .get, headers: bearer(Self.readSecret))
             #expect(reports.status == .ok)
-            let query = try await client.execute(uri: "/api/query?sql=SELECT+COUNT(*)+FROM+student_data", method: .get, headers: bearer(Self.readSecret))
+            let query = try await client.execute(
+                uri: "/api/query?sql=SELECT+COUNT(*)+FROM+student_data", method: .get, headers: bearer(Self.readSecret))
             #expect(String(buffer: query.body).contains("[[395]]"))
             let page = try await client.execute(uri: "/", method: .get, headers: bearer(Self.readSecret))
             #expect(page.status == .ok)
@@ -68,13 +74,15 @@ struct DashboardAccessTests {
 
             let csv = try DashboardFixture.sample(rows: 3)
             let upload = try await client.execute(
-                uri: "/api/upload?name=a.csv", method: .post, headers: bearer(Self.readSecret), body: ByteBuffer(string: csv))
+                uri: "/api/upload?name=a.csv", method: .post, headers: bearer(Self.readSecret),
+                body: ByteBuffer(string: csv))
             #expect(upload.status == .forbidden)
             #expect(String(buffer: upload.body).contains("\"code\":\"forbidden\""))
             #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path).isEmpty)
 
             let uploaded = try await client.execute(
-                uri: "/api/upload?name=a.csv", method: .post, headers: bearer(Self.uploadSecret), body: ByteBuffer(string: csv))
+                uri: "/api/upload?name=a.csv", method: .post, headers: bearer(Self.uploadSecret),
+                body: ByteBuffer(string: csv))
             #expect(uploaded.status == .created)
             let uploaderPage = try await client.execute(uri: "/", method: .get, headers: bearer(Self.uploadSecret))
             #expect(String(buffer: uploaderPage.body).contains("id=\"upload-form\""))
@@ -109,10 +117,13 @@ struct DashboardAccessTests {
             #expect(page.status == .ok)
             #expect(String(buffer: page.body).contains("Ingest history"))
             let upload = try await client.execute(
-                uri: "/api/upload?name=b.csv", method: .post, headers: [.cookie: session], body: ByteBuffer(string: "a\n1\n"))
+                uri: "/api/upload?name=b.csv", method: .post, headers: [.cookie: session],
+                body: ByteBuffer(string: "a\n1\n"))
             #expect(upload.status == .forbidden)
 
-            let forged = try await client.execute(uri: "/api/ingests", method: .get, headers: [.cookie: "sluice_session=\(String(repeating: "0", count: 64))"])
+            let forged = try await client.execute(
+                uri: "/api/ingests", method: .get,
+                headers: [.cookie: "sluice_session=\(String(repeating: "0", count: 64))"])
             #expect(forged.status == .unauthorized)
 
             let logout = try await client.execute(uri: "/logout", method: .post, headers: [.cookie: session])
@@ -125,9 +136,12 @@ struct DashboardAccessTests {
 
     @Test func beyondLoopbackATokenIsRequired() throws {
         #expect(throws: DashboardError.self) { try DashboardServer.Configuration(host: "192.0.2.10").validate() }
-        #expect(throws: DashboardError.self) { try DashboardServer.Configuration(host: "0.0.0.0", tokens: Self.tokens).validate() }
+        #expect(throws: DashboardError.self) {
+            try DashboardServer.Configuration(host: "0.0.0.0", tokens: Self.tokens).validate()
+        }
         #expect(throws: DashboardError.self) { try DashboardServer.Configuration(host: "dash.example.com").validate() }
-        try DashboardServer.Configuration(host: "0.0.0.0", allowedHosts: ["dash.example.com"], tokens: Self.tokens).validate()
+        try DashboardServer.Configuration(host: "0.0.0.0", allowedHosts: ["dash.example.com"], tokens: Self.tokens)
+            .validate()
         try DashboardServer.Configuration(host: "192.0.2.10", tokens: Self.tokens).validate()
         for host in ["127.0.0.1", "127.0.0.2", "localhost", "::1"] {
             let configuration = DashboardServer.Configuration(host: host)
@@ -146,7 +160,9 @@ struct DashboardAccessTests {
             #expect(refused.stderr.contains("--token-file"), "\(refused.stderr)")
             let weak = root.appendingPathComponent("weak.txt")
             try "read:short\n".write(to: weak, atomically: true, encoding: .utf8)
-            let weakRun = try runSluice(["serve", "-w", workspace.layout.root.path, "--token-file", weak.path, "--port", "0"])
+            let weakRun = try runSluice([
+                "serve", "-w", workspace.layout.root.path, "--token-file", weak.path, "--port", "0",
+            ])
             #expect(weakRun.status == 2)
             #expect(weakRun.stderr.contains("weak.txt:1"), "\(weakRun.stderr)")
         }
@@ -164,11 +180,13 @@ struct DashboardAccessTests {
                 for _ in 0..<4 {
                     group.addTask {
                         try await RawHTTP.request(
-                            "GET", "/api/query?sql=\(encoded)", port: port, headers: ["Authorization: Bearer \(Self.readSecret)"])
+                            "GET", "/api/query?sql=\(encoded)", port: port,
+                            headers: ["Authorization: Bearer \(Self.readSecret)"])
                     }
                 }
                 // Another client is not held up by the analyst's limit.
-                let other = try await client.execute(uri: "/api/ingests", method: .get, headers: bearer(Self.uploadSecret))
+                let other = try await client.execute(
+                    uri: "/api/ingests", method: .get, headers: bearer(Self.uploadSecret))
                 #expect(other.status == .ok)
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -176,7 +194,8 @@ struct DashboardAccessTests {
             #expect(codes.contains("too-many-requests"), "\(codes)")
             #expect(codes.contains("time-limit"), "\(codes)")
             #expect(codes.allSatisfy { $0 == "too-many-requests" || $0 == "time-limit" }, "\(codes)")
-            let afterwards = try await client.execute(uri: "/api/query?sql=SELECT+1", method: .get, headers: bearer(Self.readSecret))
+            let afterwards = try await client.execute(
+                uri: "/api/query?sql=SELECT+1", method: .get, headers: bearer(Self.readSecret))
             #expect(afterwards.status == .ok)
         }
     }
@@ -187,7 +206,9 @@ struct DashboardAccessTests {
         logger.logLevel = .info
         try await withServer(logger: logger) { _, _, client in
             _ = try await client.execute(uri: "/api/ingests", method: .get, headers: bearer(Self.readSecret))
-            _ = try await client.execute(uri: "/api/upload?name=x.csv", method: .post, headers: bearer(Self.readSecret), body: ByteBuffer(string: "x"))
+            _ = try await client.execute(
+                uri: "/api/upload?name=x.csv", method: .post, headers: bearer(Self.readSecret),
+                body: ByteBuffer(string: "x"))
             _ = try await client.execute(uri: "/api/reports?sql=secret", method: .get)
         }
         let lines = records.lines
@@ -207,8 +228,11 @@ struct DashboardAccessTests {
         #expect(throws: DashboardError.self) { try AccessTokens(parsing: "admin:0123456789abcdef0", source: "t") }
         #expect(throws: DashboardError.self) { try AccessTokens(parsing: "read:short", source: "t") }
         #expect(throws: DashboardError.self) { try AccessTokens(parsing: "# nothing\n\n", source: "t") }
-        #expect(throws: DashboardError.self) { try AccessTokens(parsing: "read:0123456789abcdef0\nupload:0123456789abcdef0", source: "t") }
-        let environment = try #require(try AccessTokens.load(file: nil, environment: ["SLUICE_TOKEN": "upload:0123456789abcdef0\n"]))
+        #expect(throws: DashboardError.self) {
+            try AccessTokens(parsing: "read:0123456789abcdef0\nupload:0123456789abcdef0", source: "t")
+        }
+        let environment = try #require(
+            try AccessTokens.load(file: nil, environment: ["SLUICE_TOKEN": "upload:0123456789abcdef0\n"]))
         #expect(environment.tokens.map(\.label) == ["SLUICE_TOKEN"] && environment.tokens[0].role == .upload)
         #expect(try AccessTokens.load(file: nil, environment: [:]) == nil)
         #expect(AccessTokens.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))

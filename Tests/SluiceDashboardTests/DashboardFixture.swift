@@ -13,11 +13,13 @@ enum DashboardFixture {
     /// Creates the workspace under `root` and loads the two files.
     static func workspace(in root: URL, load: Bool = true) throws -> Workspace {
         let workspace = try Workspace.create(
-            at: root.appendingPathComponent("ws"), schemaFile: repositoryRoot.appendingPathComponent("data/student.yaml"),
+            at: root.appendingPathComponent("ws"),
+            schemaFile: repositoryRoot.appendingPathComponent("data/student.yaml"),
             queries: repositoryRoot.appendingPathComponent("queries"))
         guard load else { return workspace }
         let ingestor = try Ingestor(workspace: workspace, logger: logger)
-        _ = try ingestor.ingest(fileAt: repositoryRoot.appendingPathComponent("data/student-mat.csv"), origin: .external)
+        _ = try ingestor.ingest(
+            fileAt: repositoryRoot.appendingPathComponent("data/student-mat.csv"), origin: .external)
         let bad = root.appendingPathComponent("bad-age.csv")
         try badAgeCSV().write(to: bad, atomically: true, encoding: .utf8)
         _ = try ingestor.ingest(fileAt: bad, origin: .external)
@@ -34,7 +36,8 @@ enum DashboardFixture {
     /// The header and the first `rows` data lines of `data/student-mat.csv`, shuffled by `seed`
     /// changes so the bytes differ from earlier deliveries.
     static func sample(rows: Int, offset: Int = 0) throws -> String {
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("data/student-mat.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n")
         return ([lines[0]] + lines.dropFirst(1 + offset).prefix(rows)).joined(separator: "\n") + "\n"
     }
@@ -81,7 +84,8 @@ enum DashboardFixture {
     /// The row count and ledger size, to check that nothing changed.
     static func fingerprint(_ workspace: Workspace) throws -> [String] {
         let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-        let result = try warehouse.query("""
+        let result = try warehouse.query(
+            """
             SELECT (SELECT COUNT(*) FROM student_data), (SELECT COUNT(*) FROM sluice_ingests),
                    (SELECT COUNT(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)
             """)

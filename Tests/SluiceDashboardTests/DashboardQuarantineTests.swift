@@ -14,8 +14,10 @@ struct DashboardQuarantineTests {
         let ingestor = try Ingestor(workspace: workspace, logger: DashboardFixture.logger)
         for name in ["bad-two.csv", "bad-three.csv"] {
             let file = root.appendingPathComponent(name)
-            try DashboardFixture.badAgeCSV().replacingOccurrences(of: ";99;", with: name == "bad-two.csv" ? ";98;" : ";97;")
-                .write(to: file, atomically: true, encoding: .utf8)
+            try DashboardFixture.badAgeCSV().replacingOccurrences(
+                of: ";99;", with: name == "bad-two.csv" ? ";98;" : ";97;"
+            )
+            .write(to: file, atomically: true, encoding: .utf8)
             _ = try ingestor.ingest(fileAt: file, origin: .external)
         }
         for index in 0..<good {
@@ -33,13 +35,19 @@ struct DashboardQuarantineTests {
     @Test func everyRejectedFileIsListedAfterManyLaterLoads() async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try crowdedWorkspace(in: root, good: 55)
-            let app = try DashboardServer(workspace: workspace, configuration: .init(port: 0), logger: DashboardFixture.logger)
-                .makeApplication()
+            let app = try DashboardServer(
+                workspace: workspace, configuration: .init(port: 0), logger: DashboardFixture.logger
+            )
+            .makeApplication()
             try await app.test(.live) { client in
                 let list = try object(try await client.execute(uri: "/api/quarantine", method: .get).body)
                 let files = try #require(list["files"] as? [[String: Any]])
-                #expect(Set(files.compactMap { $0["name"] as? String }) == ["bad-age.csv", "bad-two.csv", "bad-three.csv"])
-                #expect(files.allSatisfy { $0["reason"] as? String == "invalid-values" && $0["kind"] as? String == "rejected" })
+                #expect(
+                    Set(files.compactMap { $0["name"] as? String }) == ["bad-age.csv", "bad-two.csv", "bad-three.csv"])
+                #expect(
+                    files.allSatisfy {
+                        $0["reason"] as? String == "invalid-values" && $0["kind"] as? String == "rejected"
+                    })
                 #expect(files.allSatisfy { ($0["first_error"] as? String)?.hasPrefix("line 2, column age:") == true })
 
                 let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
@@ -55,7 +63,8 @@ struct DashboardQuarantineTests {
                 #expect(older.contains("51–59 of 59 files") && older.contains("<a href=\"/\">← newer</a>"))
                 #expect(older.contains("<td class=\"file\">bad-age.csv</td>"))
 
-                let paged = try object(try await client.execute(uri: "/api/ingests?limit=5&offset=55", method: .get).body)
+                let paged = try object(
+                    try await client.execute(uri: "/api/ingests?limit=5&offset=55", method: .get).body)
                 let sources = (paged["ingests"] as? [[String: Any]])?.compactMap { $0["source"] as? String }
                 #expect(sources == ["bad-three.csv", "bad-two.csv", "bad-age.csv", "student-mat.csv"])
                 let totals = try #require(paged["totals"] as? [String: Any])
@@ -69,9 +78,12 @@ struct DashboardQuarantineTests {
     @Test func quarantinedFilesAndReportsDownload() async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
-            try "secret".write(to: workspace.layout.failed.appendingPathComponent(".hidden"), atomically: true, encoding: .utf8)
-            let app = try DashboardServer(workspace: workspace, configuration: .init(port: 0), logger: DashboardFixture.logger)
-                .makeApplication()
+            try "secret".write(
+                to: workspace.layout.failed.appendingPathComponent(".hidden"), atomically: true, encoding: .utf8)
+            let app = try DashboardServer(
+                workspace: workspace, configuration: .init(port: 0), logger: DashboardFixture.logger
+            )
+            .makeApplication()
             try await app.test(.live) { client in
                 let file = try await client.execute(uri: "/api/failed/bad-age.csv", method: .get)
                 #expect(file.status == .ok)
@@ -92,30 +104,40 @@ struct DashboardQuarantineTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let tokens = DashboardAccessTests.tokens
-            let app = try DashboardServer(workspace: workspace, configuration: .init(port: 0, tokens: tokens), logger: DashboardFixture.logger)
-                .makeApplication()
+            let app = try DashboardServer(
+                workspace: workspace, configuration: .init(port: 0, tokens: tokens), logger: DashboardFixture.logger
+            )
+            .makeApplication()
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let asReader = try await client.execute(
-                    uri: "/api/retry?name=bad-age.csv", method: .post, headers: [.authorization: "Bearer \(DashboardAccessTests.readSecret)"])
+                    uri: "/api/retry?name=bad-age.csv", method: .post,
+                    headers: [.authorization: "Bearer \(DashboardAccessTests.readSecret)"])
                 #expect(asReader.status == .forbidden)
                 let fromNull = try await RawHTTP.request(
                     "POST", "/api/retry?name=bad-age.csv", port: port,
                     headers: ["Origin: null", "Authorization: Bearer \(DashboardAccessTests.uploadSecret)"], body: "")
                 #expect(fromNull.status == 403)
-                let readerPage = String(buffer: try await client.execute(
-                    uri: "/", method: .get, headers: [.authorization: "Bearer \(DashboardAccessTests.readSecret)"]).body)
+                let readerPage = String(
+                    buffer: try await client.execute(
+                        uri: "/", method: .get, headers: [.authorization: "Bearer \(DashboardAccessTests.readSecret)"]
+                    ).body)
                 #expect(!readerPage.contains("class=\"retry\""))
 
                 let upload: HTTPFields = [.authorization: "Bearer \(DashboardAccessTests.uploadSecret)"]
                 let missing = try await client.execute(uri: "/api/retry?name=nope.csv", method: .post, headers: upload)
                 #expect(missing.status == .notFound)
-                let retried = try await client.execute(uri: "/api/retry?name=bad-age.csv", method: .post, headers: upload)
+                let retried = try await client.execute(
+                    uri: "/api/retry?name=bad-age.csv", method: .post, headers: upload)
                 #expect(retried.status == .ok)
                 let moved = try object(retried.body)["retried"] as? [[String: Any]]
-                #expect(moved?.first?["to"] as? String == workspace.layout.inbox.appendingPathComponent("bad-age.csv").path)
-                #expect(FileManager.default.fileExists(atPath: workspace.layout.inbox.appendingPathComponent("bad-age.csv").path))
-                let list = try object(try await client.execute(uri: "/api/quarantine", method: .get, headers: upload).body)
+                #expect(
+                    moved?.first?["to"] as? String == workspace.layout.inbox.appendingPathComponent("bad-age.csv").path)
+                #expect(
+                    FileManager.default.fileExists(
+                        atPath: workspace.layout.inbox.appendingPathComponent("bad-age.csv").path))
+                let list = try object(
+                    try await client.execute(uri: "/api/quarantine", method: .get, headers: upload).body)
                 #expect((list["files"] as? [Any])?.isEmpty == true)
             }
         }

@@ -15,8 +15,10 @@ struct DashboardSecurityTests {
     ) async throws {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
-            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger)
-                .makeApplication()
+            let app = try DashboardServer(
+                workspace: workspace, configuration: configuration, logger: DashboardFixture.logger
+            )
+            .makeApplication()
             try await app.test(.live) { client in
                 try await body(workspace, try #require(client.port), client)
             }
@@ -25,14 +27,18 @@ struct DashboardSecurityTests {
 
     @Test func hostNamesAreComparedExactly() async throws {
         try await withServer(.init(port: 0, allowedHosts: ["dash.example.com"])) { _, port, _ in
-            for host in ["localhost", "localhost:\(port)", "LocalHost:\(port)", "127.0.0.1", "127.0.0.1:\(port)", "[::1]",
-                         "[::1]:\(port)", "dash.example.com", "dash.example.com:443"] {
+            for host in [
+                "localhost", "localhost:\(port)", "LocalHost:\(port)", "127.0.0.1", "127.0.0.1:\(port)", "[::1]",
+                "[::1]:\(port)", "dash.example.com", "dash.example.com:443",
+            ] {
                 let reply = try await RawHTTP.request("GET", "/api/ingests", port: port, host: host)
                 #expect(reply.status == 200, "Host: \(host) → \(reply.status)")
             }
-            for host in ["127.0.0.1.attacker.example", "127.evil.example", "127.0.0.2", "localhost.attacker.example",
-                         "localhost.", "attacker.example", "dash.example.com.attacker.example", "evil-dash.example.com",
-                         "127.0.0.1:80:80", "127.0.0.1:x", "[::1].evil", "[::1]evil", "localhost@evil.example", ""] {
+            for host in [
+                "127.0.0.1.attacker.example", "127.evil.example", "127.0.0.2", "localhost.attacker.example",
+                "localhost.", "attacker.example", "dash.example.com.attacker.example", "evil-dash.example.com",
+                "127.0.0.1:80:80", "127.0.0.1:x", "[::1].evil", "[::1]evil", "localhost@evil.example", "",
+            ] {
                 let reply = try await RawHTTP.request("GET", "/api/ingests", port: port, host: host)
                 #expect(reply.status == 403, "Host: \(host) → \(reply.status)")
                 #expect(reply.errorCode == "forbidden-origin", "Host: \(host) → \(reply.body)")
@@ -47,7 +53,8 @@ struct DashboardSecurityTests {
             let csv = try DashboardFixture.sample(rows: 3)
             for host in ["127.evil.example", "127.0.0.1.attacker.example"] {
                 let reply = try await RawHTTP.request(
-                    "POST", "/api/upload?name=rebound.csv", port: port, host: host, headers: ["Origin: http://\(host)"], body: csv)
+                    "POST", "/api/upload?name=rebound.csv", port: port, host: host, headers: ["Origin: http://\(host)"],
+                    body: csv)
                 #expect(reply.status == 403, "\(host) → \(reply.status)")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path).isEmpty)
@@ -65,7 +72,8 @@ struct DashboardSecurityTests {
             ]
             for headers in refused {
                 let upload = try await RawHTTP.request(
-                    "POST", "/api/upload?name=a.csv", port: port, host: "localhost:\(port)", headers: headers, body: csv)
+                    "POST", "/api/upload?name=a.csv", port: port, host: "localhost:\(port)", headers: headers, body: csv
+                )
                 #expect(upload.status == 403, "\(headers) → \(upload.status)")
                 #expect(upload.errorCode == "forbidden-origin", "\(headers) → \(upload.body)")
             }
@@ -82,7 +90,8 @@ struct DashboardSecurityTests {
 
     @Test func aHugeResultIsRefusedQuicklyAndSmall() async throws {
         try await withServer { _, port, client in
-            let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT zeroblob(16000000) FROM n"
+            let sql =
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT zeroblob(16000000) FROM n"
             let started = ContinuousClock.now
             let reply = try await client.execute(uri: "/api/query?sql=\(escaped(sql))", method: .get)
             // Seconds at most even on a loaded machine: before the cap it took 54 s and sent 1.28 GB.
@@ -94,7 +103,8 @@ struct DashboardSecurityTests {
             // Many small rows add up too; the CSV download is capped the same way.
             let wide = "SELECT printf('%.2000c', 'x') AS filler FROM student_data, (SELECT 1 UNION ALL SELECT 2)"
             for format in ["", "&format=csv"] {
-                let many = try await client.execute(uri: "/api/query?max_rows=1000\(format)&sql=\(escaped(wide))", method: .get)
+                let many = try await client.execute(
+                    uri: "/api/query?max_rows=1000\(format)&sql=\(escaped(wide))", method: .get)
                 #expect(many.status == .ok, "\(String(buffer: many.body).prefix(300))")  // 790 × 2 KB fits in 8 MiB
             }
         }
@@ -105,7 +115,8 @@ struct DashboardSecurityTests {
                 #expect(capped.status == .unprocessableContent)
                 #expect(String(buffer: capped.body).contains("result-too-large"))
             }
-            let small = try await client.execute(uri: "/api/query?sql=\(escaped("SELECT COUNT(*) FROM student_data"))", method: .get)
+            let small = try await client.execute(
+                uri: "/api/query?sql=\(escaped("SELECT COUNT(*) FROM student_data"))", method: .get)
             #expect(small.status == .ok)
         }
     }
@@ -113,7 +124,8 @@ struct DashboardSecurityTests {
     @Test(arguments: [
         "evil\u{202E}vsc.csv", "\u{202A}a.csv", "\u{202B}a.csv", "\u{202C}a.csv", "\u{202D}a.csv", "\u{2066}a.csv",
         "\u{2067}a.csv", "\u{2068}a.csv", "\u{2069}a.csv", "a\u{200E}.csv", "a\u{200F}.csv", "a\u{200B}b.csv",
-        "a\u{FEFF}.csv", "tab\t.csv", "line\n.csv", "bell\u{07}.csv", "del\u{7F}.csv", "c1\u{85}.csv", "sep\u{2028}.csv",
+        "a\u{FEFF}.csv", "tab\t.csv", "line\n.csv", "bell\u{07}.csv", "del\u{7F}.csv", "c1\u{85}.csv",
+        "sep\u{2028}.csv",
         "nbsp\u{A0}.csv", "C:evil.csv", "..\\up.csv", "a/b.csv", " lead.csv", "trail.csv ", ".hidden.csv", "x.csv.exe",
         "quote\".csv", "lt<.csv", "star*.csv", "pipe|.csv", "q?.csv", "pct%.csv",
     ])
@@ -122,7 +134,9 @@ struct DashboardSecurityTests {
     }
 
     @Test func everydayUploadNamesAreAccepted() throws {
-        for name in ["delivery.csv", "students 2024-06 (v2).csv", "données_été.csv", "学生.csv", "a+b,c@d=e~f#1.CSV", "[x].csv"] {
+        for name in [
+            "delivery.csv", "students 2024-06 (v2).csv", "données_été.csv", "学生.csv", "a+b,c@d=e~f#1.CSV", "[x].csv",
+        ] {
             #expect(try InboxUpload.validate(name: name) == name)
         }
     }
@@ -131,7 +145,8 @@ struct DashboardSecurityTests {
         try await withServer { workspace, _, client in
             for name in ["evil\u{202E}vsc.csv", "a\u{2066}.csv", "a\u{200F}.csv", "x\u{01}.csv"] {
                 let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                let reply = try await client.execute(uri: "/api/upload?name=\(encoded)", method: .post, body: ByteBuffer(string: "a;b\n1;2\n"))
+                let reply = try await client.execute(
+                    uri: "/api/upload?name=\(encoded)", method: .post, body: ByteBuffer(string: "a;b\n1;2\n"))
                 #expect(reply.status == .badRequest)
                 #expect(String(buffer: reply.body).contains("\"code\":\"bad-request\""))
                 #expect(!String(buffer: reply.body).contains("\u{202E}"))  // the message does not echo the character
@@ -151,7 +166,8 @@ struct DashboardSecurityTests {
             let chunk = String(repeating: "x", count: 800)
             let chunked = "320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n0\r\n\r\n"
             let streamed = try await RawHTTP.request(
-                "POST", "/api/upload?name=streamed.csv", port: port, headers: ["Transfer-Encoding: chunked"], body: chunked)
+                "POST", "/api/upload?name=streamed.csv", port: port, headers: ["Transfer-Encoding: chunked"],
+                body: chunked)
             #expect(streamed.status == 413)
             #expect(streamed.errorCode == "too-large")
             #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.layout.inbox.path).isEmpty)
@@ -170,13 +186,15 @@ struct DashboardSecurityTests {
 
     @Test func plusInAQueryStringIsASpace() async throws {
         try await withServer { _, port, client in
-            let plus = try await client.execute(uri: "/api/query?sql=SELECT+COUNT(*)+AS+n+FROM+student_data", method: .get)
+            let plus = try await client.execute(
+                uri: "/api/query?sql=SELECT+COUNT(*)+AS+n+FROM+student_data", method: .get)
             #expect(plus.status == .ok)
             #expect(String(buffer: plus.body).contains("\"rows\":[[395]]"))
             let escapedPlus = try await client.execute(uri: "/api/query?sql=SELECT+1%2B1+AS+two", method: .get)
             #expect(String(buffer: escapedPlus.body).contains("\"rows\":[[2]]"))
             // What `curl -G --data-urlencode 'sql=…'` sends.
-            let curlStyle = try await RawHTTP.request("GET", "/api/query?sql=SELECT%201%20AS%20one%2C%20%27a+b%27%20AS%20t", port: port)
+            let curlStyle = try await RawHTTP.request(
+                "GET", "/api/query?sql=SELECT%201%20AS%20one%2C%20%27a+b%27%20AS%20t", port: port)
             #expect(curlStyle.body.contains("\"rows\":[[1,\"a b\"]]"), "\(curlStyle.body)")
         }
     }

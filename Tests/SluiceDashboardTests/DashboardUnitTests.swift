@@ -24,14 +24,19 @@ struct DashboardUnitTests {
         #expect(HostPolicy.name(ofAuthority: "LocalHost:8080") == "localhost")
         #expect(HostPolicy.name(ofAuthority: "[::1]:8080") == "[::1]")
         #expect(HostPolicy.name(ofAuthority: "127.0.0.1") == "127.0.0.1")
-        for bad in ["", ":80", "a:b", "a:123456", "a b", "a..b", ".a", "a.", "[::1", "[]", "[zz]", "a_b", "é.example", "a:80:80"] {
+        for bad in [
+            "", ":80", "a:b", "a:123456", "a b", "a..b", ".a", "a.", "[::1", "[]", "[zz]", "a_b", "é.example",
+            "a:80:80",
+        ] {
             #expect(HostPolicy.name(ofAuthority: bad) == nil, "\(bad)")
         }
         let policy = try HostPolicy(bindHost: "::1", allowedHosts: ["Dash.Example.com:443", "2001:db8::7"])
         #expect(policy.names == ["localhost", "127.0.0.1", "[::1]", "dash.example.com", "[2001:db8::7]"])
         #expect(throws: DashboardError.self) { try HostPolicy(bindHost: "127.0.0.1", allowedHosts: ["evil/"]) }
         #expect(try HostPolicy(bindHost: "0.0.0.0").names == HostPolicy.loopbackNames)
-        for host in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"] { #expect(HostPolicy.isLoopbackBindAddress(host)) }
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"] {
+            #expect(HostPolicy.isLoopbackBindAddress(host))
+        }
         for host in ["127.evil.example", "127.0.0.1.evil", "0.0.0.0", "192.0.2.1", "::", "1270.0.0.1", "127.0.0.256"] {
             #expect(!HostPolicy.isLoopbackBindAddress(host), "\(host)")
         }
@@ -97,23 +102,30 @@ struct DashboardUnitTests {
 /// Charts name their axes with the schema's descriptions and show a legend only for several series.
 struct ChartWordingTests {
     @Test func axesUseTheSchemasDescriptions() throws {
-        let result = QueryResult(columns: ["pstatus", "fjob", "count"], rows: [
-            [.text("t"), .text("other"), .integer(194)], [.text("a"), .text("other"), .integer(23)],
-        ])
+        let result = QueryResult(
+            columns: ["pstatus", "fjob", "count"],
+            rows: [
+                [.text("t"), .text("other"), .integer(194)], [.text("a"), .text("other"), .integer(23)],
+            ])
         let spec = ChartSpec(kind: .bar, x: "fjob", y: "count", group: "pstatus")
-        let svg = try #require(SVGChart.render(
-            result, spec: spec, title: "Top jobs", axisTitles: ["fjob": "father's job", "pstatus": "parents' cohabitation"]))
+        let svg = try #require(
+            SVGChart.render(
+                result, spec: spec, title: "Top jobs",
+                axisTitles: ["fjob": "father's job", "pstatus": "parents' cohabitation"]))
         #expect(svg.contains(">father&#39;s job</text>"))
         #expect(svg.contains(">parents&#39; cohabitation:</text>"))
         #expect(svg.contains(">count</text>"))
     }
 
     @Test func oneSeriesHasNoLegend() throws {
-        let result = QueryResult(columns: ["famsize", "failures", "count"], rows: [
-            [.text("gt3"), .integer(0), .integer(222)], [.text("le3"), .integer(0), .integer(90)],
-        ])
-        let svg = try #require(SVGChart.render(
-            result, spec: ChartSpec(kind: .bar, x: "famsize", y: "count", group: "failures"), title: "Failures"))
+        let result = QueryResult(
+            columns: ["famsize", "failures", "count"],
+            rows: [
+                [.text("gt3"), .integer(0), .integer(222)], [.text("le3"), .integer(0), .integer(90)],
+            ])
+        let svg = try #require(
+            SVGChart.render(
+                result, spec: ChartSpec(kind: .bar, x: "famsize", y: "count", group: "failures"), title: "Failures"))
         #expect(!svg.contains("failures:"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 2)  // two bars, no swatch
     }

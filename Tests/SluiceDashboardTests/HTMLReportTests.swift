@@ -72,7 +72,9 @@ struct HTMLReportTests {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let output = root.appendingPathComponent("report.html")
-            let run = try runSluice(["report", "--format", "html", "--output", output.path, "-w", workspace.layout.root.path])
+            let run = try runSluice([
+                "report", "--format", "html", "--output", output.path, "-w", workspace.layout.root.path,
+            ])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("Wrote \(output.path)"))
             let html = try String(contentsOf: output, encoding: .utf8)

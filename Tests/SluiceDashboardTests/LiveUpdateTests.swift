@@ -44,7 +44,9 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, pollInterval: .milliseconds(100))
-            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(
+                workspace: workspace, configuration: configuration, logger: DashboardFixture.logger
+            ).makeApplication()
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let curl = Process()
@@ -93,21 +95,28 @@ struct LiveUpdateTests {
         try await DashboardFixture.withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let configuration = DashboardServer.Configuration(port: 0, watchInbox: true)
-            let app = try DashboardServer(workspace: workspace, configuration: configuration, logger: DashboardFixture.logger).makeApplication()
+            let app = try DashboardServer(
+                workspace: workspace, configuration: configuration, logger: DashboardFixture.logger
+            ).makeApplication()
             try await app.test(.live) { client in
                 let csv = try DashboardFixture.sample(rows: 6, offset: 100)
-                let upload = try await client.execute(uri: "/api/upload?name=dropped.csv", method: .post, body: ByteBuffer(string: csv))
+                let upload = try await client.execute(
+                    uri: "/api/upload?name=dropped.csv", method: .post, body: ByteBuffer(string: csv))
                 #expect(upload.status == .created)
                 var sources: [String] = []
                 for _ in 0..<300 where !sources.contains("dropped.csv") {  // up to 30 s on a loaded machine
                     try await Task.sleep(for: .milliseconds(100))
                     let response = try await client.execute(uri: "/api/ingests", method: .get)
-                    let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                    let json =
+                        try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))
+                        as? [String: Any]
                     sources = (json?["ingests"] as? [[String: Any]])?.compactMap { $0["source"] as? String } ?? []
                 }
                 #expect(sources.first == "dropped.csv")
             }
-            #expect(FileManager.default.fileExists(atPath: workspace.layout.archive.appendingPathComponent("dropped.csv").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: workspace.layout.archive.appendingPathComponent("dropped.csv").path))
         }
     }
 }
@@ -127,7 +136,8 @@ struct ReportCacheTests {
 
             let file = root.appendingPathComponent("more.csv")
             try DashboardFixture.sample(rows: 7, offset: 200).write(to: file, atomically: true, encoding: .utf8)
-            _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger).ingest(fileAt: file, origin: .external)
+            _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger).ingest(
+                fileAt: file, origin: .external)
             _ = await reader.snapshot()
             #expect(await reader.reportRuns == 10)
             let after = try await reader.reports()

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sends hand-written HTTP/1.1 to a test server on 127.0.0.1: any `Host`, `Origin` or URL,
@@ -35,7 +35,9 @@ enum RawHTTP {
         var lines = ["\(method) \(target) HTTP/1.1"]
         if let host { lines.append("Host: \(host)") }
         lines += headers
-        let setsLength = headers.contains { $0.lowercased().hasPrefix("content-length:") || $0.lowercased().hasPrefix("transfer-encoding:") }
+        let setsLength = headers.contains {
+            $0.lowercased().hasPrefix("content-length:") || $0.lowercased().hasPrefix("transfer-encoding:")
+        }
         if let body, !setsLength { lines.append("Content-Length: \(body.utf8.count)") }
         lines.append("Connection: close")
         let text = lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
@@ -66,12 +68,16 @@ enum RawHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw Failure(description: "connect() to 127.0.0.1:\(port) failed: \(errno)") }
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(socketFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(socketFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if count <= 0 { break }  // the server may answer and close before reading everything
             sent += count
         }
@@ -87,7 +93,9 @@ enum RawHTTP {
 
     private static func parse(_ bytes: [UInt8]) throws -> Reply {
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw Failure(description: "no HTTP reply: '\(text.prefix(200))'") }
+        guard let split = text.range(of: "\r\n\r\n") else {
+            throw Failure(description: "no HTTP reply: '\(text.prefix(200))'")
+        }
         let headLines = text[..<split.lowerBound].components(separatedBy: "\r\n")
         let statusWords = headLines[0].split(separator: " ")
         guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
@@ -98,7 +106,8 @@ enum RawHTTP {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         var body = String(text[split.upperBound...])
-        if headers.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased() == "chunked" }) {
+        if headers.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased() == "chunked" }
+        ) {
             body = dechunk(body)
         }
         return Reply(status: status, headers: headers, body: body)

@@ -50,9 +50,12 @@ struct ReadOnlyWarehouseTests {
             let workspace = try DashboardFixture.workspace(in: root)
             let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path)
             #expect(try warehouse.query("SELECT COUNT(*) FROM student_data").rows == [[.integer(395)]])
-            #expect(try warehouse.query("WITH s AS (SELECT sex FROM student_data) SELECT COUNT(DISTINCT sex) FROM s").rows == [[.integer(2)]])
+            #expect(
+                try warehouse.query("WITH s AS (SELECT sex FROM student_data) SELECT COUNT(DISTINCT sex) FROM s").rows
+                    == [[.integer(2)]])
             #expect(try warehouse.query("PRAGMA table_info(student_data)").rows.count == 34)
-            let tables = try warehouse.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").rows.map(\.first)
+            let tables = try warehouse.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").rows
+                .map(\.first)
             #expect(tables.contains(.text("student_data")) && tables.contains(.text("sluice_ingests")))
             #expect(try warehouse.query("PRAGMA user_version").rows == [[.integer(3)]], "the ledger's layout version")
             #expect(try warehouse.dataVersion() > 0)
@@ -63,10 +66,12 @@ struct ReadOnlyWarehouseTests {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root, load: false)
             _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger)  // creates the warehouse
-            let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path, limits: .init(timeLimit: .milliseconds(200)))
+            let warehouse = try ReadOnlyWarehouse(
+                path: workspace.layout.warehouse.path, limits: .init(timeLimit: .milliseconds(200)))
             let started = ContinuousClock.now
             do {
-                _ = try warehouse.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c")
+                _ = try warehouse.query(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c")
                 Issue.record("an endless query finished")
             } catch let error as WarehouseError {
                 #expect(error.code == .timeLimit)
@@ -80,7 +85,8 @@ struct ReadOnlyWarehouseTests {
             let workspace = try DashboardFixture.workspace(in: root, load: false)
             _ = try Ingestor(workspace: workspace, logger: DashboardFixture.logger)
             let warehouse = try ReadOnlyWarehouse(path: workspace.layout.warehouse.path, limits: .init(maxRows: 100))
-            let many = try warehouse.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c")
+            let many = try warehouse.query(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c")
             #expect(many.rows.count == 100)
             #expect(many.isTruncated)
             #expect(throws: WarehouseError.self) { try warehouse.query("SELECT length(zeroblob(100000000))") }
@@ -89,7 +95,9 @@ struct ReadOnlyWarehouseTests {
 
     @Test func reportsAMissingWarehouse() throws {
         _ = try withTemporaryDirectory { root in
-            #expect(throws: WarehouseError.self) { try ReadOnlyWarehouse(path: root.appendingPathComponent("none.sqlite").path) }
+            #expect(throws: WarehouseError.self) {
+                try ReadOnlyWarehouse(path: root.appendingPathComponent("none.sqlite").path)
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ import SluiceDashboard
 import SluiceWarehouse
 import Testing
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Whether `text` is well-formed XML (the SVG must stand on its own).
@@ -33,7 +33,8 @@ struct SVGChartTests {
 
     @Test func drawsAnEmptyResultAsAFramedMessage() throws {
         let empty = QueryResult(columns: ["traveltime", "count"], rows: [])
-        let svg = try #require(SVGChart.render(empty, spec: ChartSpec(kind: .bar, x: "traveltime", y: "count"), title: "Travel"))
+        let svg = try #require(
+            SVGChart.render(empty, spec: ChartSpec(kind: .bar, x: "traveltime", y: "count"), title: "Travel"))
         #expect(svg.contains("No rows to chart"))
         #expect(count("<rect", in: svg) == 1)  // the frame only
         #expect(isWellFormedXML(svg))
@@ -41,7 +42,8 @@ struct SVGChartTests {
 
     @Test func drawsOneRowAsOneLabelledBar() throws {
         let one = QueryResult(columns: ["traveltime", "count"], rows: [[.integer(1), .integer(35)]])
-        let svg = try #require(SVGChart.render(one, spec: ChartSpec(kind: .bar, x: "traveltime", y: "count"), title: "Travel"))
+        let svg = try #require(
+            SVGChart.render(one, spec: ChartSpec(kind: .bar, x: "traveltime", y: "count"), title: "Travel"))
         #expect(count("fill=\"\(SVGChart.palette[0])\"", in: svg) == 1)
         #expect(svg.contains(">35</text>"))
         #expect(svg.contains(">count</text>") && svg.contains(">traveltime</text>"))  // axis labels
@@ -55,7 +57,9 @@ struct SVGChartTests {
             [.text("t"), .text("other"), .integer(194)], [.text("t"), .text("services"), .integer(104)],
         ]
         let result = QueryResult(columns: ["pstatus", "fjob", "count"], rows: rows)
-        let svg = try #require(SVGChart.render(result, spec: ChartSpec(kind: .bar, x: "fjob", y: "count", group: "pstatus"), title: "Jobs"))
+        let svg = try #require(
+            SVGChart.render(result, spec: ChartSpec(kind: .bar, x: "fjob", y: "count", group: "pstatus"), title: "Jobs")
+        )
         #expect(svg.contains(">pstatus:</text>"))
         // One legend swatch and two bars per group.
         #expect(count("fill=\"\(SVGChart.palette[0])\"", in: svg) == 3)
@@ -68,7 +72,10 @@ struct SVGChartTests {
         var rows: [[SQLiteValue]] = []
         for group in 0..<12 {
             for category in 0..<60 {
-                rows.append([.text("category with a long name \(category)"), .text("group \(group)"), .real(Double(category * group) / 3)])
+                rows.append([
+                    .text("category with a long name \(category)"), .text("group \(group)"),
+                    .real(Double(category * group) / 3),
+                ])
             }
         }
         let result = QueryResult(columns: ["x", "g", "y"], rows: rows)
@@ -83,7 +90,8 @@ struct SVGChartTests {
     }
 
     @Test func drawsNegativeValuesAndSkipsNulls() throws {
-        let result = QueryResult(columns: ["k", "v"], rows: [[.text("a"), .integer(-5)], [.text("b"), .null], [.text("c"), .real(2.5)]])
+        let result = QueryResult(
+            columns: ["k", "v"], rows: [[.text("a"), .integer(-5)], [.text("b"), .null], [.text("c"), .real(2.5)]])
         let spec = ChartSpec(kind: .bar, x: "k", y: "v")
         let svg = try #require(SVGChart.render(result, spec: spec, title: "Signs"))
         #expect(svg.contains(">-5</text>") && svg.contains(">2.5</text>"))

@@ -62,8 +62,9 @@ struct ParquetInteropTests {
                 ParquetColumn(values: .string(labels), validity: (0..<rows).map { $0 % 2 == 0 }),
                 ParquetColumn(values: .int64(small), validity: (0..<rows).map { $0 % 5 != 0 }),
             ]
-            let writer = try ParquetWriter(path: path, schema: schema,
-                                           options: ParquetWriterOptions(rowGroupRows: 1_000, pageRows: 256, durable: false))
+            let writer = try ParquetWriter(
+                path: path, schema: schema,
+                options: ParquetWriterOptions(rowGroupRows: 1_000, pageRows: 256, durable: false))
             try writer.append(columns)
             try writer.finish()
 
@@ -76,18 +77,21 @@ struct ParquetInteropTests {
             #expect(result["created_by"] as? String == ParquetWriter.createdBy)
 
             let expected: [[String?]] = columns.map { column in
-                let values: [String] = switch column.values {
-                case .int64(let v): v.map { String($0) }
-                case .double(let v): v.map { "0x" + String($0.bitPattern, radix: 16) }
-                case .string(let v): v.map(Self.hex)
-                case .codedString(let dictionary, let codes): codes.map { Self.hex(dictionary[Int($0)]) }
-                }
+                let values: [String] =
+                    switch column.values {
+                    case .int64(let v): v.map { String($0) }
+                    case .double(let v): v.map { "0x" + String($0.bitPattern, radix: 16) }
+                    case .string(let v): v.map(Self.hex)
+                    case .codedString(let dictionary, let codes): codes.map { Self.hex(dictionary[Int($0)]) }
+                    }
                 return values.enumerated().map { column.validity?[$0] == false ? nil : $1 }
             }
             for reader in ["pyarrow", "duckdb"] {
                 let got = try #require(result[reader] as? [[Any]])
                 let strings = got.map { $0.map { $0 as? String } }
-                for index in expected.indices { #expect(strings[index] == expected[index], "\(reader), column \(index)") }
+                for index in expected.indices {
+                    #expect(strings[index] == expected[index], "\(reader), column \(index)")
+                }
             }
 
             // Row group 0's statistics, as pyarrow decodes them.

@@ -61,8 +61,9 @@ struct ParquetLogicalTypeTests {
                 ParquetColumn(values: .int64(flags)),
                 ParquetColumn(values: .int64(flags.map { 1 - $0 }), validity: (0..<rows).map { $0 % 5 != 0 }),
             ]
-            let writer = try ParquetWriter(path: path, schema: schema,
-                                           options: ParquetWriterOptions(rowGroupRows: 600, pageRows: 100, durable: false))
+            let writer = try ParquetWriter(
+                path: path, schema: schema,
+                options: ParquetWriterOptions(rowGroupRows: 600, pageRows: 100, durable: false))
             try writer.append(columns)
             try writer.finish()
 
@@ -92,10 +93,13 @@ struct ParquetLogicalTypeTests {
 
     @Test func aDayOutsideInt32IsRefused() throws {
         try withTemporaryDirectory { dir in
-            let writer = try ParquetWriter(path: dir.appendingPathComponent("x.parquet").path,
-                                           schema: ParquetSchema(fields: [ParquetField(name: "day", type: .date)]),
-                                           options: ParquetWriterOptions(durable: false))
-            #expect(throws: ParquetError.self) { try writer.append([ParquetColumn(values: .int64([Int64(Int32.max) + 1]))]) }
+            let writer = try ParquetWriter(
+                path: dir.appendingPathComponent("x.parquet").path,
+                schema: ParquetSchema(fields: [ParquetField(name: "day", type: .date)]),
+                options: ParquetWriterOptions(durable: false))
+            #expect(throws: ParquetError.self) {
+                try writer.append([ParquetColumn(values: .int64([Int64(Int32.max) + 1]))])
+            }
         }
     }
 }

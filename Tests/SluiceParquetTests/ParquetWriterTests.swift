@@ -17,19 +17,23 @@ struct ParquetWriterTests {
         [
             ParquetColumn(values: .int64((0..<rows).map { Int64($0) * 1_000_003 - 7 })),
             ParquetColumn(values: .double((0..<rows).map { Double($0) / 4 }), validity: (0..<rows).map { $0 % 3 != 0 }),
-            ParquetColumn(values: .codedString(dictionary: ["gp", "ms", "unused"], codes: (0..<rows).map { UInt32($0 % 7 == 0 ? 1 : 0) })),
-            ParquetColumn(values: .string((0..<rows).map { "note \($0 % 5) ☃" }), validity: (0..<rows).map { $0 % 4 != 1 }),
+            ParquetColumn(
+                values: .codedString(
+                    dictionary: ["gp", "ms", "unused"], codes: (0..<rows).map { UInt32($0 % 7 == 0 ? 1 : 0) })),
+            ParquetColumn(
+                values: .string((0..<rows).map { "note \($0 % 5) ☃" }), validity: (0..<rows).map { $0 % 4 != 1 }),
         ]
     }
 
     static func expected(_ columns: [ParquetColumn]) -> [[String?]] {
         columns.map { column in
-            let strings: [String] = switch column.values {
-            case .int64(let values): values.map { String($0) }
-            case .double(let values): values.map { "0x" + String($0.bitPattern, radix: 16) }
-            case .string(let values): values
-            case .codedString(let dictionary, let codes): codes.map { dictionary[Int($0)] }
-            }
+            let strings: [String] =
+                switch column.values {
+                case .int64(let values): values.map { String($0) }
+                case .double(let values): values.map { "0x" + String($0.bitPattern, radix: 16) }
+                case .string(let values): values
+                case .codedString(let dictionary, let codes): codes.map { dictionary[Int($0)] }
+                }
             return strings.enumerated().map { row, value in column.validity?[row] == false ? nil : value }
         }
     }
@@ -37,9 +41,10 @@ struct ParquetWriterTests {
     @Test func rowGroupsAndPagesReadBackExactly() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("t.parquet").path
-            let writer = try ParquetWriter(path: path, schema: Self.schema,
-                                           options: ParquetWriterOptions(rowGroupRows: 1000, pageRows: 300, durable: false),
-                                           metadata: ["sluice.ledger_ids": "1,2"])
+            let writer = try ParquetWriter(
+                path: path, schema: Self.schema,
+                options: ParquetWriterOptions(rowGroupRows: 1000, pageRows: 300, durable: false),
+                metadata: ["sluice.ledger_ids": "1,2"])
             let first = Self.sample(rows: 1500)
             try writer.append(first)
             try writer.endRowGroup()
@@ -47,7 +52,7 @@ struct ParquetWriterTests {
             try writer.append(second)
             let summary = try writer.finish()
             #expect(summary.rows == 1510)
-            #expect(summary.rowGroups == 3)   // 1000 + 500 (ended by the caller) + 10
+            #expect(summary.rowGroups == 3)  // 1000 + 500 (ended by the caller) + 10
             #expect(summary.bytes == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
 
             let file = try TestParquetFile(path: path)
@@ -72,12 +77,12 @@ struct ParquetWriterTests {
             #expect(elements[0][4]?.string == "schema")
             #expect(elements[0][5]?.integer == 4)
             #expect(elements.dropFirst().map { $0[4]?.string } == ["id", "score", "school", "note"])
-            #expect(elements.dropFirst().map { $0[1]?.integer } == [2, 5, 6, 6])          // INT64, DOUBLE, BYTE_ARRAY
-            #expect(elements.dropFirst().map { $0[3]?.integer } == [0, 1, 0, 1])          // REQUIRED / OPTIONAL
-            #expect(elements.dropFirst().map { $0[6]?.integer } == [18, nil, 0, 0])       // INT_64, –, UTF8, UTF8
-            #expect(elements[1][10]?[10]?[1]?.integer == 64)                              // INTEGER(64, signed)
+            #expect(elements.dropFirst().map { $0[1]?.integer } == [2, 5, 6, 6])  // INT64, DOUBLE, BYTE_ARRAY
+            #expect(elements.dropFirst().map { $0[3]?.integer } == [0, 1, 0, 1])  // REQUIRED / OPTIONAL
+            #expect(elements.dropFirst().map { $0[6]?.integer } == [18, nil, 0, 0])  // INT_64, –, UTF8, UTF8
+            #expect(elements[1][10]?[10]?[1]?.integer == 64)  // INTEGER(64, signed)
             #expect(elements[1][10]?[10]?[2]?.bool == true)
-            #expect(elements[3][10]?.fieldIDs == [1])                                     // STRING
+            #expect(elements[3][10]?.fieldIDs == [1])  // STRING
         }
     }
 
@@ -93,9 +98,9 @@ struct ParquetWriterTests {
             #expect(chunks[0][2]?.list?.compactMap(\.integer) == [0])
             #expect(chunks[0][11] == nil)
             #expect(chunks[2][2]?.list?.compactMap(\.integer) == [0, 8])
-            #expect((chunks[2][11]?.integer ?? .max) < (chunks[2][9]?.integer ?? 0))   // dictionary page first
-            #expect(chunks[3][2]?.list?.compactMap(\.integer) == [0, 3, 8])               // dictionary + RLE levels
-            #expect(chunks.allSatisfy { $0[4]?.integer == 6 })                              // ZSTD
+            #expect((chunks[2][11]?.integer ?? .max) < (chunks[2][9]?.integer ?? 0))  // dictionary page first
+            #expect(chunks[3][2]?.list?.compactMap(\.integer) == [0, 3, 8])  // dictionary + RLE levels
+            #expect(chunks.allSatisfy { $0[4]?.integer == 6 })  // ZSTD
             // The first column chunk starts right after the leading magic.
             #expect(chunks[0][9]?.integer == 4)
         }
@@ -122,14 +127,14 @@ struct ParquetWriterTests {
             #expect(chunks[0][6]?.binary == le(UInt64(bitPattern: -3)))
             #expect(chunks[0][5]?.binary == le(UInt64(bitPattern: Int64.max)))
             #expect(chunks[0][3]?.integer == 0)
-            #expect(chunks[1][6]?.binary == le((-0.0).bitPattern))     // a zero minimum is written -0.0
-            #expect(chunks[1][5]?.binary == le((1.5).bitPattern))      // the null 99 does not count
+            #expect(chunks[1][6]?.binary == le((-0.0).bitPattern))  // a zero minimum is written -0.0
+            #expect(chunks[1][5]?.binary == le((1.5).bitPattern))  // the null 99 does not count
             #expect(chunks[1][9]?.integer == 1)
             #expect(chunks[1][3]?.integer == 1)
-            #expect(chunks[2][6]?.binary == Array("Z".utf8))           // byte order: "Z" < "a" < "b" < "é"
+            #expect(chunks[2][6]?.binary == Array("Z".utf8))  // byte order: "Z" < "a" < "b" < "é"
             #expect(chunks[2][5]?.binary == Array("é".utf8))
-            #expect(chunks[2][1] == nil && chunks[2][2] == nil)        // no deprecated bounds for strings
-            #expect(chunks[3][5] == nil && chunks[3][6] == nil)        // all NaN: no bounds
+            #expect(chunks[2][1] == nil && chunks[2][2] == nil)  // no deprecated bounds for strings
+            #expect(chunks[3][5] == nil && chunks[3][6] == nil)  // all NaN: no bounds
             #expect(chunks[3][9]?.integer == 4)
         }
     }
@@ -144,7 +149,9 @@ struct ParquetWriterTests {
             try writer.append([ParquetColumn(values: .codedString(dictionary: [decomposed, composed], codes: [0, 1]))])
             try writer.finish()
             let values = try TestParquetFile(path: path).values(ofColumn: 0)
-            #expect(values.map { $0.map { Array($0.utf8) } } == [composed, decomposed, composed, decomposed, composed].map { Array($0.utf8) })
+            #expect(
+                values.map { $0.map { Array($0.utf8) } }
+                    == [composed, decomposed, composed, decomposed, composed].map { Array($0.utf8) })
         }
     }
 
@@ -157,14 +164,19 @@ struct ParquetWriterTests {
                 [ParquetColumn(values: .string(["a", "b", "c"]))] + good.dropFirst(),
                 good.enumerated().map { $0 == 0 ? ParquetColumn(values: .int64([1, 2])) : $1 },
                 [ParquetColumn(values: .int64([1, 2, 3]), validity: [true, false, true])] + good.dropFirst(),
-                good.enumerated().map { $0 == 2 ? ParquetColumn(values: .codedString(dictionary: ["x"], codes: [0, 1, 0])) : $1 },
+                good.enumerated().map {
+                    $0 == 2 ? ParquetColumn(values: .codedString(dictionary: ["x"], codes: [0, 1, 0])) : $1
+                },
             ]
             for batch in cases {
                 #expect { try writer.append(batch) } throws: { ($0 as? ParquetError)?.code == .invalidArgument }
             }
             #expect(throws: ParquetError.self) {
-                try ParquetWriter(path: dir.appendingPathComponent("u.parquet").path,
-                                  schema: ParquetSchema(fields: [ParquetField(name: "a", type: .int64), ParquetField(name: "a", type: .int64)]))
+                try ParquetWriter(
+                    path: dir.appendingPathComponent("u.parquet").path,
+                    schema: ParquetSchema(fields: [
+                        ParquetField(name: "a", type: .int64), ParquetField(name: "a", type: .int64),
+                    ]))
             }
         }
     }

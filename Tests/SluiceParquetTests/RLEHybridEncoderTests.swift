@@ -41,7 +41,7 @@ struct RLEHybridEncoderTests {
     @Test func aRunTooShortAfterBorrowingStaysLiteral() throws {
         let values: [UInt32] = [1, 2, 3] + Array(repeating: 0, count: 10)
         let bytes = encode(values, bitWidth: 2)
-        #expect(bytes.first == 0x05)   // two bit-packed groups, no RLE run
+        #expect(bytes.first == 0x05)  // two bit-packed groups, no RLE run
         #expect(try decodeRLEHybrid(bytes, bitWidth: 2, count: values.count) == values)
     }
 
@@ -75,11 +75,16 @@ struct RLEHybridEncoderTests {
                 values.append(contentsOf: repeatElement(value, count: min(run, length - values.count)))
             }
             let bytes = encode(values, bitWidth: bitWidth)
-            #expect(try decodeRLEHybrid(bytes, bitWidth: bitWidth, count: length) == values, "width \(bitWidth), \(length) values")
+            #expect(
+                try decodeRLEHybrid(bytes, bitWidth: bitWidth, count: length) == values,
+                "width \(bitWidth), \(length) values")
         }
     }
 
     @Test func bitWidthsCoverTheMaximum() {
-        #expect([0, 1, 2, 3, 4, 7, 8, 255, 256, UInt32.max].map(RLEHybridEncoder.bitWidth(forMaximum:)) == [0, 1, 2, 2, 3, 3, 4, 8, 9, 32])
+        #expect(
+            [0, 1, 2, 3, 4, 7, 8, 255, 256, UInt32.max].map(RLEHybridEncoder.bitWidth(forMaximum:)) == [
+                0, 1, 2, 2, 3, 3, 4, 8, 9, 32,
+            ])
     }
 }

@@ -10,7 +10,8 @@ struct TestParquetFile {
 
     init(path: String) throws {
         let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        guard data.count >= 12, Array(data.prefix(4)) == Array("PAR1".utf8), Array(data.suffix(4)) == Array("PAR1".utf8) else {
+        guard data.count >= 12, Array(data.prefix(4)) == Array("PAR1".utf8), Array(data.suffix(4)) == Array("PAR1".utf8)
+        else {
             throw ThriftDecodeError(description: "no PAR1 magic at both ends")
         }
         bytes = data
@@ -37,7 +38,9 @@ struct TestParquetFile {
         let physical = element[1]?.integer
         var result: [String?] = []
         for group in rowGroups {
-            guard let meta = group[1]?.list?[index][3] else { throw ThriftDecodeError(description: "no column metadata") }
+            guard let meta = group[1]?.list?[index][3] else {
+                throw ThriftDecodeError(description: "no column metadata")
+            }
             let total = Int(meta[5]?.integer ?? -1)
             var offset = Int(meta[11]?.integer ?? meta[9]?.integer ?? 0)
             var dictionary: [String]?
@@ -68,16 +71,22 @@ struct TestParquetFile {
                 let present = defined.filter { $0 == 1 }.count
                 var dense: [String]
                 if header[5]?[2]?.integer == 8 {
-                    guard let dictionary else { throw ThriftDecodeError(description: "dictionary indices without a dictionary page") }
+                    guard let dictionary else {
+                        throw ThriftDecodeError(description: "dictionary indices without a dictionary page")
+                    }
                     let width = Int(body[cursor])
                     let codes = try decodeRLEHybrid(Array(body[(cursor + 1)...]), bitWidth: width, count: present)
                     dense = try codes.map { code in
-                        guard Int(code) < dictionary.count else { throw ThriftDecodeError(description: "index past the dictionary") }
+                        guard Int(code) < dictionary.count else {
+                            throw ThriftDecodeError(description: "index past the dictionary")
+                        }
                         return dictionary[Int(code)]
                     }
                 } else {
                     dense = try plain(body, &cursor, count: present, physical: physical)
-                    guard cursor == body.count else { throw ThriftDecodeError(description: "bytes left after PLAIN values") }
+                    guard cursor == body.count else {
+                        throw ThriftDecodeError(description: "bytes left after PLAIN values")
+                    }
                 }
                 var next = 0
                 for flag in defined {

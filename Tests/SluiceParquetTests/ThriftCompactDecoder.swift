@@ -67,7 +67,9 @@ struct ThriftCompactDecoder {
             let type = header & 0x0F
             let delta = Int16(header >> 4)
             let id = delta == 0 ? Int16(truncatingIfNeeded: try zigzag()) : last + delta
-            guard id > last else { throw ThriftDecodeError(description: "field ids not increasing: \(id) after \(last)") }
+            guard id > last else {
+                throw ThriftDecodeError(description: "field ids not increasing: \(id) after \(last)")
+            }
             last = id
             switch type {
             case 1: fields[id] = .bool(true)
@@ -128,6 +130,8 @@ func decodeRLEHybrid(_ bytes: [UInt8], bitWidth: Int, count: Int) throws -> [UIn
             }
         }
     }
-    guard decoder.offset == bytes.count else { throw ThriftDecodeError(description: "\(bytes.count - decoder.offset) bytes left over") }
+    guard decoder.offset == bytes.count else {
+        throw ThriftDecodeError(description: "\(bytes.count - decoder.offset) bytes left over")
+    }
     return Array(values.prefix(count))
 }

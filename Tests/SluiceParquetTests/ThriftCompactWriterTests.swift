@@ -29,7 +29,8 @@ struct ThriftCompactWriterTests {
 
     @Test func zigzagInterleavesSigns() {
         let writer = ThriftCompactWriter()
-        #expect([0, -1, 1, -2, 2, Int64.max, Int64.min].map(writer.zigzag) == [0, 1, 2, 3, 4, UInt64.max - 1, UInt64.max])
+        #expect(
+            [0, -1, 1, -2, 2, Int64.max, Int64.min].map(writer.zigzag) == [0, 1, 2, 3, 4, UInt64.max - 1, UInt64.max])
     }
 
     @Test func shortFieldHeadersCarryTheIdDeltaAndType() {
@@ -38,16 +39,25 @@ struct ThriftCompactWriterTests {
         // Field 3 i64 -1 after nothing: delta 3; zigzag(-1) = 1.
         #expect(encode { $0.field(3, i64: -1) } == [0x36, 0x01, 0x00])
         // Two fields: 1 then 4 (delta 3).
-        #expect(encode { $0.field(1, i32: 0); $0.field(4, i32: 2) } == [0x15, 0x00, 0x35, 0x04, 0x00])
+        #expect(
+            encode {
+                $0.field(1, i32: 0); $0.field(4, i32: 2)
+            } == [0x15, 0x00, 0x35, 0x04, 0x00])
     }
 
     @Test func aJumpPastFifteenUsesTheLongForm() {
         // Field 1, then field 20: delta 19 > 15, so the type byte alone, then zigzag(20) = 40.
-        #expect(encode { $0.field(1, i32: 1); $0.field(20, i32: 1) } == [0x15, 0x02, 0x05, 0x28, 0x02, 0x00])
+        #expect(
+            encode {
+                $0.field(1, i32: 1); $0.field(20, i32: 1)
+            } == [0x15, 0x02, 0x05, 0x28, 0x02, 0x00])
     }
 
     @Test func booleansLiveInTheTypeNibble() {
-        #expect(encode { $0.field(1, bool: true); $0.field(2, bool: false) } == [0x11, 0x12, 0x00])
+        #expect(
+            encode {
+                $0.field(1, bool: true); $0.field(2, bool: false)
+            } == [0x11, 0x12, 0x00])
     }
 
     @Test func binaryIsLengthThenBytes() {
@@ -88,8 +98,11 @@ struct ThriftCompactWriterTests {
         writer.writeStruct(header)
         // type 0; 100 → zigzag 200 = [0xC8, 0x01]; 40 → 80; field 5 struct (delta 2):
         // num_values 10 → 20, encoding 8 → 16, levels RLE 3 → 6, 6; stop; stop.
-        #expect(writer.bytes == [0x15, 0x00, 0x15, 0xC8, 0x01, 0x15, 0x50, 0x2C,
-                                 0x15, 0x14, 0x15, 0x10, 0x15, 0x06, 0x15, 0x06, 0x00, 0x00])
+        #expect(
+            writer.bytes == [
+                0x15, 0x00, 0x15, 0xC8, 0x01, 0x15, 0x50, 0x2C,
+                0x15, 0x14, 0x15, 0x10, 0x15, 0x06, 0x15, 0x06, 0x00, 0x00,
+            ])
     }
 
     @Test func theDecoderReadsBackEveryFieldKind() throws {

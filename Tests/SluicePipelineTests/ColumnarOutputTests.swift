@@ -10,7 +10,8 @@ struct ColumnarOutputTests {
     @Test func theColumnarFileHoldsExactlyTheLoadedRows() throws {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: studentCSV, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: studentCSV, origin: .external)
             let path = try #require(record.columnarFile)
             #expect(path.hasPrefix(workspace.layout.columnar.path))
             #expect(path.hasSuffix("/student-mat-\(record.sha256.prefix(8)).scol"))
@@ -24,13 +25,16 @@ struct ColumnarOutputTests {
 
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
             for (index, field) in reader.schema.fields.enumerated() {
-                let stored = try warehouse.query("SELECT \(field.name) FROM student_data ORDER BY rowid").rows.map { $0[0] }
-                let column = try reader.readColumn(index)
-                let values: [SQLiteValue] = switch column {
-                case .int64(let numbers): numbers.map { .integer($0) }
-                case .double(let numbers): numbers.map { .real($0) }
-                case .string, .codedString: (column.strings ?? []).map { .text($0) }
+                let stored = try warehouse.query("SELECT \(field.name) FROM student_data ORDER BY rowid").rows.map {
+                    $0[0]
                 }
+                let column = try reader.readColumn(index)
+                let values: [SQLiteValue] =
+                    switch column {
+                    case .int64(let numbers): numbers.map { .integer($0) }
+                    case .double(let numbers): numbers.map { .real($0) }
+                    case .string, .codedString: (column.strings ?? []).map { .text($0) }
+                    }
                 #expect(values == stored, "column \(field.name) differs")
             }
             // Stored relative to the workspace, so the workspace can move.
@@ -56,7 +60,9 @@ struct ColumnarOutputTests {
     @Test func rejectedFilesWriteNoColumnarFile() throws {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
-            let bad = try write(studentHeader + "\n" + studentRow1.replacingOccurrences(of: #""GP""#, with: #""QQ""#), to: dir.appendingPathComponent("bad.csv"))
+            let bad = try write(
+                studentHeader + "\n" + studentRow1.replacingOccurrences(of: #""GP""#, with: #""QQ""#),
+                to: dir.appendingPathComponent("bad.csv"))
             _ = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: bad, origin: .external)
             #expect(contents(of: workspace.layout.columnar).isEmpty)
         }

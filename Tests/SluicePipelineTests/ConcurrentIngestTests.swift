@@ -11,7 +11,8 @@ struct ConcurrentIngestTests {
         let rows = try String(contentsOf: studentCSV, encoding: .utf8).split(separator: "\n").map(String.init)
         for index in 0..<count {
             var unique = rows[1]
-            unique = unique.replacingOccurrences(of: #";6;"5";"6";6"#, with: #";\#(index % 90);"5";"6";\#(index / 90 % 20)"#)
+            unique = unique.replacingOccurrences(
+                of: #";6;"5";"6";6"#, with: #";\#(index % 90);"5";"6";\#(index / 90 % 20)"#)
             if rejected.contains(index) { unique = unique.replacingOccurrences(of: #""GP""#, with: #""XX""#) }
             let text = [rows[0], rows[2], rows[3], rows[4], unique].joined(separator: "\n") + "\n"
             try write(text, to: folder.appendingPathComponent(String(format: "delivery-%04d.csv", index)))
@@ -19,7 +20,10 @@ struct ConcurrentIngestTests {
     }
 
     func count(_ sql: String, _ workspace: Workspace) throws -> Int64 {
-        guard case .integer(let value) = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query(sql).rows[0][0] else {
+        guard
+            case .integer(let value) = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query(sql)
+                .rows[0][0]
+        else {
             return -1
         }
         return value
@@ -30,12 +34,17 @@ struct ConcurrentIngestTests {
             let workspace = try makeWorkspace(in: dir)
             try deliver(1_000, into: workspace.layout.inbox, rejecting: [7, 500, 999])
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
-            let jobs = try workspace.waitingNames().compactMap { try workspace.claim(workspace.layout.inbox.appendingPathComponent($0)) }
+            let jobs = try workspace.waitingNames().compactMap {
+                try workspace.claim(workspace.layout.inbox.appendingPathComponent($0))
+            }
             var seen = 0
             let records = try await ingestor.ingestConcurrently(jobs, workers: 2) { _ in seen += 1 }
             #expect(records.count == 1_000)
             #expect(seen == 1_000)
-            #expect(records.filter { $0.status == .rejected }.map(\.source) == ["delivery-0007.csv", "delivery-0500.csv", "delivery-0999.csv"])
+            #expect(
+                records.filter { $0.status == .rejected }.map(\.source) == [
+                    "delivery-0007.csv", "delivery-0500.csv", "delivery-0999.csv",
+                ])
             // The three shared rows are duplicates across files only from the second file on:
             // within a file nothing repeats, so every loaded file loads its 4 rows.
             #expect(try count("SELECT count(*) FROM student_data", workspace) == 997 * 4)
@@ -67,7 +76,9 @@ struct ConcurrentIngestTests {
             let workspace = try makeWorkspace(in: dir)
             try deliver(2, into: workspace.layout.inbox)
             // A run that claimed the files and died before doing anything else.
-            let claimed = try workspace.waitingNames().compactMap { try workspace.claim(workspace.layout.inbox.appendingPathComponent($0)) }
+            let claimed = try workspace.waitingNames().compactMap {
+                try workspace.claim(workspace.layout.inbox.appendingPathComponent($0))
+            }
             #expect(claimed.map(\.source) == ["delivery-0000.csv", "delivery-0001.csv"])
             #expect(contents(of: workspace.layout.work).count == 2)
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()

@@ -26,8 +26,12 @@ struct ConfigChecksTests {
     }
 
     @Test func sluiceYAMLRefusesASecondKeyAndConflictingDialects() {
-        #expect(configError("schema: a.yaml\nschema: b.yaml\n")?.contains("sluice.yaml:2:1: error: duplicate key 'schema' (first given at line 1)") == true)
-        #expect(configError("schema: a.yaml\ndialect: {delimiter: \";\", quote: \";\"}\n")?.contains("delimiter and quote are both ';'") == true)
+        #expect(
+            configError("schema: a.yaml\nschema: b.yaml\n")?.contains(
+                "sluice.yaml:2:1: error: duplicate key 'schema' (first given at line 1)") == true)
+        #expect(
+            configError("schema: a.yaml\ndialect: {delimiter: \";\", quote: \";\"}\n")?.contains(
+                "delimiter and quote are both ';'") == true)
         #expect(configError("schema: a.yaml\ndialect: {delimiter: \"a\"}\n")?.contains("is a letter or digit") == true)
         #expect(configError("schema: a.yaml\ndialect: {delimiter: \";\", quote: \"'\"}\n") == nil)
     }
@@ -61,9 +65,12 @@ struct ConfigChecksTests {
 
     @Test func aFailedCreateRemovesWhatItMadeAndKeepsWhatWasThere() throws {
         try withTemporaryDirectory { dir in
-            let bad = try write("table: t\ncolumns: {_ingest_id: integer}\n", to: dir.appendingPathComponent("bad.yaml"))
+            let bad = try write(
+                "table: t\ncolumns: {_ingest_id: integer}\n", to: dir.appendingPathComponent("bad.yaml"))
             let root = dir.appendingPathComponent("ws")
-            #expect(throws: PipelineError.self) { try Workspace.create(at: root, schemaFile: bad, queries: bundledQueries) }
+            #expect(throws: PipelineError.self) {
+                try Workspace.create(at: root, schemaFile: bad, queries: bundledQueries)
+            }
             #expect(!FileManager.default.fileExists(atPath: root.path))
 
             // A folder that existed stays, with what it held; only what create made goes.
@@ -72,8 +79,11 @@ struct ConfigChecksTests {
             // A folder in the way of the schema's copy: the folders and sluice.yaml get made,
             // then opening the new workspace fails, and all of it is taken back.
             let good = try write("table: t\ncolumns: {a: integer}\n", to: dir.appendingPathComponent("good.yaml"))
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("good.yaml"), withIntermediateDirectories: true)
-            #expect(throws: (any Error).self) { try Workspace.create(at: root, schemaFile: good, queries: bundledQueries) }
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("good.yaml"), withIntermediateDirectories: true)
+            #expect(throws: (any Error).self) {
+                try Workspace.create(at: root, schemaFile: good, queries: bundledQueries)
+            }
             #expect(contents(of: root) == ["good.yaml", "notes.txt"])
         }
     }
@@ -93,7 +103,8 @@ struct ConfigChecksTests {
             #expect(fitting.count >= 1)
             // The bundled reports read rollups, which follow the workspace's table whatever its
             // name; a schema without their columns gets none of them.
-            let foreign = try write("table: weather\ncolumns:\n  day: date\n  rain: real\n", to: dir.appendingPathComponent("weather.yaml"))
+            let foreign = try write(
+                "table: weather\ncolumns:\n  day: date\n  rain: real\n", to: dir.appendingPathComponent("weather.yaml"))
             let weather = try SchemaLoader.load(contentsOf: foreign.path)
             #expect(try Workspace.fittingReports(in: bundledQueries, schema: weather, table: "weather").isEmpty)
         }

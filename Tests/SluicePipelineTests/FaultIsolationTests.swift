@@ -10,7 +10,9 @@ import Testing
     /// A small valid delivery whose bytes differ with `seed`.
     static func delivery(_ seed: Int) throws -> String {
         let lines = try String(contentsOf: studentCSV, encoding: .utf8).split(separator: "\n")
-        return ([String(lines[0])] + lines[1...4].map { $0.replacingOccurrences(of: ";6;\"5\";\"6\";6", with: ";\(seed % 50);\"5\";\"6\";6") })
+        return
+            ([String(lines[0])]
+            + lines[1...4].map { $0.replacingOccurrences(of: ";6;\"5\";\"6\";6", with: ";\(seed % 50);\"5\";\"6\";6") })
             .joined(separator: "\n") + "\n"
     }
 
@@ -38,7 +40,8 @@ import Testing
             #expect(mkfifo(inbox.appendingPathComponent("pipe.csv").path, 0o644) == 0)
             let outside = dir.appendingPathComponent("outside.csv")
             try write(Self.delivery(5), to: outside)
-            try FileManager.default.createSymbolicLink(at: inbox.appendingPathComponent("link.csv"), withDestinationURL: outside)
+            try FileManager.default.createSymbolicLink(
+                at: inbox.appendingPathComponent("link.csv"), withDestinationURL: outside)
             try write(Self.delivery(6), to: inbox.appendingPathComponent("plain.csv"))
 
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
@@ -57,7 +60,10 @@ import Testing
             #expect(contents(of: workspace.layout.work).isEmpty)
             #expect(contents(of: workspace.layout.archive).count == 5)
             // No line of a log, JSON or ledger can be broken by a name: what is shown is escaped.
-            #expect(records.allSatisfy { !$0.source.contains("\n") && !$0.message.contains("\n") && DeliveryName.isPrintable($0.source) })
+            #expect(
+                records.allSatisfy {
+                    !$0.source.contains("\n") && !$0.message.contains("\n") && DeliveryName.isPrintable($0.source)
+                })
             #expect(try Workspace.open(at: workspace.layout.root).verify().allSatisfy(\.ok))
         }
     }
@@ -68,7 +74,8 @@ import Testing
             workspace.config.followSymlinks = true
             let outside = dir.appendingPathComponent("outside.csv")
             try write(Self.delivery(5), to: outside)
-            try FileManager.default.createSymbolicLink(at: workspace.layout.inbox.appendingPathComponent("link.csv"), withDestinationURL: outside)
+            try FileManager.default.createSymbolicLink(
+                at: workspace.layout.inbox.appendingPathComponent("link.csv"), withDestinationURL: outside)
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
             #expect(records.map(\.status) == [.loaded])
             #expect(FileManager.default.fileExists(atPath: outside.path), "only the link moves")
@@ -85,7 +92,8 @@ import Testing
             // Written in place while Sluice works on it (against the rename rule).
             let handle = try FileHandle(forWritingTo: job.url)
             try handle.seekToEnd()
-            try handle.write(contentsOf: Data(try Self.delivery(2).split(separator: "\n").dropFirst().joined(separator: "\n").utf8))
+            try handle.write(
+                contentsOf: Data(try Self.delivery(2).split(separator: "\n").dropFirst().joined(separator: "\n").utf8))
             try handle.close()
             let records = try ingestor.commit([prepared])
             #expect(records.map(\.status) == [.deferred])
@@ -142,7 +150,8 @@ import Testing
             let workspace = try makeWorkspace(in: dir)
             // The first version's ledger: absolute paths of another folder, the unique index on the hash alone.
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path)
-            try warehouse.connection.execute("""
+            try warehouse.connection.execute(
+                """
                 CREATE TABLE sluice_ingests (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, source TEXT NOT NULL,
                   source_path TEXT NOT NULL, size INTEGER NOT NULL,
                   status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected', 'duplicate', 'forgotten')), reason TEXT,
@@ -160,8 +169,12 @@ import Testing
             _ = try Ingestor(workspace: workspace, logger: quietLogger)
             let entry = try #require(try Ledger.openReadOnly(workspace)?.entry(id: 1))
             #expect(entry.storedAt == workspace.layout.failed.appendingPathComponent("old.csv").path)
-            let indexes = try warehouse.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sluice_ingests' ORDER BY name")
-            #expect(indexes.rows.map { $0[0] } == [.text("sluice_ingests_loaded_table_sha256"), .text("sluice_ingests_sha256")])
+            let indexes = try warehouse.query(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sluice_ingests' ORDER BY name")
+            #expect(
+                indexes.rows.map { $0[0] } == [
+                    .text("sluice_ingests_loaded_table_sha256"), .text("sluice_ingests_sha256"),
+                ])
         }
     }
 
@@ -173,11 +186,14 @@ import Testing
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
             #expect(try workspace.verify().allSatisfy(\.ok))
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path)
-            try warehouse.connection.execute("UPDATE student_data SET famrel = famrel + 1 WHERE rowid = (SELECT min(rowid) + 2 FROM student_data)")
+            try warehouse.connection.execute(
+                "UPDATE student_data SET famrel = famrel + 1 WHERE rowid = (SELECT min(rowid) + 2 FROM student_data)")
             var findings = try workspace.verify()
             #expect(findings.filter { !$0.ok }.count == 1)
-            #expect(findings.first { !$0.ok }?.problem?.contains("first at row 3 of the delivery, column 'famrel'") == true)
-            try warehouse.connection.execute("UPDATE student_data SET famrel = famrel - 1 WHERE rowid = (SELECT min(rowid) + 2 FROM student_data)")
+            #expect(
+                findings.first { !$0.ok }?.problem?.contains("first at row 3 of the delivery, column 'famrel'") == true)
+            try warehouse.connection.execute(
+                "UPDATE student_data SET famrel = famrel - 1 WHERE rowid = (SELECT min(rowid) + 2 FROM student_data)")
             // One delivery's .scol copied over another's.
             let a = try #require(records[0].columnarFile), b = try #require(records[1].columnarFile)
             try FileManager.default.removeItem(atPath: b)
@@ -191,6 +207,8 @@ import Testing
 /// Rows in the student table.
 func rowCount(_ workspace: Workspace) throws -> Int {
     let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-    guard case .integer(let count) = try warehouse.query("SELECT count(*) FROM student_data").rows[0][0] else { return -1 }
+    guard case .integer(let count) = try warehouse.query("SELECT count(*) FROM student_data").rows[0][0] else {
+        return -1
+    }
     return Int(count)
 }

@@ -9,7 +9,9 @@ struct IngestorTests {
     /// Counts the rows of the data table.
     func rowCount(_ workspace: Workspace) throws -> Int64 {
         let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-        guard case .integer(let count) = try warehouse.query("SELECT count(*) FROM student_data").rows[0][0] else { return -1 }
+        guard case .integer(let count) = try warehouse.query("SELECT count(*) FROM student_data").rows[0][0] else {
+            return -1
+        }
         return count
     }
 
@@ -35,8 +37,10 @@ struct IngestorTests {
             // Line 3 has age 25 (the schema allows 15–22) and G3 "x" (not an integer).
             let bad = studentRow2.replacingOccurrences(of: #""F";17;"#, with: #""F";25;"#)
                 .replacingOccurrences(of: #""5";"5";6"#, with: #""5";"5";x"#)
-            let source = try write([studentHeader, studentRow1, bad].joined(separator: "\n"), to: dir.appendingPathComponent("bad.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let source = try write(
+                [studentHeader, studentRow1, bad].joined(separator: "\n"), to: dir.appendingPathComponent("bad.csv"))
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
 
             #expect(record.status == .rejected)
             #expect(record.reason == .invalidValues)
@@ -68,8 +72,10 @@ struct IngestorTests {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
             let header = studentHeader.replacingOccurrences(of: ";G3", with: ";G4")
-            let source = try write([header, studentRow1].joined(separator: "\n"), to: dir.appendingPathComponent("drift.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let source = try write(
+                [header, studentRow1].joined(separator: "\n"), to: dir.appendingPathComponent("drift.csv"))
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.reason == .headerMismatch)
             let report = try readJSON(try #require(record.errorsReport.map(URL.init(fileURLWithPath:))))
             let header2 = try #require(report["header"] as? [String: [String]])
@@ -83,7 +89,8 @@ struct IngestorTests {
             let workspace = try makeWorkspace(in: dir)
             let header = (0..<4_000).map { "c\($0)" }.joined(separator: ";")
             let source = try write(header + "\n", to: dir.appendingPathComponent("wide.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.reason == .headerMismatch)
             #expect(record.message.contains("(4000 in all)"))
             #expect(record.message.count < 400)
@@ -101,7 +108,8 @@ struct IngestorTests {
                 .replacingOccurrences(of: "max_file_bytes: 268435456", with: "max_file_bytes: 1000")
             try write(config, to: created.layout.configFile)
             let workspace = try Workspace.open(at: created.layout.root)
-            try FileManager.default.copyItem(at: studentCSV, to: workspace.layout.inbox.appendingPathComponent("big.csv"))
+            try FileManager.default.copyItem(
+                at: studentCSV, to: workspace.layout.inbox.appendingPathComponent("big.csv"))
             let records = try Ingestor(workspace: workspace, logger: quietLogger).ingestInbox()
             #expect(records.map(\.reason) == [.fileTooLarge])
             #expect(records[0].message.contains("over the limit of 1000 bytes"))
@@ -114,8 +122,10 @@ struct IngestorTests {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
             let broken = studentRow1.replacingOccurrences(of: #""teacher";"#, with: #""teach"er";"#)
-            let source = try write([studentHeader, studentRow2, broken].joined(separator: "\n"), to: dir.appendingPathComponent("q.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let source = try write(
+                [studentHeader, studentRow2, broken].joined(separator: "\n"), to: dir.appendingPathComponent("q.csv"))
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.reason == .malformedCSV)
             let report = try readJSON(try #require(record.errorsReport.map(URL.init(fileURLWithPath:))))
             let error = try #require((report["errors"] as? [[String: Any]])?.first)
@@ -131,7 +141,8 @@ struct IngestorTests {
             let missing = studentRow2.replacingOccurrences(of: #""at_home";"other""#, with: #""";"other""#)
             let lines = [studentHeader, studentRow1, studentRow2, studentRow1, missing]
             let source = try write(lines.joined(separator: "\n"), to: dir.appendingPathComponent("mixed.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.status == .loaded)
             #expect(record.rowsRead == 4)
             #expect(record.rowsLoaded == 2)
@@ -159,7 +170,10 @@ struct IngestorTests {
             // A second empty delivery with the same name gets its own quarantine name.
             try write("", to: inbox.appendingPathComponent("empty.csv"))
             _ = try ingestor.ingestInbox()
-            #expect(contents(of: workspace.layout.failed) == ["empty.csv", "empty.csv.errors.json", "empty~2.csv", "empty~2.csv.errors.json"])
+            #expect(
+                contents(of: workspace.layout.failed) == [
+                    "empty.csv", "empty.csv.errors.json", "empty~2.csv", "empty~2.csv.errors.json",
+                ])
         }
     }
 
@@ -170,11 +184,13 @@ struct IngestorTests {
             _ = try ingestor.ingest(fileAt: studentCSV, origin: .external)
             _ = try ingestor.ingest(fileAt: studentCSV, origin: .external)
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-            let ledger = try warehouse.query("SELECT status, source, rows_read, rows_loaded FROM sluice_ingests ORDER BY id")
-            #expect(ledger.rows == [
-                [.text("loaded"), .text("student-mat.csv"), .integer(395), .integer(395)],
-                [.text("duplicate"), .text("student-mat.csv"), .integer(0), .integer(0)],
-            ])
+            let ledger = try warehouse.query(
+                "SELECT status, source, rows_read, rows_loaded FROM sluice_ingests ORDER BY id")
+            #expect(
+                ledger.rows == [
+                    [.text("loaded"), .text("student-mat.csv"), .integer(395), .integer(395)],
+                    [.text("duplicate"), .text("student-mat.csv"), .integer(0), .integer(0)],
+                ])
             let traced = try warehouse.query("SELECT count(*) FROM student_data WHERE _ingest_id = 1")
             #expect(traced.rows == [[.integer(395)]])
         }
@@ -199,7 +215,8 @@ struct ForgetTests {
             let workspace = try makeWorkspace(in: dir)
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
             let first = try ingestor.ingest(fileAt: studentCSV, origin: .external)
-            let other = try write([studentHeader, studentRow1].joined(separator: "\n"), to: dir.appendingPathComponent("one.csv"))
+            let other = try write(
+                [studentHeader, studentRow1].joined(separator: "\n"), to: dir.appendingPathComponent("one.csv"))
             _ = try ingestor.ingest(fileAt: other, origin: .external)
             let forgotten = try ingestor.forget(String(first.sha256.prefix(10)))
             #expect(forgotten.ledgerID == first.ledgerID)
@@ -207,7 +224,10 @@ struct ForgetTests {
             #expect(!FileManager.default.fileExists(atPath: try #require(first.columnarFile)))
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
             #expect(try warehouse.query("SELECT count(*) FROM student_data").rows == [[.integer(1)]])
-            #expect(try warehouse.query("SELECT status FROM sluice_ingests ORDER BY id").rows == [[.text("forgotten")], [.text("loaded")]])
+            #expect(
+                try warehouse.query("SELECT status FROM sluice_ingests ORDER BY id").rows == [
+                    [.text("forgotten")], [.text("loaded")],
+                ])
             #expect(throws: PipelineError.self) { try ingestor.forget("no-such.csv") }
             let again = try ingestor.ingest(fileAt: studentCSV, origin: .external)
             #expect(again.status == .loaded, "the same bytes load again once forgotten")

@@ -25,8 +25,15 @@ struct LakePartitioningTests {
     }
 
     @Test func partitionValuesComeFromEachColumnType() {
-        #expect(LakePartitioning.values(of: ParquetColumn(values: .int64([15, -2]), validity: [true, false])) == ["15", nil])
+        #expect(
+            LakePartitioning.values(of: ParquetColumn(values: .int64([15, -2]), validity: [true, false])) == [
+                "15", nil,
+            ])
         #expect(LakePartitioning.values(of: ParquetColumn(values: .double([1.5]))) == ["1.5"])
-        #expect(LakePartitioning.values(of: ParquetColumn(values: .codedString(dictionary: ["gp", "ms"], codes: [1, 0, 1]))) == ["ms", "gp", "ms"])
+        #expect(
+            LakePartitioning.values(
+                of: ParquetColumn(values: .codedString(dictionary: ["gp", "ms"], codes: [1, 0, 1]))) == [
+                    "ms", "gp", "ms",
+                ])
     }
 }

@@ -9,12 +9,14 @@ import Testing
 /// Expected counts are counted by hand from the few lines each test writes (noted beside them).
 struct QuotePolicyTests {
     func workspace(in dir: URL, policy: String = "", dialect: String = "") throws -> Workspace {
-        let schema = "table: places\nlowercase_text: false\n" + policy + "columns:\n  name: text\n  lat: text\n  n: integer\n"
+        let schema =
+            "table: places\nlowercase_text: false\n" + policy + "columns:\n  name: text\n  lat: text\n  n: integer\n"
         let file = try write(schema, to: dir.appendingPathComponent("places.yaml"))
         let created = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: file, queries: nil)
         if !dialect.isEmpty {
             let config = try String(contentsOf: created.layout.configFile, encoding: .utf8)
-            try write(config + "dialect:\n  delimiter: \",\"\n  quote_policy: \(dialect)\n", to: created.layout.configFile)
+            try write(
+                config + "dialect:\n  delimiter: \",\"\n  quote_policy: \(dialect)\n", to: created.layout.configFile)
         }
         return try Workspace.open(at: created.layout.root)
     }
@@ -34,7 +36,9 @@ struct QuotePolicyTests {
             let record = try ingest(stray, into: workspace, dir: dir)
             #expect((record.status, record.rowsLoaded, record.lenientFields) == (.loaded, 3, 2))
             #expect(record.dialect?.quotePolicy == "lenient")
-            let rows = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query("SELECT lat FROM places ORDER BY n").rows
+            let rows = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true).query(
+                "SELECT lat FROM places ORDER BY n"
+            ).rows
             #expect(rows == [[.text("37°36'37.8\"N")], [.text("xy")], [.text("ok")]])
             let json = try JSONSerialization.jsonObject(with: Data(ResultFormatter.json(record).utf8)) as? [String: Any]
             #expect(json?["lenient_fields"] as? Int == 2)
@@ -52,7 +56,8 @@ struct QuotePolicyTests {
             #expect(record.lenientFields == 0)
             let rejected = try String(contentsOfFile: try #require(record.rejectedRowsFile), encoding: .utf8)
             #expect(rejected == "_source_line,name,lat,n\n2,A,37°36'37.8\"N,1\n3,B,\"x\"y,2\n")
-            let report = try JSONDecoder().decode(ErrorReport.self, from: Data(contentsOf: URL(fileURLWithPath: try #require(record.errorsReport))))
+            let report = try JSONDecoder().decode(
+                ErrorReport.self, from: Data(contentsOf: URL(fileURLWithPath: try #require(record.errorsReport))))
             #expect(report.errors.map(\.code) == ["unexpected-quote", "text-after-quote"])
             #expect(report.errors.map(\.line) == [2, 3])
             #expect(report.rows.rejected == 2)

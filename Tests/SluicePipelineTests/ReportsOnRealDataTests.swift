@@ -17,7 +17,8 @@ struct ReportsOnRealDataTests {
     func runReports() throws -> [String: QueryResult] {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: studentCSV, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: studentCSV, origin: .external)
             #expect(record.status == .loaded)
             #expect(record.rowsRead == 395)
             #expect(record.rowsLoaded == 395)
@@ -36,7 +37,10 @@ struct ReportsOnRealDataTests {
 
         let q1 = try #require(results["q1"])
         #expect(q1.columns == ["mjob"])
-        #expect(q1.rows == [[.text("at_home")], [.text("health")], [.text("other")], [.text("services")], [.text("teacher")]])
+        #expect(
+            q1.rows == [
+                [.text("at_home")], [.text("health")], [.text("other")], [.text("services")], [.text("teacher")],
+            ])
 
         let q2 = try #require(results["q2"])
         #expect(q2.columns == ["traveltime", "count"])
@@ -44,11 +48,12 @@ struct ReportsOnRealDataTests {
 
         let q3 = try #require(results["q3"])
         #expect(q3.columns == ["pstatus", "fjob", "count"])
-        #expect(q3.rows == [
-            [.text("a"), .text("other"), .integer(23)], [.text("a"), .text("services"), .integer(7)],
-            [.text("a"), .text("teacher"), .integer(5)], [.text("t"), .text("other"), .integer(194)],
-            [.text("t"), .text("services"), .integer(104)], [.text("t"), .text("teacher"), .integer(24)],
-        ])
+        #expect(
+            q3.rows == [
+                [.text("a"), .text("other"), .integer(23)], [.text("a"), .text("services"), .integer(7)],
+                [.text("a"), .text("teacher"), .integer(5)], [.text("t"), .text("other"), .integer(194)],
+                [.text("t"), .text("services"), .integer(104)], [.text("t"), .text("teacher"), .integer(24)],
+            ])
 
         let q4 = try #require(results["q4"])
         #expect(q4.columns == ["famsize", "failures", "count"])
@@ -57,9 +62,12 @@ struct ReportsOnRealDataTests {
         // Group sizes: f/1 5, f/2 9, f/3 38 (even), m/1 3, m/2 9, m/3 30 (even).
         let q5 = try #require(results["q5"])
         #expect(q5.columns == ["sex", "famrel", "median_absences"])
-        #expect(q5.rows == [
-            [.text("f"), .integer(1), .real(10)], [.text("f"), .integer(2), .real(5)], [.text("f"), .integer(3), .real(3)],
-            [.text("m"), .integer(1), .real(5)], [.text("m"), .integer(2), .real(7)], [.text("m"), .integer(3), .real(4)],
-        ])
+        #expect(
+            q5.rows == [
+                [.text("f"), .integer(1), .real(10)], [.text("f"), .integer(2), .real(5)],
+                [.text("f"), .integer(3), .real(3)],
+                [.text("m"), .integer(1), .real(5)], [.text("m"), .integer(2), .real(7)],
+                [.text("m"), .integer(3), .real(4)],
+            ])
     }
 }

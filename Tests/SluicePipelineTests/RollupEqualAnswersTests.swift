@@ -14,22 +14,30 @@ struct RollupEqualAnswersTests {
 
     /// Runs each report of the workspace and its full-scan form; both must give the same
     /// non-empty rows, and `verify` must find every rollup equal to its table.
-    static func expectEqualAnswers(_ workspace: Workspace, _ context: String, allowEmpty: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectEqualAnswers(
+        _ workspace: Workspace, _ context: String, allowEmpty: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
         let full = try ReportCatalog(directory: fullScanReports).reports
         let reports = try workspace.reports().reports
         #expect(reports.count == 5, sourceLocation: sourceLocation)
         for report in reports {
-            #expect(report.properties["rollup"] != nil, "\(report.name) declares no rollup", sourceLocation: sourceLocation)
+            #expect(
+                report.properties["rollup"] != nil, "\(report.name) declares no rollup", sourceLocation: sourceLocation)
             let check = try #require(full.first { $0.name == report.name }, sourceLocation: sourceLocation)
             let fromRollup = try warehouse.run(report)
             let fromScan = try warehouse.run(check)
             #expect(fromRollup == fromScan, "\(report.name) \(context)", sourceLocation: sourceLocation)
-            #expect(allowEmpty || !fromScan.rows.isEmpty, "\(report.name) \(context): no rows, the comparison proves little", sourceLocation: sourceLocation)
+            #expect(
+                allowEmpty || !fromScan.rows.isEmpty,
+                "\(report.name) \(context): no rows, the comparison proves little", sourceLocation: sourceLocation)
         }
         let rollups = try workspace.verify().filter { $0.file.hasPrefix("rollup ") }
         #expect(rollups.count == 5, sourceLocation: sourceLocation)
-        for finding in rollups { #expect(finding.ok, "\(finding.file) \(context): \(finding.problem ?? "")", sourceLocation: sourceLocation) }
+        for finding in rollups {
+            #expect(finding.ok, "\(finding.file) \(context): \(finding.problem ?? "")", sourceLocation: sourceLocation)
+        }
     }
 
     /// `count` generated deliveries of `rows` rows each, drawn from student-mat.csv's columns.
@@ -49,7 +57,8 @@ struct RollupEqualAnswersTests {
             let mat = try ingestor.ingest(fileAt: studentCSV, origin: .external)
             #expect(mat.status == .loaded)
             try Self.expectEqualAnswers(workspace, "on student-mat.csv")
-            let por = try ingestor.ingest(fileAt: URL(fileURLWithPath: "/work/shared/data/student-por.csv"), origin: .external)
+            let por = try ingestor.ingest(
+                fileAt: URL(fileURLWithPath: "/work/shared/data/student-por.csv"), origin: .external)
             #expect(por.status == .loaded && por.rowsLoaded == 649)
             try Self.expectEqualAnswers(workspace, "on student-mat.csv + student-por.csv")
         }
@@ -63,7 +72,8 @@ struct RollupEqualAnswersTests {
         let files = try Self.generate(24, rows: 400, seed: 7, into: dir)
         let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
         ingestor.filesPerTransaction = 5
-        let records = try await ingestor.ingestConcurrently(files.map { IngestJob(url: $0, origin: .external) }, workers: 2)
+        let records = try await ingestor.ingestConcurrently(
+            files.map { IngestJob(url: $0, origin: .external) }, workers: 2)
         #expect(records.allSatisfy { $0.status == .loaded })
         try Self.expectEqualAnswers(workspace, "on 24 generated files")
         for name in ["gen-7-000.csv", "gen-7-011.csv", "gen-7-023.csv"] { _ = try ingestor.forget(name) }
@@ -96,7 +106,9 @@ struct RollupEqualAnswersTests {
             let files = try Self.generate(3, rows: 300, seed: 11, into: dir)
             // Break every 7th row of the second file: an age of 99 (above the schema's 22) or a
             // male student's age of "x"; those rows are refused, the others load.
-            var lines = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = try String(contentsOf: files[1], encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false
+            ).map(String.init)
             var broken = 0
             for index in stride(from: 1, to: lines.count - 1, by: 7) {
                 var fields = lines[index].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
@@ -110,8 +122,13 @@ struct RollupEqualAnswersTests {
                 let record = try ingestor.ingest(fileAt: file, origin: .external)
                 #expect(record.status == .loaded)
             }
-            let partial = try #require(try Ledger.openReadOnly(workspace)?.entries(status: .loaded).first { $0.source == files[1].lastPathComponent })
-            #expect(partial.rowsLoaded < 300 - broken + 1 && partial.rowsLoaded > 200, "the partial load refused the broken rows")
+            let partial = try #require(
+                try Ledger.openReadOnly(workspace)?.entries(status: .loaded).first {
+                    $0.source == files[1].lastPathComponent
+                })
+            #expect(
+                partial.rowsLoaded < 300 - broken + 1 && partial.rowsLoaded > 200,
+                "the partial load refused the broken rows")
             try Self.expectEqualAnswers(workspace, "after a reject_rows partial load")
             _ = try ingestor.forget(files[1].lastPathComponent)
             try Self.expectEqualAnswers(workspace, "after forgetting the partial load")
@@ -122,15 +139,18 @@ struct RollupEqualAnswersTests {
     /// load, one duplicate): fail it, run again without faults, and want the same answers.
     @Test func afterAFailedRunAndItsRecovery() throws {
         for point in [0, 9, 23, 47, 71, 95, 130] {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-rollup-fault-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sluice-rollup-fault-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
-            var workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: studentSchema, queries: bundledQueries)
+            var workspace = try Workspace.create(
+                at: dir.appendingPathComponent("ws"), schemaFile: studentSchema, queries: bundledQueries)
             workspace.config.overrides.onError = .rejectRows
             workspace.config.overrides.maxErrorRate = 1
             try FaultInjectionTests.deliver(into: workspace.layout.inbox)
             let injector = FaultInjector(failAt: point == 0 ? nil : point, errno: EIO, once: true)
             do {
-                let faulty = try Ingestor(workspace: workspace, logger: quietLogger, lockPolicy: .noWait, faults: injector, warehouseURI: nil)
+                let faulty = try Ingestor(
+                    workspace: workspace, logger: quietLogger, lockPolicy: .noWait, faults: injector, warehouseURI: nil)
                 faulty.filesPerTransaction = 7
                 _ = try faulty.ingestInbox()
             } catch {

@@ -8,8 +8,10 @@ import Testing
 /// back by forget, checked by verify, rebuilt on demand.
 struct RollupTests {
     static let studentColumns = try! Workspace.create(
-        at: FileManager.default.temporaryDirectory.appendingPathComponent("sluice-rollup-columns-\(UUID().uuidString)/ws"),
-        schemaFile: studentSchema, queries: nil).warehouseTable.columns
+        at: FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-rollup-columns-\(UUID().uuidString)/ws"),
+        schemaFile: studentSchema, queries: nil
+    ).warehouseTable.columns
 
     func parse(_ text: String, report: String = "q9_x") throws(RollupDefinitionError) -> RollupDefinition {
         try RollupDefinition.parse(text, report: report, columns: Self.studentColumns)
@@ -17,22 +19,28 @@ struct RollupTests {
 
     @Test func theBundledReportsDeclareTheirRollups() throws {
         let reports = try ReportCatalog(directory: bundledQueries).reports
-        let declared = RollupDefinition.declared(by: reports, table: WarehouseTable(name: "student_data", columns: Self.studentColumns))
+        let declared = RollupDefinition.declared(
+            by: reports, table: WarehouseTable(name: "student_data", columns: Self.studentColumns))
         #expect(declared.problems.isEmpty)
-        #expect(declared.rollups.map(\.canonicalText) == [
-            "count by mjob where \"sex\" = 'm' and \"age\" < 20",
-            "count by traveltime where \"address\" = 'r'",
-            "count by pstatus, fjob",
-            "count by famsize, failures",
-            "count by famrel, sex, absences where \"famrel\" IN (1, 2, 3)",
-        ])
+        #expect(
+            declared.rollups.map(\.canonicalText) == [
+                "count by mjob where \"sex\" = 'm' and \"age\" < 20",
+                "count by traveltime where \"address\" = 'r'",
+                "count by pstatus, fjob",
+                "count by famsize, failures",
+                "count by famrel, sex, absences where \"famrel\" IN (1, 2, 3)",
+            ])
         #expect(declared.rollups[0].tableName == "sluice_rollup_q1_mother_jobs_of_young_male_students")
         // Each report's SQL reads its own rollup table.
-        for (report, rollup) in zip(reports, declared.rollups) { #expect(report.sql.contains("FROM " + rollup.tableName)) }
+        for (report, rollup) in zip(reports, declared.rollups) {
+            #expect(report.sql.contains("FROM " + rollup.tableName))
+        }
     }
 
     @Test func theSyntaxAcceptsSumsFiltersAndAnyCase() throws {
-        let rollup = try parse("COUNT, Sum(Absences), sum(g3) BY School, \"sex\" WHERE age >= 17 AND reason != 'home' and g1 in (10, 11) and age <> 2.5")
+        let rollup = try parse(
+            "COUNT, Sum(Absences), sum(g3) BY School, \"sex\" WHERE age >= 17 AND reason != 'home' and g1 in (10, 11) and age <> 2.5"
+        )
         #expect(rollup.keys == ["school", "sex"])
         #expect(rollup.sums == ["absences", "g3"])
         #expect(rollup.filters.map(\.op) == [.greaterOrEqual, .notEqual, .isIn, .notEqual])
@@ -73,7 +81,8 @@ struct RollupTests {
     /// group without values: as SQL. Expected rows: the same `GROUP BY` run by SQLite.
     @Test func nullsAndSumsBehaveAsInSQL() throws {
         try withTemporaryDirectory { dir in
-            let schema = try write("""
+            let schema = try write(
+                """
                 table: t
                 columns:
                   grp: {type: text, required: false}
@@ -83,18 +92,29 @@ struct RollupTests {
                 """, to: dir.appendingPathComponent("t.yaml"))
             let queries = dir.appendingPathComponent("queries")
             try FileManager.default.createDirectory(at: queries, withIntermediateDirectories: true)
-            try write("-- rollup: count, sum(v) by grp, n where x >= 1.5\nSELECT * FROM sluice_rollup_r1;\n", to: queries.appendingPathComponent("r1.sql"))
-            try write("-- rollup: count, sum(v) by n where grp != 'b'\nSELECT * FROM sluice_rollup_r2;\n", to: queries.appendingPathComponent("r2.sql"))
-            let workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: schema, queries: queries)
+            try write(
+                "-- rollup: count, sum(v) by grp, n where x >= 1.5\nSELECT * FROM sluice_rollup_r1;\n",
+                to: queries.appendingPathComponent("r1.sql"))
+            try write(
+                "-- rollup: count, sum(v) by n where grp != 'b'\nSELECT * FROM sluice_rollup_r2;\n",
+                to: queries.appendingPathComponent("r2.sql"))
+            let workspace = try Workspace.create(
+                at: dir.appendingPathComponent("ws"), schemaFile: schema, queries: queries)
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
-            let first = try write("grp,n,v,x\na,1,5,2\na,1,,2\n,1,3,1.5\n,,,\nb,2,7,1\nb,2,-4,3\nA,70000,1,9\n", to: dir.appendingPathComponent("one.csv"))
-            let second = try write("grp,n,v,x\na,1,1,2\nb,-3,,2.5\nb,2,,1.5\n", to: dir.appendingPathComponent("two.csv"))
+            let first = try write(
+                "grp,n,v,x\na,1,5,2\na,1,,2\n,1,3,1.5\n,,,\nb,2,7,1\nb,2,-4,3\nA,70000,1,9\n",
+                to: dir.appendingPathComponent("one.csv"))
+            let second = try write(
+                "grp,n,v,x\na,1,1,2\nb,-3,,2.5\nb,2,,1.5\n", to: dir.appendingPathComponent("two.csv"))
             #expect(try ingestor.ingest(fileAt: first, origin: .external).rowsLoaded == 7)
             #expect(try ingestor.ingest(fileAt: second, origin: .external).rowsLoaded == 3)
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
             func expectSame(_ context: String) throws {
                 for (table, grouping) in [
-                    ("sluice_rollup_r1", "SELECT grp, n, COUNT(*), SUM(v), COUNT(v) FROM t WHERE x >= 1.5 GROUP BY grp, n"),
+                    (
+                        "sluice_rollup_r1",
+                        "SELECT grp, n, COUNT(*), SUM(v), COUNT(v) FROM t WHERE x >= 1.5 GROUP BY grp, n"
+                    ),
                     ("sluice_rollup_r2", "SELECT n, COUNT(*), SUM(v), COUNT(v) FROM t WHERE grp != 'b' GROUP BY n"),
                 ] {
                     let kept = try warehouse.query("SELECT * FROM \(table) ORDER BY 1, 2, 3").rows
@@ -105,10 +125,14 @@ struct RollupTests {
             }
             try expectSame("after two loads")
             // A NULL-key group that lost its values but not its rows keeps a NULL sum.
-            #expect(try warehouse.query("SELECT sum_v, count_v FROM sluice_rollup_r1 WHERE grp = 'b' AND n = 2").rows == [[.integer(-4), .integer(1)]])
+            #expect(
+                try warehouse.query("SELECT sum_v, count_v FROM sluice_rollup_r1 WHERE grp = 'b' AND n = 2").rows == [
+                    [.integer(-4), .integer(1)]
+                ])
             _ = try ingestor.forget("one.csv")
             try expectSame("after forgetting the first")
-            #expect(try warehouse.query("SELECT count(*) FROM sluice_rollup_r1 WHERE grp IS NULL").rows == [[.integer(0)]])
+            #expect(
+                try warehouse.query("SELECT count(*) FROM sluice_rollup_r1 WHERE grp IS NULL").rows == [[.integer(0)]])
             #expect(try workspace.verify().allSatisfy(\.ok))
         }
     }
@@ -119,10 +143,17 @@ struct RollupTests {
             _ = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: studentCSV, origin: .external)
             #expect(try workspace.verify().allSatisfy(\.ok))
             let writer = try Warehouse(path: workspace.layout.warehouse.path)
-            try writer.connection.execute("UPDATE sluice_rollup_q3_top_father_jobs_by_cohabitation SET count = count + 1 WHERE fjob = 'health' AND pstatus = 't'")
-            try writer.connection.execute("DELETE FROM sluice_rollup_q2_most_common_rural_travel_time WHERE traveltime = 4")
+            try writer.connection.execute(
+                "UPDATE sluice_rollup_q3_top_father_jobs_by_cohabitation SET count = count + 1 WHERE fjob = 'health' AND pstatus = 't'"
+            )
+            try writer.connection.execute(
+                "DELETE FROM sluice_rollup_q2_most_common_rural_travel_time WHERE traveltime = 4")
             let findings = try workspace.verify().filter { !$0.ok }
-            #expect(findings.map { $0.file.split(separator: " ")[1] } == ["sluice_rollup_q2_most_common_rural_travel_time", "sluice_rollup_q3_top_father_jobs_by_cohabitation"])
+            #expect(
+                findings.map { $0.file.split(separator: " ")[1] } == [
+                    "sluice_rollup_q2_most_common_rural_travel_time",
+                    "sluice_rollup_q3_top_father_jobs_by_cohabitation",
+                ])
             #expect(findings[0].problem?.contains("the table's rows give (4,") == true, "\(findings[0].problem ?? "")")
             #expect(findings[1].problem?.contains("(t, health, ") == true, "\(findings[1].problem ?? "")")
             let rebuilt = try Ingestor(workspace: workspace, logger: quietLogger).rebuildRollups()
@@ -139,12 +170,16 @@ struct RollupTests {
     /// changing between groups.
     @Test func rollupsAppearForAnExistingWorkspaceAndFollowTheirHeaders() throws {
         try withTemporaryDirectory { dir in
-            let workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: studentSchema, queries: nil)
+            let workspace = try Workspace.create(
+                at: dir.appendingPathComponent("ws"), schemaFile: studentSchema, queries: nil)
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
             _ = try ingestor.ingest(fileAt: studentCSV, origin: .external)
             #expect(try workspace.rollups().isEmpty)
-            for name in try FileManager.default.contentsOfDirectory(atPath: bundledQueries.path) where name.hasSuffix(".sql") {
-                try FileManager.default.copyItem(at: bundledQueries.appendingPathComponent(name), to: workspace.layout.queries.appendingPathComponent(name))
+            for name in try FileManager.default.contentsOfDirectory(atPath: bundledQueries.path)
+            where name.hasSuffix(".sql") {
+                try FileManager.default.copyItem(
+                    at: bundledQueries.appendingPathComponent(name),
+                    to: workspace.layout.queries.appendingPathComponent(name))
             }
             #expect(try workspace.rollups().allSatisfy { $0.rows == nil && $0.problem != nil })
             // The open ingestor notices at its next commit, before the file's rows go in.
@@ -165,7 +200,9 @@ struct RollupTests {
             try FileManager.default.removeItem(at: q2)
             _ = try Ingestor(workspace: workspace, logger: quietLogger)
             let tables = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-                .query("SELECT name FROM sqlite_master WHERE name LIKE 'sluice_rollup_q%' AND type = 'table' ORDER BY name").rows
+                .query(
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'sluice_rollup_q%' AND type = 'table' ORDER BY name"
+                ).rows
             #expect(tables.count == 4)
             #expect(!tables.contains([.text("sluice_rollup_q2_most_common_rural_travel_time")]))
         }
@@ -174,7 +211,9 @@ struct RollupTests {
     @Test func aHeaderThatCannotBeKeptIsReportedAndLoadingGoesOn() throws {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
-            try write("-- rollup: count by shoe_size\nSELECT 1;\n", to: workspace.layout.queries.appendingPathComponent("q9_shoes.sql"))
+            try write(
+                "-- rollup: count by shoe_size\nSELECT 1;\n",
+                to: workspace.layout.queries.appendingPathComponent("q9_shoes.sql"))
             let ingestor = try Ingestor(workspace: workspace, logger: quietLogger)
             #expect(try ingestor.ingest(fileAt: studentCSV, origin: .external).status == .loaded)
             let listed = try workspace.rollups()

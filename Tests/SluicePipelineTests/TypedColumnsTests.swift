@@ -47,15 +47,27 @@ struct TypedColumnsTests {
             #expect(record.status == .loaded)
             #expect(record.rowsLoaded == 3)
             let warehouse = try Warehouse(path: workspace.layout.warehouse.path, readOnly: true)
-            let rows = try warehouse.query("""
+            let rows = try warehouse.query(
+                """
                 SELECT day, strftime('%m', day), at, strftime('%H', at), rain, dry, station IS NULL, typeof(dry)
                 FROM weather ORDER BY rowid
-                """).rows
-            #expect(rows == [
-                [.text("2012-01-01"), .text("01"), .text("2012-01-01 06:30:00"), .text("06"), .real(0.5), .integer(1), .integer(1), .text("integer")],
-                [.text("2012-02-29"), .text("02"), .null, .null, .real(1234.25), .integer(0), .integer(1), .text("integer")],
-                [.text("2013-12-31"), .text("12"), .text("2013-12-31 23:59:00"), .text("23"), .real(0), .integer(1), .integer(1), .text("integer")],
-            ])
+                """
+            ).rows
+            #expect(
+                rows == [
+                    [
+                        .text("2012-01-01"), .text("01"), .text("2012-01-01 06:30:00"), .text("06"), .real(0.5),
+                        .integer(1), .integer(1), .text("integer"),
+                    ],
+                    [
+                        .text("2012-02-29"), .text("02"), .null, .null, .real(1234.25), .integer(0), .integer(1),
+                        .text("integer"),
+                    ],
+                    [
+                        .text("2013-12-31"), .text("12"), .text("2013-12-31 23:59:00"), .text("23"), .real(0),
+                        .integer(1), .integer(1), .text("integer"),
+                    ],
+                ])
             // The header policy is recorded with the delivery.
             let header = try #require(record.header)
             #expect(header.ignored == ["comment"])
@@ -72,7 +84,8 @@ struct TypedColumnsTests {
         try withTemporaryDirectory { dir in
             let (workspace, record) = try loadedWorkspace(in: dir)
             let path = try #require(record.columnarFile)
-            let reader = try ColumnarReader(path: path.hasPrefix("/") ? path : workspace.layout.root.appendingPathComponent(path).path)
+            let reader = try ColumnarReader(
+                path: path.hasPrefix("/") ? path : workspace.layout.root.appendingPathComponent(path).path)
             #expect(reader.schema.fields.map(\.logicalType) == [.date, .timestamp, nil, .boolean, nil])
             // 2012-01-01 is day 15340, 2012-02-29 day 15399, 2013-12-31 day 16070 (Python datetime).
             #expect(try reader.readColumn(0) == .int64([15340, 15399, 16070]))
@@ -89,13 +102,16 @@ struct TypedColumnsTests {
             let scol = try #require(record.columnarFile)
             let scolPath = scol.hasPrefix("/") ? scol : workspace.layout.root.appendingPathComponent(scol).path
             let converted = dir.appendingPathComponent("from-scol.parquet").path
-            _ = try ColumnarParquet.convert(try ColumnarReader(path: scolPath), to: converted,
-                                            options: .init(durable: false))
+            _ = try ColumnarParquet.convert(
+                try ColumnarReader(path: scolPath), to: converted,
+                options: .init(durable: false))
             // Without its .scol file the delivery is read back from the warehouse's ISO text.
             try FileManager.default.removeItem(atPath: scolPath)
             let lake = dir.appendingPathComponent("lake")
-            _ = try LakeExporter(workspace: workspace, directory: lake, options: .init(parquet: .init(durable: false)),
-                                 logger: quietLogger).export()
+            _ = try LakeExporter(
+                workspace: workspace, directory: lake, options: .init(parquet: .init(durable: false)),
+                logger: quietLogger
+            ).export()
             let script = #"""
                 import json, sys, glob, pyarrow.parquet as pq
                 out = []
@@ -115,7 +131,10 @@ struct TypedColumnsTests {
                 #expect(types["at"] == "timestamp[us]")
                 #expect(types["dry"] == "bool")
                 #expect(file["day"] as? [String] == ["2012-01-01", "2012-02-29", "2013-12-31"])
-                #expect((file["at"] as? [Any])?.map { $0 as? String } == ["2012-01-01 06:30:00", nil, "2013-12-31 23:59:00"])
+                #expect(
+                    (file["at"] as? [Any])?.map { $0 as? String } == [
+                        "2012-01-01 06:30:00", nil, "2013-12-31 23:59:00",
+                    ])
                 #expect(file["dry"] as? [Bool] == [true, false, true])
             }
         }
@@ -124,9 +143,11 @@ struct TypedColumnsTests {
     @Test func aRequiredColumnMissingFromTheHeaderIsStillRefusedAndTheReportSaysWhy() throws {
         try withTemporaryDirectory { dir in
             let schemaFile = try write(Self.schema, to: dir.appendingPathComponent("weather.yaml"))
-            let workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: schemaFile, queries: nil)
+            let workspace = try Workspace.create(
+                at: dir.appendingPathComponent("ws"), schemaFile: schemaFile, queries: nil)
             let source = try write("day;rain\n2012/01/01;1\n", to: dir.appendingPathComponent("short.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.status == .rejected)
             #expect(record.reason == .headerMismatch)
             let report = try readJSON(workspace.layout.failed.appendingPathComponent("short.csv.errors.json"))
@@ -141,13 +162,19 @@ struct TypedColumnsTests {
     @Test func badDatesAndBooleansGetTheirOwnCodes() throws {
         try withTemporaryDirectory { dir in
             let schemaFile = try write(Self.schema, to: dir.appendingPathComponent("weather.yaml"))
-            let workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: schemaFile, queries: nil)
-            let source = try write("day;at;rain;dry\n2012-01-01;01.01.2012 06:30;1;yes\n2012/01/02;1.1.2012;1;perhaps\n",
-                                   to: dir.appendingPathComponent("bad.csv"))
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: source, origin: .external)
+            let workspace = try Workspace.create(
+                at: dir.appendingPathComponent("ws"), schemaFile: schemaFile, queries: nil)
+            let source = try write(
+                "day;at;rain;dry\n2012-01-01;01.01.2012 06:30;1;yes\n2012/01/02;1.1.2012;1;perhaps\n",
+                to: dir.appendingPathComponent("bad.csv"))
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: source, origin: .external)
             #expect(record.status == .rejected)
             let report = try readJSON(workspace.layout.failed.appendingPathComponent("bad.csv.errors.json"))
-            #expect(report["counts_by_code"] as? [String: Int] == ["date-error": 1, "timestamp-error": 1, "boolean-error": 1])
+            #expect(
+                report["counts_by_code"] as? [String: Int] == [
+                    "date-error": 1, "timestamp-error": 1, "boolean-error": 1,
+                ])
         }
     }
 }

@@ -9,10 +9,13 @@ import Testing
     /// Watches until a `loaded` event or 15 s, with the Nth file operation failing once (EIO).
     private func watch(failingAt point: Int) async throws -> [String] {
         try await withTemporaryDirectory { root in
-            let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), schemaFile: studentSchema, queries: nil)
-            try (try FaultIsolationTests.delivery(1)).write(to: workspace.layout.inbox.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+            let workspace = try Workspace.create(
+                at: root.appendingPathComponent("ws"), schemaFile: studentSchema, queries: nil)
+            try (try FaultIsolationTests.delivery(1)).write(
+                to: workspace.layout.inbox.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
             let injector = FaultInjector(failAt: point, errno: EIO, once: true)
-            let ingestor = try Ingestor(workspace: workspace, logger: quietLogger, lockPolicy: .noWait, faults: injector, warehouseURI: nil)
+            let ingestor = try Ingestor(
+                workspace: workspace, logger: quietLogger, lockPolicy: .noWait, faults: injector, warehouseURI: nil)
             let watcher = try FolderWatcher(folder: workspace.layout.inbox)
             let stopper = Task {
                 try? await Task.sleep(for: .seconds(15))

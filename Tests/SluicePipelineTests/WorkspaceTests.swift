@@ -10,7 +10,10 @@ struct WorkspaceTests {
         try withTemporaryDirectory { dir in
             let workspace = try makeWorkspace(in: dir)
             let root = workspace.layout.root
-            #expect(contents(of: root) == [".work", "archive", "columnar", "failed", "inbox", "queries", "sluice.yaml", "student.yaml"])
+            #expect(
+                contents(of: root) == [
+                    ".work", "archive", "columnar", "failed", "inbox", "queries", "sluice.yaml", "student.yaml",
+                ])
             #expect(contents(of: workspace.layout.queries).count == 5)
             #expect(workspace.tableName == "student_data")
             #expect(workspace.schema.columns.count == 33)
@@ -53,7 +56,8 @@ struct WorkspaceTests {
             let legacy = repositoryRoot.appendingPathComponent("Tests/SluiceSchemaTests/Fixtures/schema_sql.yaml")
             let workspace = try makeWorkspace(in: dir, schema: legacy)
             #expect(workspace.tableName == "student_data")
-            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(fileAt: studentCSV, origin: .external)
+            let record = try Ingestor(workspace: workspace, logger: quietLogger).ingest(
+                fileAt: studentCSV, origin: .external)
             #expect(record.status == .loaded)
             #expect(record.rowsLoaded == 395)
         }
@@ -62,29 +66,30 @@ struct WorkspaceTests {
 
 struct WorkspaceConfigTests {
     @Test func readsEverySetting() throws {
-        let config = try WorkspaceConfig(yaml: """
-            schema: s.yaml
-            table: t
-            after_load: delete
-            max_file_bytes: 1000
-            dialect:
-              delimiter: "\\t"
-              quote: "'"
-              header: false
-              encoding: windows-1252
-            limits:
-              max_field_bytes: 10
-              max_record_bytes: 20
-              max_columns: 30
-            cleaning:
-              on_error: reject_rows
-              max_error_rate: 0.2
-              null_tokens: ["", NA]
-              on_missing: reject_row
-              drop_duplicate_rows: no
-              lowercase_text: false
-              max_reported_errors: 7
-            """, file: "sluice.yaml")
+        let config = try WorkspaceConfig(
+            yaml: """
+                schema: s.yaml
+                table: t
+                after_load: delete
+                max_file_bytes: 1000
+                dialect:
+                  delimiter: "\\t"
+                  quote: "'"
+                  header: false
+                  encoding: windows-1252
+                limits:
+                  max_field_bytes: 10
+                  max_record_bytes: 20
+                  max_columns: 30
+                cleaning:
+                  on_error: reject_rows
+                  max_error_rate: 0.2
+                  null_tokens: ["", NA]
+                  on_missing: reject_row
+                  drop_duplicate_rows: no
+                  lowercase_text: false
+                  max_reported_errors: 7
+                """, file: "sluice.yaml")
         #expect(config.schemaPath == "s.yaml")
         #expect(config.table == "t")
         #expect(config.afterLoad == .delete)
@@ -93,13 +98,19 @@ struct WorkspaceConfigTests {
         #expect(config.encoding == .windows1252)
         #expect(config.limits == CSVReaderLimits(maxFieldBytes: 10, maxRecordBytes: 20, maxFields: 30))
         let policy = config.overrides.applied(to: SchemaPolicy())
-        #expect(policy == SchemaPolicy(onError: .rejectRows, maxErrorRate: 0.2, cleaning: CleaningOptions(
-            dropRowsWithMissingValues: false, dropDuplicateRows: false, lowercaseText: false, maxReportedIssues: 7,
-            nullTokens: ["", "NA"])))
+        #expect(
+            policy
+                == SchemaPolicy(
+                    onError: .rejectRows, maxErrorRate: 0.2,
+                    cleaning: CleaningOptions(
+                        dropRowsWithMissingValues: false, dropDuplicateRows: false, lowercaseText: false,
+                        maxReportedIssues: 7,
+                        nullTokens: ["", "NA"])))
     }
 
     @Test func templateParsesToTheDefaults() throws {
-        let config = try WorkspaceConfig(yaml: WorkspaceConfig.template(schemaFile: "student.yaml", table: nil), file: "sluice.yaml")
+        let config = try WorkspaceConfig(
+            yaml: WorkspaceConfig.template(schemaFile: "student.yaml", table: nil), file: "sluice.yaml")
         var expected = WorkspaceConfig(schemaPath: "student.yaml")
         expected.overrides.maxReportedErrors = 100
         #expect(config == expected)

@@ -16,11 +16,15 @@ import SluiceSchema
     @Test func integersThatOverflowInt64AreTypeIssuesWhileTheExtremesFit() throws {
         let schema = "table: t\ncolumns:\n  n: integer\n"
         let outcome = try TestSupport.validate(
-            ["n", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809", "99999999999999999999999"],
+            [
+                "n", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+                "99999999999999999999999",
+            ],
             schemaYAML: schema)
         #expect(outcome.columns[0].integers == [Int64.max, Int64.min])
         #expect(outcome.issueCountsByRule == ["type": 3])
-        #expect(outcome.issues[0].message == "value 9223372036854775808 does not fit in a 64-bit integer for column 'n'")
+        #expect(
+            outcome.issues[0].message == "value 9223372036854775808 does not fit in a 64-bit integer for column 'n'")
         #expect(outcome.issues.map(\.line) == [4, 5, 6])
     }
 

@@ -40,7 +40,9 @@ import SluiceSchema
             #expect(error.description == "header does not match the schema: missing columns: g3; unknown columns: g4")
         }
         let all = HeaderMismatch(missing: ["a", "b"], unknown: ["c"], duplicates: ["d"])
-        #expect(all.description == "header does not match the schema: missing columns: a, b; unknown columns: c; duplicate columns: d")
+        #expect(
+            all.description
+                == "header does not match the schema: missing columns: a, b; unknown columns: c; duplicate columns: d")
     }
 
     @Test func theStudentHeaderMapsOntoTheBundledSchema() throws {

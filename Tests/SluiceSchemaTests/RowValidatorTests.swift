@@ -27,8 +27,9 @@ import SluiceSchema
     }
 
     @Test func textIsKeptAsWrittenWhenLowerCasingIsOff() throws {
-        let outcome = try TestSupport.validate([header, "Ann;B;15;0;1", "Ann;A;15;0;1"],
-                                               options: CleaningOptions(lowercaseText: false))
+        let outcome = try TestSupport.validate(
+            [header, "Ann;B;15;0;1", "Ann;A;15;0;1"],
+            options: CleaningOptions(lowercaseText: false))
         #expect(outcome.columns[0].texts == ["Ann"])
         #expect(outcome.rowsInvalid == 1)
         #expect(outcome.issues.first?.rule == "allowed")
@@ -45,8 +46,9 @@ import SluiceSchema
     }
 
     @Test func missingRequiredValuesAreErrorsWhenDroppingIsOff() throws {
-        let outcome = try TestSupport.validate([header, ";a;15;0;1", "ann;a;;0;1"],
-                                               options: CleaningOptions(dropRowsWithMissingValues: false))
+        let outcome = try TestSupport.validate(
+            [header, ";a;15;0;1", "ann;a;;0;1"],
+            options: CleaningOptions(dropRowsWithMissingValues: false))
         #expect(outcome.rowsDroppedMissing == 0)
         #expect(outcome.rowsInvalid == 2)
         #expect(outcome.issues.map(\.rule) == ["required", "required"])
@@ -55,8 +57,9 @@ import SluiceSchema
     }
 
     @Test func withoutTheEmptyNullTokenAnEmptyValueIsCheckedLikeAnyOther() throws {
-        let outcome = try TestSupport.validate([header, ";a;15;0;1", "ann;a;;0;1"],
-                                               options: CleaningOptions(nullTokens: ["NA"]))
+        let outcome = try TestSupport.validate(
+            [header, ";a;15;0;1", "ann;a;;0;1"],
+            options: CleaningOptions(nullTokens: ["NA"]))
         #expect(outcome.columns[0].texts == [""])
         #expect(outcome.rowsInvalid == 1)
         #expect(outcome.issues.map(\.rule) == ["type"])
@@ -64,15 +67,18 @@ import SluiceSchema
     }
 
     @Test func duplicateRowsAfterCleaningAreDroppedKeepingTheFirst() throws {
-        let outcome = try TestSupport.validate([header, "Ann;a;15;0.5;1", " ann ;A;+15;.5;1", "ann;a;15;0.5;2", "ANN;a;015;5e-1;1"])
+        let outcome = try TestSupport.validate([
+            header, "Ann;a;15;0.5;1", " ann ;A;+15;.5;1", "ann;a;15;0.5;2", "ANN;a;015;5e-1;1",
+        ])
         #expect(outcome.rowsDroppedDuplicate == 2)
         #expect(outcome.sourceLines == [2, 4])
         #expect(outcome.columns[4].integers == [1, 2])
     }
 
     @Test func duplicatesAreKeptWhenDeduplicationIsOff() throws {
-        let outcome = try TestSupport.validate([header, "ann;a;15;0;1", "ann;a;15;0;1"],
-                                               options: CleaningOptions(dropDuplicateRows: false))
+        let outcome = try TestSupport.validate(
+            [header, "ann;a;15;0;1", "ann;a;15;0;1"],
+            options: CleaningOptions(dropDuplicateRows: false))
         #expect(outcome.rowsDroppedDuplicate == 0)
         #expect(outcome.sourceLines == [2, 3])
     }
@@ -85,7 +91,9 @@ import SluiceSchema
     }
 
     @Test func outOfRangeNumbersAreReportedWithTheBound() throws {
-        let outcome = try TestSupport.validate([header, "ann;a;25;0;1", "bob;a;14;0;1", "cy;a;15;1.5;1", "di;a;15;-0.1;1"])
+        let outcome = try TestSupport.validate([
+            header, "ann;a;25;0;1", "bob;a;14;0;1", "cy;a;15;1.5;1", "di;a;15;-0.1;1",
+        ])
         #expect(outcome.rowsInvalid == 4)
         #expect(outcome.issues.map(\.rule) == ["maximum", "minimum", "maximum", "minimum"])
         #expect((outcome.issues[0].line, outcome.issues[0].column, outcome.issues[0].value) == (2, "age", "25"))

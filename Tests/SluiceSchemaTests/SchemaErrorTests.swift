@@ -10,19 +10,28 @@ import SluiceSchema
         let error = TestSupport.loadError(yaml)
         #expect(error?.line == line, sourceLocation: sourceLocation)
         #expect(error?.column == column, sourceLocation: sourceLocation)
-        #expect(error?.message.contains(message) == true, "\(String(describing: error))", sourceLocation: sourceLocation)
+        #expect(
+            error?.message.contains(message) == true, "\(String(describing: error))", sourceLocation: sourceLocation)
     }
 
     @Test func anUnknownTypeIsReportedAtTheTypeWithTheExpectedSpellings() throws {
         let error = try #require(TestSupport.loadError("school: VARCHAR(10)\nage: VARCHR(10)\n"))
         #expect(error.line == 2)
         #expect(error.column == 6)
-        #expect(error.message == "expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
-        #expect(error.description == "schema.yaml:2:6: error: expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'")
+        #expect(
+            error.message
+                == "expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'"
+        )
+        #expect(
+            error.description
+                == "schema.yaml:2:6: error: expected a type (integer, real, text, date, timestamp, boolean, VARCHAR(n), INTEGER), found 'VARCHR(10)'"
+        )
     }
 
     @Test func invalidYAMLReportsLibyamlsProblemAndMark() {
-        expectError("table: t\ncolumns: a: b\n", line: 2, column: 11, "invalid YAML: mapping values are not allowed in this context")
+        expectError(
+            "table: t\ncolumns: a: b\n", line: 2, column: 11,
+            "invalid YAML: mapping values are not allowed in this context")
         expectError("table: [t\n", line: 2, column: 1, "invalid YAML: did not find expected ',' or ']'")
     }
 
@@ -33,7 +42,9 @@ import SluiceSchema
     }
 
     @Test func aTopLevelListIsNotASchema() {
-        expectError("- a\n- b\n", line: 1, column: 1, "expected a mapping with 'table' and 'columns' at the top level, found a list")
+        expectError(
+            "- a\n- b\n", line: 1, column: 1,
+            "expected a mapping with 'table' and 'columns' at the top level, found a list")
     }
 
     @Test func anUnrecognisedLayoutPointsAtTheFirstNonScalarValue() {
@@ -41,12 +52,15 @@ import SluiceSchema
     }
 
     @Test func anUnknownKeyInAColumnSpecIsReportedAtTheKey() {
-        expectError("table: t\ncolumns:\n  age: {type: integer, minimum: 1}\n", line: 3, column: 24,
-                    "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required, format, true_values, false_values, decimal_separator, thousands_separator)")
+        expectError(
+            "table: t\ncolumns:\n  age: {type: integer, minimum: 1}\n", line: 3, column: 24,
+            "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required, format, true_values, false_values, decimal_separator, thousands_separator)"
+        )
     }
 
     @Test func anUnknownTopLevelKeyIsReported() {
-        expectError("table: t\ncolumns: {a: int}\nversion: 2\n", line: 3, column: 1, "unknown key 'version' at the top level")
+        expectError(
+            "table: t\ncolumns: {a: int}\nversion: 2\n", line: 3, column: 1, "unknown key 'version' at the top level")
     }
 
     @Test func aMissingTableOrTypeIsReported() {
@@ -55,42 +69,55 @@ import SluiceSchema
     }
 
     @Test func minimumAboveMaximumIsReportedAtTheMaximum() {
-        expectError("table: t\ncolumns:\n  age: {type: integer, min: 22, max: 15}\n", line: 3, column: 38,
-                    "min 22 is greater than max 15 for column 'age'")
+        expectError(
+            "table: t\ncolumns:\n  age: {type: integer, min: 22, max: 15}\n", line: 3, column: 38,
+            "min 22 is greater than max 15 for column 'age'")
     }
 
     @Test func aNonNumericBoundIsReportedAtTheValue() {
-        expectError("table: t\ncolumns:\n  age: {type: integer, min: old}\n", line: 3, column: 29,
-                    "expected a number for 'min' of column 'age', found 'old'")
+        expectError(
+            "table: t\ncolumns:\n  age: {type: integer, min: old}\n", line: 3, column: 29,
+            "expected a number for 'min' of column 'age', found 'old'")
         expectError("table: t\ncolumns:\n  age: {type: real, max: .nan}\n", line: 3, column: 26, "expected a number")
     }
 
     @Test func rulesOnTheWrongColumnTypeAreReportedAtTheKey() {
-        expectError("table: t\ncolumns:\n  sex: {type: text, min: 1}\n", line: 3, column: 21,
-                    "'min' applies to integer, real, date and timestamp columns only; column 'sex' is text")
-        expectError("table: t\ncolumns:\n  n: {type: int, max_length: 3}\n", line: 3, column: 18,
-                    "'max_length' applies to text columns only")
-        expectError("table: t\ncolumns:\n  n: {type: text, max_length: 0}\n", line: 3, column: 31, "expected a positive whole number")
+        expectError(
+            "table: t\ncolumns:\n  sex: {type: text, min: 1}\n", line: 3, column: 21,
+            "'min' applies to integer, real, date and timestamp columns only; column 'sex' is text")
+        expectError(
+            "table: t\ncolumns:\n  n: {type: int, max_length: 3}\n", line: 3, column: 18,
+            "'max_length' applies to text columns only")
+        expectError(
+            "table: t\ncolumns:\n  n: {type: text, max_length: 0}\n", line: 3, column: 31,
+            "expected a positive whole number")
     }
 
     @Test func allowedMustBeANonEmptyListOfValuesOfTheColumnsType() {
-        expectError("table: t\ncolumns:\n  sex: {type: text, allowed: f}\n", line: 3, column: 30,
-                    "expected a list of values for 'allowed' of column 'sex', found 'f'")
-        expectError("table: t\ncolumns:\n  sex: {type: text, allowed: []}\n", line: 3, column: 30, "expected at least one value")
-        expectError("table: t\ncolumns:\n  n: {type: integer, allowed: [1, x]}\n", line: 3, column: 35,
-                    "expected an integer in 'allowed' of column 'n', found 'x'")
+        expectError(
+            "table: t\ncolumns:\n  sex: {type: text, allowed: f}\n", line: 3, column: 30,
+            "expected a list of values for 'allowed' of column 'sex', found 'f'")
+        expectError(
+            "table: t\ncolumns:\n  sex: {type: text, allowed: []}\n", line: 3, column: 30, "expected at least one value"
+        )
+        expectError(
+            "table: t\ncolumns:\n  n: {type: integer, allowed: [1, x]}\n", line: 3, column: 35,
+            "expected an integer in 'allowed' of column 'n', found 'x'")
         expectError("table: t\ncolumns:\n  n: {type: text, allowed: [[a]]}\n", line: 3, column: 29, "found a list")
     }
 
     @Test func duplicateColumnNamesAreReportedAfterNormalisation() {
-        expectError("table: t\ncolumns:\n  age: integer\n  ' AGE': integer\n", line: 4, column: 3,
-                    "duplicate column name 'age' (first defined at line 3)")
+        expectError(
+            "table: t\ncolumns:\n  age: integer\n  ' AGE': integer\n", line: 4, column: 3,
+            "duplicate column name 'age' (first defined at line 3)")
         expectError("a: int\nA: text\n", line: 2, column: 1, "duplicate column name 'a'")
     }
 
     @Test func aRepeatedKeyInAColumnSpecIsReported() {
         // Caught by the YAML layer, for every mapping (schema, column spec, sluice.yaml).
-        expectError("table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18, "duplicate key 'type' (first given at line 3)")
+        expectError(
+            "table: t\ncolumns:\n  a: {type: int, type: text}\n", line: 3, column: 18,
+            "duplicate key 'type' (first given at line 3)")
     }
 
     @Test func emptyColumnsAreReported() {
@@ -102,7 +129,9 @@ import SluiceSchema
     @Test func legacySQLEntriesNeedANameAndATypeAndNothingElse() {
         expectError("t:\n  - name: a\n", line: 2, column: 5, "missing key 'type' for column 'a'")
         expectError("t:\n  - type: int\n", line: 2, column: 5, "missing key 'name'")
-        expectError("t:\n  - name: a\n    type: int\n    nullable: yes\n", line: 4, column: 5, "unknown key 'nullable' in a column entry")
+        expectError(
+            "t:\n  - name: a\n    type: int\n    nullable: yes\n", line: 4, column: 5,
+            "unknown key 'nullable' in a column entry")
         expectError("t:\n  - a\n", line: 2, column: 5, "expected a column mapping with 'name' and 'type', found 'a'")
     }
 

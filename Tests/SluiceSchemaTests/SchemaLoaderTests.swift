@@ -49,23 +49,29 @@ import Testing
         #expect(schema.format == .legacySQL)
         #expect(schema.table == "student_data")
         #expect(schema.columns.count == 33)
-        #expect(schema.column(named: "age")?.type == .integer)   // written "Integer"
+        #expect(schema.column(named: "age")?.type == .integer)  // written "Integer"
         #expect(schema.column(named: "activities")?.maxLength == 10)
-        #expect(schema.columns.map(\.name) == (try SchemaLoader.load(contentsOf: TestSupport.fixture("schema.yaml"))).columns.map(\.name))
+        #expect(
+            schema.columns.map(\.name)
+                == (try SchemaLoader.load(contentsOf: TestSupport.fixture("schema.yaml"))).columns.map(\.name))
     }
 
-    @Test(arguments: [
-        ("integer", ColumnType.integer, nil), ("INT", .integer, nil), ("BigInt", .integer, nil), ("Integer", .integer, nil),
-        ("real", .real, nil), ("Float", .real, nil), ("DOUBLE", .real, nil), ("numeric", .real, nil),
-        ("DECIMAL(10,2)", .real, nil), ("decimal( 5 )", .real, nil),
-        ("text", .text, nil), ("String", .text, nil), ("VARCHAR(10)", .text, 10), ("char(3)", .text, 3),
-    ] as [(String, ColumnType, Int?)])
+    @Test(
+        arguments: [
+            ("integer", ColumnType.integer, nil), ("INT", .integer, nil), ("BigInt", .integer, nil),
+            ("Integer", .integer, nil),
+            ("real", .real, nil), ("Float", .real, nil), ("DOUBLE", .real, nil), ("numeric", .real, nil),
+            ("DECIMAL(10,2)", .real, nil), ("decimal( 5 )", .real, nil),
+            ("text", .text, nil), ("String", .text, nil), ("VARCHAR(10)", .text, 10), ("char(3)", .text, 3),
+        ] as [(String, ColumnType, Int?)])
     func typeSpellingsAreAcceptedCaseInsensitively(spelling: String, type: ColumnType, maxLength: Int?) throws {
         let schema = try SchemaLoader.load(yaml: "c: \(spelling)")
         #expect(schema.columns == [ColumnSchema(name: "c", type: type, maxLength: maxLength)])
     }
 
-    @Test(arguments: ["VARCHR(10)", "VARCHAR(0)", "VARCHAR(x)", "VARCHAR(10", "integer(4)", "date(3)", "time", "DECIMAL(1,2,3)"])
+    @Test(arguments: [
+        "VARCHR(10)", "VARCHAR(0)", "VARCHAR(x)", "VARCHAR(10", "integer(4)", "date(3)", "time", "DECIMAL(1,2,3)",
+    ])
     func malformedTypeSpellingsAreRejected(spelling: String) {
         #expect(TypeSpelling(spelling) == nil)
     }
@@ -80,18 +86,22 @@ import Testing
     }
 
     @Test func sluiceSpecsReadAllRulesAndCanonicaliseNumericAllowedValues() throws {
-        let schema = try SchemaLoader.load(yaml: """
-            table: t
-            columns:
-              code:  {type: varchar(8), allowed: [A1, b2]}
-              name:  {type: varchar(8), max_length: 3, description: "short"}
-              level: {type: integer, allowed: ["+01", 2]}
-              ratio: {type: real, min: -0.5, max: 1e1, allowed: [0.50, 2]}
-            """)
-        #expect(schema.columns[0] == ColumnSchema(name: "code", type: .text, allowedValues: ["A1", "b2"], maxLength: 8))
+        let schema = try SchemaLoader.load(
+            yaml: """
+                table: t
+                columns:
+                  code:  {type: varchar(8), allowed: [A1, b2]}
+                  name:  {type: varchar(8), max_length: 3, description: "short"}
+                  level: {type: integer, allowed: ["+01", 2]}
+                  ratio: {type: real, min: -0.5, max: 1e1, allowed: [0.50, 2]}
+                """)
+        #expect(
+            schema.columns[0] == ColumnSchema(name: "code", type: .text, allowedValues: ["A1", "b2"], maxLength: 8))
         #expect(schema.columns[1] == ColumnSchema(name: "name", type: .text, maxLength: 3, description: "short"))
         #expect(schema.columns[2].allowedValues == ["1", "2"])
-        #expect(schema.columns[3] == ColumnSchema(name: "ratio", type: .real, minimum: -0.5, maximum: 10, allowedValues: ["0.5", "2"]))
+        #expect(
+            schema.columns[3]
+                == ColumnSchema(name: "ratio", type: .real, minimum: -0.5, maximum: 10, allowedValues: ["0.5", "2"]))
     }
 
     @Test func aColumnNamedColumnsInAFlatFileIsStillTheFlatFormat() throws {

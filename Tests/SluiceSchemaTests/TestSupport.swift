@@ -45,7 +45,8 @@ enum TestSupport {
         _ rows: [String], schemaYAML: String = rulesSchemaYAML, options: CleaningOptions = .init()
     ) throws -> ValidationOutcome {
         let schema = try SchemaLoader.load(yaml: schemaYAML)
-        let header = try schema.mapHeader(rows[0].split(separator: ";", omittingEmptySubsequences: false).map(String.init))
+        let header = try schema.mapHeader(
+            rows[0].split(separator: ";", omittingEmptySubsequences: false).map(String.init))
         var validator = RowValidator(schema: schema, header: header, options: options)
         for (offset, row) in rows.dropFirst().enumerated() {
             validator.addRow(line: offset + 2, fields: fields(row))

@@ -8,17 +8,22 @@ import SluiceSchema
 @Suite struct ValueTypeTests {
     @Test func isoDatesBecomeDaysSinceTheEpoch() throws {
         let schema = "table: t\ncolumns:\n  d: date\n"
-        let outcome = try TestSupport.validate(["d", "2012-01-01", "2012-02-29", "1969-12-31", "0001-01-01", "9999-12-31", " 2000-03-01 "],
-                                               schemaYAML: schema)
+        let outcome = try TestSupport.validate(
+            ["d", "2012-01-01", "2012-02-29", "1969-12-31", "0001-01-01", "9999-12-31", " 2000-03-01 "],
+            schemaYAML: schema)
         #expect(outcome.totalIssues == 0)
         #expect(outcome.columns[0].integers == [15340, 15399, -1, -719_162, 2_932_896, 11017])
     }
 
     @Test func impossibleAndMisshapenDatesAreDateErrors() throws {
         let schema = "table: t\ncolumns:\n  d: date\n"
-        let bad = ["2013-02-29", "2012-13-01", "2012-1-5", "2012/01/01", "12-01-01", "2012-01-01x", "2012-01-00", "2012-01-01 10:00"]
-        let outcome = try TestSupport.validate(["d"] + bad, schemaYAML: schema,
-                                               options: CleaningOptions(maxReportedIssues: 100))
+        let bad = [
+            "2013-02-29", "2012-13-01", "2012-1-5", "2012/01/01", "12-01-01", "2012-01-01x", "2012-01-00",
+            "2012-01-01 10:00",
+        ]
+        let outcome = try TestSupport.validate(
+            ["d"] + bad, schemaYAML: schema,
+            options: CleaningOptions(maxReportedIssues: 100))
         #expect(outcome.rowsInvalid == bad.count)
         #expect(outcome.issues.allSatisfy { $0.rule == "date" && $0.code == "date-error" })
         #expect(outcome.issueCountsByCode == ["date-error": bad.count])
@@ -32,7 +37,8 @@ import SluiceSchema
             columns:
               day: {type: date, format: "%Y/%m/%d", min: 2012-01-01, max: 2015-12-31}
             """
-        let outcome = try TestSupport.validate(["day", "2012/01/01", "2012/2/29", "2016/01/01", "2012-01-01"], schemaYAML: schema)
+        let outcome = try TestSupport.validate(
+            ["day", "2012/01/01", "2012/2/29", "2016/01/01", "2012-01-01"], schemaYAML: schema)
         #expect(outcome.columns[0].integers == [15340, 15399])
         #expect(outcome.issues.map(\.rule) == ["maximum", "date"])
         #expect(outcome.issues[0].message == "value 2016-01-01 is above the maximum 2015-12-31 for column 'day'")
@@ -40,13 +46,18 @@ import SluiceSchema
 
     @Test func timestampsInISOAndDeclaredFormats() throws {
         let iso = "table: t\ncolumns:\n  at: timestamp\n"
-        let outcome = try TestSupport.validate(["at", "2015-12-31 23:59", "2020-02-29T12:34:56.789", "1969-12-31T23:59:59.5", "2012-01-01"],
-                                               schemaYAML: iso)
+        let outcome = try TestSupport.validate(
+            ["at", "2015-12-31 23:59", "2020-02-29T12:34:56.789", "1969-12-31T23:59:59.5", "2012-01-01"],
+            schemaYAML: iso)
         #expect(outcome.totalIssues == 0)
-        #expect(outcome.columns[0].integers == [1_451_606_340_000_000, 1_582_979_696_789_000, -500_000, 15340 * 86_400_000_000])
+        #expect(
+            outcome.columns[0].integers == [
+                1_451_606_340_000_000, 1_582_979_696_789_000, -500_000, 15340 * 86_400_000_000,
+            ])
 
         let declared = "table: t\ncolumns:\n  at: {type: timestamp, format: \"%d.%m.%Y %H:%M\"}\n"
-        let second = try TestSupport.validate(["at", "31.12.2015 23:59", "31.12.2015 24:00", "2015-12-31 23:59"], schemaYAML: declared)
+        let second = try TestSupport.validate(
+            ["at", "31.12.2015 23:59", "31.12.2015 24:00", "2015-12-31 23:59"], schemaYAML: declared)
         #expect(second.columns[0].integers == [1_451_606_340_000_000])
         #expect(second.issues.map(\.code) == ["timestamp-error", "timestamp-error"])
     }
@@ -69,8 +80,9 @@ import SluiceSchema
               a: boolean
               b: {type: boolean, true_values: [paid, Y], false_values: [open, n]}
             """
-        let outcome = try TestSupport.validate(["a;b", "TRUE;paid", "no;N", "1;y", "0;OPEN", "yes;yes", "maybe;paid"], schemaYAML: schema,
-                                               options: CleaningOptions(dropDuplicateRows: false))
+        let outcome = try TestSupport.validate(
+            ["a;b", "TRUE;paid", "no;N", "1;y", "0;OPEN", "yes;yes", "maybe;paid"], schemaYAML: schema,
+            options: CleaningOptions(dropDuplicateRows: false))
         #expect(outcome.columns[0].integers == [1, 0, 1, 0])
         #expect(outcome.columns[1].integers == [1, 0, 1, 0])
         #expect(outcome.issues.map(\.code) == ["boolean-error", "boolean-error"])
@@ -89,7 +101,10 @@ import SluiceSchema
               plain: {type: real, decimal_separator: ".", thousands_separator: ~}
             """
         let outcome = try TestSupport.validate(
-            ["amount;count;plain", "0,5;1.234;0.5", "-1.234.567,25;12;1e3", "1234,5;999;2", "1,2,3;1;1", "12.34,5;1;1", "0.5;1;1"],
+            [
+                "amount;count;plain", "0,5;1.234;0.5", "-1.234.567,25;12;1e3", "1234,5;999;2", "1,2,3;1;1",
+                "12.34,5;1;1", "0.5;1;1",
+            ],
             schemaYAML: schema)
         #expect(outcome.columns[0].reals == [0.5, -1_234_567.25, 1234.5])
         #expect(outcome.columns[1].integers == [1234, 12, 999])
@@ -103,13 +118,25 @@ import SluiceSchema
         let cases: [(String, String)] = [
             ("table: t\ncolumns:\n  d: {type: date, format: \"%Y/%q\"}\n", "%q is not supported"),
             ("table: t\ncolumns:\n  d: {type: date, format: \"%Y-%m-%d %H\"}\n", "cannot hold a time"),
-            ("table: t\ncolumns:\n  d: {type: text, format: \"%Y\"}\n", "'format' applies to date and timestamp columns only"),
+            (
+                "table: t\ncolumns:\n  d: {type: text, format: \"%Y\"}\n",
+                "'format' applies to date and timestamp columns only"
+            ),
             ("table: t\ncolumns:\n  d: {type: date, min: 2012-13-01}\n", "expected an ISO 8601 date"),
-            ("table: t\ncolumns:\n  b: {type: boolean, true_values: [y], false_values: [Y]}\n", "'y' is both a true and a false value"),
-            ("table: t\ncolumns:\n  b: {type: boolean, allowed: [true]}\n", "'allowed' applies to integer, real and text"),
+            (
+                "table: t\ncolumns:\n  b: {type: boolean, true_values: [y], false_values: [Y]}\n",
+                "'y' is both a true and a false value"
+            ),
+            (
+                "table: t\ncolumns:\n  b: {type: boolean, allowed: [true]}\n",
+                "'allowed' applies to integer, real and text"
+            ),
             ("table: t\ndecimal_separator: \";\"\ncolumns:\n  x: real\n", "expected one of '.', ','"),
             ("table: t\ndecimal_separator: \",\"\nthousands_separator: \",\"\ncolumns:\n  x: real\n", "both ','"),
-            ("table: t\ncolumns:\n  x: {type: text, decimal_separator: \",\"}\n", "applies to integer and real columns only"),
+            (
+                "table: t\ncolumns:\n  x: {type: text, decimal_separator: \",\"}\n",
+                "applies to integer and real columns only"
+            ),
             ("table: t\nextra_columns: drop\ncolumns:\n  x: real\n", "expected reject or ignore"),
             ("table: t\nmissing_columns: zero\ncolumns:\n  x: real\n", "expected reject or null"),
         ]
@@ -121,7 +148,8 @@ import SluiceSchema
     }
 
     @Test func typeSpellingsIncludeTheNewTypes() throws {
-        let schema = try SchemaLoader.load(yaml: "table: t\ncolumns: {a: DATE, b: datetime, c: Timestamp, d: bool, e: BOOLEAN}\n")
+        let schema = try SchemaLoader.load(
+            yaml: "table: t\ncolumns: {a: DATE, b: datetime, c: Timestamp, d: bool, e: BOOLEAN}\n")
         #expect(schema.columns.map(\.type) == [.date, .timestamp, .timestamp, .boolean, .boolean])
     }
 }
@@ -160,7 +188,8 @@ import SluiceSchema
     }
 
     @Test func theDefaultsRejectBoth() throws {
-        let strict = try SchemaLoader.load(yaml: "table: t\ncolumns:\n  id: integer\n  note: {type: text, required: false}\n")
+        let strict = try SchemaLoader.load(
+            yaml: "table: t\ncolumns:\n  id: integer\n  note: {type: text, required: false}\n")
         #expect(strict.policy.extraColumns == .reject)
         #expect(strict.policy.missingColumns == .reject)
         #expect(throws: HeaderMismatch(missing: ["note"], unknown: ["x"], duplicates: [])) {

@@ -28,8 +28,9 @@ public func runPython(_ code: String, _ arguments: [String] = []) throws -> Stri
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        throw PeerFailure(description: "python3 exited \(process.terminationStatus): "
-            + text.split(separator: "\n").suffix(6).joined(separator: "\n"))
+        throw PeerFailure(
+            description: "python3 exited \(process.terminationStatus): "
+                + text.split(separator: "\n").suffix(6).joined(separator: "\n"))
     }
     return String(decoding: data, as: UTF8.self)
 }

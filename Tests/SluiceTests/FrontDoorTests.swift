@@ -14,7 +14,8 @@ import Testing
 
     @Test func ingestsTheStudentDataAndAgainSeesADuplicate() async throws {
         try await withTemporaryDirectory { root in
-            let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
+            let workspace = try Workspace.create(
+                at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
             let records = try await workspace.ingest([Self.studentMat])
             #expect(records.count == 1)
             #expect(records[0].status == .loaded)
@@ -38,7 +39,8 @@ import Testing
     /// and the middle values averaged in Swift.
     @Test func reportQ5MatchesMediansComputedFromTheCSV() async throws {
         try await withTemporaryDirectory { root in
-            let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
+            let workspace = try Workspace.create(
+                at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
             _ = try await workspace.ingest([Self.studentMat])
             let q5 = try await workspace.report(named: "q5")
             #expect(q5.report.name.hasPrefix("q5_"))
@@ -61,7 +63,9 @@ import Testing
             }
             var got: [String: Double] = [:]
             for row in q5.result.rows {
-                guard case .text(let s) = row[0], case .integer(let f) = row[1] else { Issue.record("row \(row)"); continue }
+                guard case .text(let s) = row[0], case .integer(let f) = row[1] else {
+                    Issue.record("row \(row)"); continue
+                }
                 switch row[2] {
                 case .real(let value): got["\(s) \(f)"] = value
                 case .integer(let value): got["\(s) \(f)"] = Double(value)
@@ -71,19 +75,26 @@ import Testing
             #expect(got == expected)
 
             // One element of `sluice report --format json`'s array: exactly these keys.
-            let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(q5)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: JSONEncoder().encode(q5)) as? [String: Any])
             #expect(Set(object.keys) == ["name", "title", "description", "columns", "rows"])
         }
     }
 
     @Test func aFailingReportFailsAloneWithItsFileAndLine() async throws {
         try await withTemporaryDirectory { root in
-            let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
+            let workspace = try Workspace.create(
+                at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
             _ = try await workspace.ingest([Self.studentMat])
             try "-- title: Broken\nSELECT *\nFROM student_data\nWHERE AND;\n"
-                .write(to: workspace.layout.queries.appendingPathComponent("q9_broken.sql"), atomically: true, encoding: .utf8)
-            try "-- title: Runaway\n-- time_limit: 0.3\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n"
-                .write(to: workspace.layout.queries.appendingPathComponent("q8_runaway.sql"), atomically: true, encoding: .utf8)
+                .write(
+                    to: workspace.layout.queries.appendingPathComponent("q9_broken.sql"), atomically: true,
+                    encoding: .utf8)
+            try
+                "-- title: Runaway\n-- time_limit: 0.3\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n"
+                .write(
+                    to: workspace.layout.queries.appendingPathComponent("q8_runaway.sql"), atomically: true,
+                    encoding: .utf8)
             let started = ContinuousClock.now
             let outcomes = try await workspace.runReports()
             #expect(ContinuousClock.now - started < .seconds(20))
@@ -120,7 +131,8 @@ import Testing
 
     @Test func beforeAnythingIsLoadedReadingSaysSo() async throws {
         try await withTemporaryDirectory { root in
-            let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
+            let workspace = try Workspace.create(
+                at: root.appendingPathComponent("ws"), schema: Self.schema, reports: Self.queries)
             do {
                 _ = try await workspace.report(named: "q1")
                 Issue.record("no warehouse yet")
@@ -172,11 +184,17 @@ import Testing
     /// The "Getting started" article shows exactly the example that CI builds and runs.
     @Test func theArticleShowsTheExampleThatCIRuns() throws {
         let article = try String(
-            contentsOf: Self.repository.appendingPathComponent("Sources/Sluice/Sluice.docc/GettingStarted.md"), encoding: .utf8)
+            contentsOf: Self.repository.appendingPathComponent("Sources/Sluice/Sluice.docc/GettingStarted.md"),
+            encoding: .utf8)
         let example = try String(
-            contentsOf: Self.repository.appendingPathComponent("Examples/EmbedSluice/Sources/EmbedSluice/main.swift"), encoding: .utf8)
-        let blocks = article.components(separatedBy: "```swift\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        #expect(blocks.contains(example), "GettingStarted.md's code differs from Examples/EmbedSluice/Sources/EmbedSluice/main.swift")
+            contentsOf: Self.repository.appendingPathComponent("Examples/EmbedSluice/Sources/EmbedSluice/main.swift"),
+            encoding: .utf8)
+        let blocks = article.components(separatedBy: "```swift\n").dropFirst().map {
+            $0.components(separatedBy: "```")[0]
+        }
+        #expect(
+            blocks.contains(example),
+            "GettingStarted.md's code differs from Examples/EmbedSluice/Sources/EmbedSluice/main.swift")
         let manifest = try String(
             contentsOf: Self.repository.appendingPathComponent("Examples/EmbedSluice/Package.swift"), encoding: .utf8)
         #expect(manifest.contains(".package(path: \"../sluice\", traits: [])"))

@@ -4,7 +4,8 @@ import Testing
 
 /// Streaming output: every row in CSV, JSON and Markdown, a capped table that says what it left out.
 @Suite struct ResultStreamWriterTests {
-    private func write(_ format: ResultFormat, rows: Int, truncated: Bool = false, tableRowLimit: Int = 1_000) -> String {
+    private func write(_ format: ResultFormat, rows: Int, truncated: Bool = false, tableRowLimit: Int = 1_000) -> String
+    {
         var text = ""
         let writer = ResultStreamWriter(format: format, tableRowLimit: tableRowLimit) { text += $0 }
         writer.begin(columns: ["n", "label"])

@@ -23,12 +23,15 @@ import Testing
 
     @Test func percentileInterpolatesBetweenTheNearestValues() throws {
         // 1…11: the 90th percentile sits at position 0.9 × 10 = 9, the value 10; the 25th at 2.5 → 3.5.
-        let range = "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 11) SELECT x AS column1 FROM c)"
+        let range =
+            "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 11) SELECT x AS column1 FROM c)"
         #expect(try value("SELECT percentile(column1, 90) FROM \(range)") == .real(10))
         #expect(try value("SELECT percentile(column1, 25) FROM \(range)") == .real(3.5))
         #expect(try value("SELECT percentile(column1, 0) FROM \(range)") == .real(1))
         #expect(try value("SELECT percentile(column1, 100) FROM \(range)") == .real(11))
-        #expect(try value("SELECT percentile(column1, 50) FROM \(numbers)") == value("SELECT median(column1) FROM \(numbers)"))
+        #expect(
+            try value("SELECT percentile(column1, 50) FROM \(numbers)")
+                == value("SELECT median(column1) FROM \(numbers)"))
     }
 
     @Test func modeIsTheMostFrequentValueAndTheSmallestOnATie() throws {

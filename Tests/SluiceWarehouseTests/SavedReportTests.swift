@@ -5,12 +5,14 @@ import SluiceWarehouse
 
 struct SavedReportTests {
     @Test func readsTitleAndDescriptionFromTheCommentHeader() {
-        let report = SavedReport(name: "q9_x", sql: """
-            -- title: Rural travel
-            -- description: The most common one.
-            -- chart: bar x=traveltime y=count
-            SELECT 1; -- title: not a header line any more
-            """)
+        let report = SavedReport(
+            name: "q9_x",
+            sql: """
+                -- title: Rural travel
+                -- description: The most common one.
+                -- chart: bar x=traveltime y=count
+                SELECT 1; -- title: not a header line any more
+                """)
         #expect(report.title == "Rural travel")
         #expect(report.description == "The most common one.")
         #expect(report.properties["chart"] == "bar x=traveltime y=count")
@@ -27,7 +29,9 @@ struct SavedReportTests {
     }
 
     @Test func selectsByExactNameOrUniquePrefix() throws {
-        let catalog = ReportCatalog(reports: [SavedReport(name: "q1_a", sql: "SELECT 1"), SavedReport(name: "q2_b", sql: "SELECT 2")])
+        let catalog = ReportCatalog(reports: [
+            SavedReport(name: "q1_a", sql: "SELECT 1"), SavedReport(name: "q2_b", sql: "SELECT 2"),
+        ])
         #expect(try catalog.select(["q2"]).map(\.name) == ["q2_b"])
         #expect(try catalog.select([]).count == 2)
         let error = #expect(throws: WarehouseError.self) { try catalog.select(["q7"]) }
@@ -41,11 +45,11 @@ struct SavedReportTests {
         let warehouse = try Warehouse(path: ":memory:")
         try warehouse.connection.execute("CREATE TABLE student_data (sex TEXT, famrel INTEGER, absences INTEGER)")
         let rows: [(String, Int, [Int])] = [
-            ("f", 1, [9, 1, 5]),         // odd: 1 5 9 → 5
-            ("f", 2, [4, 1, 10, 3]),     // even: 1 3 4 10 → 3.5
-            ("m", 3, [7]),               // one value → 7
-            ("m", 2, [2, 2]),            // even, equal → 2
-            ("m", 4, [100]),             // famrel 4 is outside the report
+            ("f", 1, [9, 1, 5]),  // odd: 1 5 9 → 5
+            ("f", 2, [4, 1, 10, 3]),  // even: 1 3 4 10 → 3.5
+            ("m", 3, [7]),  // one value → 7
+            ("m", 2, [2, 2]),  // even, equal → 2
+            ("m", 4, [100]),  // famrel 4 is outside the report
         ]
         for (sex, famrel, absences) in rows {
             for value in absences {
@@ -56,12 +60,13 @@ struct SavedReportTests {
         let median = try #require(try catalog.select(["q5"]).first)
         let result = try warehouse.run(median)
         #expect(result.columns == ["sex", "famrel", "median_absences"])
-        #expect(result.rows == [
-            [.text("f"), .integer(1), .real(5)],
-            [.text("f"), .integer(2), .real(3.5)],
-            [.text("m"), .integer(2), .real(2)],
-            [.text("m"), .integer(3), .real(7)],
-        ])
+        #expect(
+            result.rows == [
+                [.text("f"), .integer(1), .real(5)],
+                [.text("f"), .integer(2), .real(3.5)],
+                [.text("m"), .integer(2), .real(2)],
+                [.text("m"), .integer(3), .real(7)],
+            ])
     }
 
     /// The histogram median against a median computed here by sorting, on seeded random groups
@@ -103,12 +108,15 @@ struct SavedReportTests {
         let indexes = ReportIndex.declared(by: [first, second], on: "student data")
         #expect(indexes.map(\.name) == ["sluice_report_student_data_sex_age", "sluice_report_student_data_mjob"])
         #expect(indexes[0].reports == ["q1_a", "q2_b"])
-        #expect(indexes[0].createStatement == #"CREATE INDEX IF NOT EXISTS "sluice_report_student_data_sex_age" ON "student data" ("sex", "age")"#)
+        #expect(
+            indexes[0].createStatement
+                == #"CREATE INDEX IF NOT EXISTS "sluice_report_student_data_sex_age" ON "student data" ("sex", "age")"#)
     }
 
     @Test func bundledReportsDeclareIndexesThatSQLiteUses() throws {
         let warehouse = try Warehouse(path: ":memory:")
-        try warehouse.connection.execute("""
+        try warehouse.connection.execute(
+            """
             CREATE TABLE student_data (sex TEXT, age INTEGER, mjob TEXT, fjob TEXT, address TEXT, traveltime INTEGER,
                 pstatus TEXT, famsize TEXT, failures INTEGER, famrel INTEGER, absences INTEGER)
             """)
@@ -128,18 +136,21 @@ struct SavedReportTests {
 }
 
 struct ResultFormatterTests {
-    let result = QueryResult(columns: ["job", "count", "share"], rows: [
-        [.text("other"), .integer(194), .real(0.5)],
-        [.text("a, \"b\""), .integer(7), .null],
-    ])
+    let result = QueryResult(
+        columns: ["job", "count", "share"],
+        rows: [
+            [.text("other"), .integer(194), .real(0.5)],
+            [.text("a, \"b\""), .integer(7), .null],
+        ])
 
     @Test func tableAlignsColumnsAndRightAlignsNumbers() {
-        #expect(ResultFormatter.render(result, as: .table) == """
-            job     count  share
-            ------  -----  -----
-            other     194    0.5
-            a, "b"      7
-            """ + "\n")
+        #expect(
+            ResultFormatter.render(result, as: .table) == """
+                job     count  share
+                ------  -----  -----
+                other     194    0.5
+                a, "b"      7
+                """ + "\n")
     }
 
     @Test func csvQuotesOnlyWhatNeedsIt() {
@@ -154,7 +165,10 @@ struct ResultFormatterTests {
     @Test func jsonKeepsNumbersAsNumbers() throws {
         let report = SavedReport(name: "q3_x", sql: "-- title: T\nSELECT 1")
         let text = ResultFormatter.render([ReportResult(report: report, result: result)], as: .json)
-        #expect(text == #"{"reports":[{"columns":["job","count","share"],"description":"","name":"q3_x","rows":[["other",194,0.5],["a, \"b\"",7,null]],"title":"T"}]}"# + "\n")
+        #expect(
+            text
+                == #"{"reports":[{"columns":["job","count","share"],"description":"","name":"q3_x","rows":[["other",194,0.5],["a, \"b\"",7,null]],"title":"T"}]}"#
+                + "\n")
     }
 
     @Test func realValuesPrintLikeTheSQLiteShell() {

@@ -19,7 +19,9 @@ final class PageCompressor {
         }
         self.context = context
         self.level = level
-        for (parameter, value) in [(ZSTD_c_compressionLevel, level), (ZSTD_c_checksumFlag, 0), (ZSTD_c_contentSizeFlag, 1)] {
+        for (parameter, value) in [
+            (ZSTD_c_compressionLevel, level), (ZSTD_c_checksumFlag, 0), (ZSTD_c_contentSizeFlag, 1),
+        ] {
             try Self.check(ZSTD_CCtx_setParameter(context, parameter, value))
         }
     }
@@ -66,7 +68,8 @@ func zstdDecompressFrame(_ frame: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {
     guard size != ZSTD_CONTENTSIZE_UNKNOWN, size != ZSTD_CONTENTSIZE_ERROR, size <= UInt64(limit) else { return nil }
     var output = [UInt8](repeating: 0, count: Int(size))
     let result = output.withUnsafeMutableBytes { out in
-        frame.withUnsafeBytes { source in ZSTD_decompress(out.baseAddress, out.count, source.baseAddress, source.count) }
+        frame.withUnsafeBytes { source in ZSTD_decompress(out.baseAddress, out.count, source.baseAddress, source.count)
+        }
     }
     guard ZSTD_isError(result) == 0, result == output.count else { return nil }
     return output

@@ -146,7 +146,8 @@ enum LogicalType: ThriftStruct, Equatable {
         case .string: writer.field(1, struct: EmptyThriftStruct())
         case .date: writer.field(6, struct: EmptyThriftStruct())
         case .timestamp(let isAdjustedToUTC): writer.field(8, struct: TimestampType(isAdjustedToUTC: isAdjustedToUTC))
-        case .integer(let bitWidth, let isSigned): writer.field(10, struct: IntType(bitWidth: bitWidth, isSigned: isSigned))
+        case .integer(let bitWidth, let isSigned):
+            writer.field(10, struct: IntType(bitWidth: bitWidth, isSigned: isSigned))
         }
     }
 

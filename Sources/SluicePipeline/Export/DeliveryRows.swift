@@ -31,14 +31,19 @@ struct DeliveryRows {
     ///
     /// - Throws: ``PipelineError`` when neither source holds the ledger's row count.
     func batches(of delivery: ExportableDelivery) throws -> (batches: [[ParquetColumn]], source: Source) {
-        if let columnar = delivery.columnar, let batches = try fromColumnar(resolve(columnar), rows: delivery.rowsLoaded) {
+        if let columnar = delivery.columnar,
+            let batches = try fromColumnar(resolve(columnar), rows: delivery.rowsLoaded)
+        {
             return (batches, .columnar)
         }
         let batch = try fromWarehouse(delivery.id)
         let rows = batch.first?.count ?? 0
         guard rows == delivery.rowsLoaded else {
-            throw PipelineError(code: .warehouse, message:
-                "ledger entry \(delivery.id) says \(delivery.rowsLoaded) rows were loaded, but the warehouse holds \(rows) and its .scol file does not match; verify the workspace")
+            throw PipelineError(
+                code: .warehouse,
+                message:
+                    "ledger entry \(delivery.id) says \(delivery.rowsLoaded) rows were loaded, but the warehouse holds \(rows) and its .scol file does not match; verify the workspace"
+            )
         }
         return ([batch], .warehouse)
     }
@@ -47,8 +52,8 @@ struct DeliveryRows {
     /// or of another row count.
     private func fromColumnar(_ path: String, rows: Int) throws -> [[ParquetColumn]]? {
         guard FileManager.default.fileExists(atPath: path),
-              let reader = try? ColumnarReader(path: path),
-              reader.schema == columnarSchema, reader.rowCount == rows
+            let reader = try? ColumnarReader(path: path),
+            reader.schema == columnarSchema, reader.rowCount == rows
         else { return nil }
         var batches: [[ParquetColumn]] = []
         for group in reader.rowGroups.indices {
@@ -66,7 +71,8 @@ struct DeliveryRows {
     private func fromWarehouse(_ id: Int64) throws -> [ParquetColumn] {
         let names = columnarSchema.fields.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
         let statement = try warehouse.connection.prepare(
-            "SELECT \(names) FROM \(SQLiteIdentifier.quote(table)) WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ? ORDER BY rowid")
+            "SELECT \(names) FROM \(SQLiteIdentifier.quote(table)) WHERE \(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ? ORDER BY rowid"
+        )
         try statement.bind(id, at: 1)
         let fields = columnarSchema.fields
         var integers = [[Int64]](repeating: [], count: fields.count)
@@ -83,8 +89,11 @@ struct DeliveryRows {
                     let type: ColumnType = field.logicalType == .date ? .date : .timestamp
                     let parsed = value == .null ? 0 : CalendarValue.value(iso: statement.text(at: index), type: type)
                     guard let parsed else {
-                        throw PipelineError(code: .warehouse, message:
-                            "ledger entry \(id): column '\(field.name)' holds '\(statement.text(at: index).prefix(40))', which is not an ISO 8601 \(type.rawValue)")
+                        throw PipelineError(
+                            code: .warehouse,
+                            message:
+                                "ledger entry \(id): column '\(field.name)' holds '\(statement.text(at: index).prefix(40))', which is not an ISO 8601 \(type.rawValue)"
+                        )
                     }
                     integers[index].append(parsed)
                 case .int64: integers[index].append(value == .null ? 0 : statement.int64(at: index))
@@ -94,11 +103,12 @@ struct DeliveryRows {
             }
         }
         return fields.enumerated().map { index, field in
-            let values: ParquetValues = switch field.type {
-            case .int64: .int64(integers[index])
-            case .double: .double(doubles[index])
-            case .string: .string(texts[index])
-            }
+            let values: ParquetValues =
+                switch field.type {
+                case .int64: .int64(integers[index])
+                case .double: .double(doubles[index])
+                case .string: .string(texts[index])
+                }
             return ParquetColumn(values: values, validity: validity[index].contains(false) ? validity[index] : nil)
         }
     }

@@ -74,7 +74,8 @@ public struct LakeExportSummary: Sendable, Hashable, Encodable {
 
         private enum CodingKeys: String, CodingKey {
             case filesWritten = "files_written", filesRewritten = "files_rewritten", filesRemoved = "files_removed"
-            case rowsWritten = "rows_written", bytesWritten = "bytes_written", deliveriesExported = "deliveries_exported"
+            case rowsWritten = "rows_written", bytesWritten = "bytes_written", deliveriesExported =
+                "deliveries_exported"
             case deliveriesRetracted = "deliveries_retracted", deliveriesFromWarehouse = "deliveries_from_warehouse"
             case filesInLake = "files_in_lake", rowsInLake = "rows_in_lake"
         }

@@ -12,8 +12,10 @@ struct LakeExportRun {
     let rows: DeliveryRows
     private(set) var summary: LakeExportSummary
 
-    init(directory: URL, manifest: LakeManifest, partitioning: LakePartitioning, fileSchema: ParquetSchema,
-         options: ParquetWriterOptions, rows: DeliveryRows) {
+    init(
+        directory: URL, manifest: LakeManifest, partitioning: LakePartitioning, fileSchema: ParquetSchema,
+        options: ParquetWriterOptions, rows: DeliveryRows
+    ) {
         self.directory = directory
         self.manifest = manifest
         self.partitioning = partitioning
@@ -32,7 +34,10 @@ struct LakeExportRun {
         var ledgerIDs: [Int64] = []
         var rows = 0
 
-        init(partition: String?, relativePath: String, directory: URL, schema: ParquetSchema, options: ParquetWriterOptions) throws {
+        init(
+            partition: String?, relativePath: String, directory: URL, schema: ParquetSchema,
+            options: ParquetWriterOptions
+        ) throws {
             self.partition = partition
             self.relativePath = relativePath
             let (folder, name) = LakeFileSystem.split(directory.appendingPathComponent(relativePath).path)
@@ -74,16 +79,22 @@ struct LakeExportRun {
                 try LakeFileSystem.remove(path)
                 let folder = LakeFileSystem.split(path).directory
                 LakeFileSystem.syncDirectory(folder)
-                if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true, folder != directory.path {
+                if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true,
+                    folder != directory.path
+                {
                     try? FileManager.default.removeItem(atPath: folder)
                 }
                 manifest.files.remove(at: index)
-                summary.files.append(LakeFileChange(action: .removed, path: file.path, partition: file.partition, ledgerIDs: [], rows: 0, bytes: 0))
+                summary.files.append(
+                    LakeFileChange(
+                        action: .removed, path: file.path, partition: file.partition, ledgerIDs: [], rows: 0, bytes: 0))
                 summary.totals.filesRemoved += 1
                 continue
             }
             // The same name, replaced atomically: a reader sees the old file or the new one.
-            let pending = try PendingFile(partition: file.partition, relativePath: file.path, directory: directory, schema: fileSchema, options: options)
+            let pending = try PendingFile(
+                partition: file.partition, relativePath: file.path, directory: directory, schema: fileSchema,
+                options: options)
             for id in keep {
                 guard let delivery = loaded[id] else { continue }
                 try append(delivery, to: pending, onlyPartition: file.partition)
@@ -91,10 +102,13 @@ struct LakeExportRun {
             let written = try pending.writer.finish()
             try LakeFileSystem.rename(pending.pendingPath, to: path)
             LakeFileSystem.syncDirectory(LakeFileSystem.split(path).directory)
-            manifest.files[index] = LakeManifest.File(path: file.path, partition: file.partition, ledgerIDs: pending.ledgerIDs,
-                                                      rows: pending.rows, bytes: written.bytes)
-            summary.files.append(LakeFileChange(action: .rewritten, path: file.path, partition: file.partition,
-                                                ledgerIDs: pending.ledgerIDs, rows: pending.rows, bytes: written.bytes))
+            manifest.files[index] = LakeManifest.File(
+                path: file.path, partition: file.partition, ledgerIDs: pending.ledgerIDs,
+                rows: pending.rows, bytes: written.bytes)
+            summary.files.append(
+                LakeFileChange(
+                    action: .rewritten, path: file.path, partition: file.partition,
+                    ledgerIDs: pending.ledgerIDs, rows: pending.rows, bytes: written.bytes))
             summary.totals.filesRewritten += 1
             summary.totals.rowsWritten += pending.rows
             summary.totals.bytesWritten += written.bytes
@@ -122,12 +136,16 @@ struct LakeExportRun {
                         file = existing
                     } else {
                         guard files.count < Self.maxPartitionsPerRun else {
-                            throw PipelineError(code: .configuration, message:
-                                "--partition-by \(partitioning.name) makes more than \(Self.maxPartitionsPerRun) partitions; partition by a column with fewer values")
+                            throw PipelineError(
+                                code: .configuration,
+                                message:
+                                    "--partition-by \(partitioning.name) makes more than \(Self.maxPartitionsPerRun) partitions; partition by a column with fewer values"
+                            )
                         }
                         let name = String(format: "part-%06d-%04d.parquet", run, files.count)
-                        file = try PendingFile(partition: partition, relativePath: "\(partitioning.folder(for: partition))/\(name)",
-                                               directory: directory, schema: fileSchema, options: options)
+                        file = try PendingFile(
+                            partition: partition, relativePath: "\(partitioning.folder(for: partition))/\(name)",
+                            directory: directory, schema: fileSchema, options: options)
                         byPartition[partition] = file
                         files.append(file)
                     }
@@ -140,8 +158,10 @@ struct LakeExportRun {
             written.append((file, try file.writer.finish().bytes))
         }
         for (file, bytes) in written {
-            manifest.files.append(LakeManifest.File(path: file.relativePath, partition: file.partition, ledgerIDs: file.ledgerIDs,
-                                                    rows: file.rows, bytes: bytes))
+            manifest.files.append(
+                LakeManifest.File(
+                    path: file.relativePath, partition: file.partition, ledgerIDs: file.ledgerIDs,
+                    rows: file.rows, bytes: bytes))
         }
         try manifest.save(to: directory)
         var folders = Set<String>()
@@ -149,8 +169,10 @@ struct LakeExportRun {
             let path = directory.appendingPathComponent(file.relativePath).path
             try LakeFileSystem.rename(file.pendingPath, to: path)
             folders.insert(LakeFileSystem.split(path).directory)
-            summary.files.append(LakeFileChange(action: .written, path: file.relativePath, partition: file.partition,
-                                                ledgerIDs: file.ledgerIDs, rows: file.rows, bytes: bytes))
+            summary.files.append(
+                LakeFileChange(
+                    action: .written, path: file.relativePath, partition: file.partition,
+                    ledgerIDs: file.ledgerIDs, rows: file.rows, bytes: bytes))
             summary.totals.filesWritten += 1
             summary.totals.rowsWritten += file.rows
             summary.totals.bytesWritten += bytes
@@ -179,7 +201,9 @@ struct LakeExportRun {
     }
 
     /// Appends `delivery`'s rows in `partition` to `file`.
-    private mutating func append(_ delivery: ExportableDelivery, to file: PendingFile, onlyPartition partition: String?) throws {
+    private mutating func append(_ delivery: ExportableDelivery, to file: PendingFile, onlyPartition partition: String?)
+        throws
+    {
         let (batches, source) = try rows.batches(of: delivery)
         if source == .warehouse { summary.totals.deliveriesFromWarehouse += 1 }
         for batch in batches {
@@ -191,7 +215,9 @@ struct LakeExportRun {
 
     /// Appends the selected rows of a batch (all when `selection` is nil) to `file`: the data
     /// columns less the partition column, plus `_ingest_id`.
-    private func append(_ batch: [ParquetColumn], rows selection: [Int]?, of delivery: ExportableDelivery, to file: PendingFile) throws {
+    private func append(
+        _ batch: [ParquetColumn], rows selection: [Int]?, of delivery: ExportableDelivery, to file: PendingFile
+    ) throws {
         var columns = batch
         if case .column(_, let index) = partitioning { columns.remove(at: index) }
         if let selection { columns = columns.map { ColumnarParquet.gather($0, rows: selection) } }

@@ -63,36 +63,52 @@ public struct LakeExporter {
 
         let warehousePath = workspace.layout.warehouse.path
         guard FileManager.default.fileExists(atPath: warehousePath) else {
-            throw PipelineError(code: .configuration, message: "no warehouse at \(warehousePath) yet: nothing was loaded", path: warehousePath, hint: "load data first")
+            throw PipelineError(
+                code: .configuration, message: "no warehouse at \(warehousePath) yet: nothing was loaded",
+                path: warehousePath, hint: "load data first")
         }
         let warehouse = try Warehouse(path: warehousePath, readOnly: true)
         let columnarSchema = ColumnarExport.schema(for: workspace.schema)
         let partitioning = try partitioning(for: columnarSchema)
         let fileSchema = Self.fileSchema(columnarSchema, partitioning: partitioning)
-        let columns = fileSchema.fields.map { LakeManifest.Column(name: $0.name, type: $0.type.rawValue, nullable: $0.isNullable) }
-        var manifest = try LakeManifest.load(from: directory)
+        let columns = fileSchema.fields.map {
+            LakeManifest.Column(name: $0.name, type: $0.type.rawValue, nullable: $0.isNullable)
+        }
+        var manifest =
+            try LakeManifest.load(from: directory)
             ?? LakeManifest(table: workspace.tableName, partitionBy: partitioning.name, columns: columns)
-        guard manifest.table == workspace.tableName, manifest.partitionBy == partitioning.name, manifest.columns == columns else {
-            throw PipelineError(code: .configuration, message:
-                "\(directory.path) holds an export of table '\(manifest.table)' partitioned by '\(manifest.partitionBy)' with other columns; export to a new folder")
+        guard manifest.table == workspace.tableName, manifest.partitionBy == partitioning.name,
+            manifest.columns == columns
+        else {
+            throw PipelineError(
+                code: .configuration,
+                message:
+                    "\(directory.path) holds an export of table '\(manifest.table)' partitioned by '\(manifest.partitionBy)' with other columns; export to a new folder"
+            )
         }
         let deliveries = try Ledger.exportableDeliveries(table: workspace.tableName, in: warehouse)
         // Deliveries that hold fewer rows than when exported (replaced under the primary key).
-        let changed = Set(deliveries.filter { delivery in
-            manifest.deliveryRows?[String(delivery.id)].map { $0 != delivery.rowsLoaded } ?? false
-        }.map(\.id))
-        manifest.deliveryRows = Dictionary(deliveries.map { (String($0.id), $0.rowsLoaded) }, uniquingKeysWith: { first, _ in first })
+        let changed = Set(
+            deliveries.filter { delivery in
+                manifest.deliveryRows?[String(delivery.id)].map { $0 != delivery.rowsLoaded } ?? false
+            }.map(\.id))
+        manifest.deliveryRows = Dictionary(
+            deliveries.map { (String($0.id), $0.rowsLoaded) }, uniquingKeysWith: { first, _ in first })
         var run = LakeExportRun(
             directory: directory, manifest: manifest, partitioning: partitioning, fileSchema: fileSchema,
             options: options.parquet,
-            rows: DeliveryRows(root: workspace.layout.root, columnarSchema: columnarSchema, table: workspace.tableName, warehouse: warehouse))
+            rows: DeliveryRows(
+                root: workspace.layout.root, columnarSchema: columnarSchema, table: workspace.tableName,
+                warehouse: warehouse))
         try run.retract(keeping: deliveries, shrunk: changed)
         try run.write(deliveries.filter { !run.manifest.exportedIDs.contains($0.id) })
         manifest = run.manifest
         var summary = run.summary
         summary.totals.filesInLake = manifest.files.count
         summary.totals.rowsInLake = manifest.files.reduce(0) { $0 + $1.rows }
-        logger.notice("export to \(directory.path): \(summary.totals.filesWritten) file(s) written, \(summary.totals.filesRewritten) rewritten, \(summary.totals.filesRemoved) removed; \(summary.totals.rowsWritten) rows, \(summary.totals.bytesWritten) bytes; the lake holds \(summary.totals.rowsInLake) rows")
+        logger.notice(
+            "export to \(directory.path): \(summary.totals.filesWritten) file(s) written, \(summary.totals.filesRewritten) rewritten, \(summary.totals.filesRemoved) removed; \(summary.totals.rowsWritten) rows, \(summary.totals.bytesWritten) bytes; the lake holds \(summary.totals.rowsInLake) rows"
+        )
         return summary
     }
 
@@ -100,8 +116,11 @@ public struct LakeExporter {
     private func partitioning(for schema: ColumnarSchema) throws -> LakePartitioning {
         guard let name = options.partitionBy, name != LakePartitioning.loadedDateName else { return .loadedDate }
         guard let index = schema.index(of: name) else {
-            throw PipelineError(code: .configuration, message:
-                "--partition-by \(name): no such column; give one of \(schema.fields.map(\.name).joined(separator: ", ")) or \(LakePartitioning.loadedDateName)")
+            throw PipelineError(
+                code: .configuration,
+                message:
+                    "--partition-by \(name): no such column; give one of \(schema.fields.map(\.name).joined(separator: ", ")) or \(LakePartitioning.loadedDateName)"
+            )
         }
         return .column(name: name, index: index)
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Every POSIX call of the lake export is in this file: the export lock, durable small-file
@@ -88,11 +88,13 @@ final class ExportLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let code = errno
-            throw PipelineError(code: .io, message: "\(path): cannot open the export lock: \(String(cString: strerror(code)))")
+            throw PipelineError(
+                code: .io, message: "\(path): cannot open the export lock: \(String(cString: strerror(code)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw PipelineError(code: .io, message: "\(path): another export to this folder is running; wait for it to finish")
+            throw PipelineError(
+                code: .io, message: "\(path): another export to this folder is running; wait for it to finish")
         }
         self.fd = fd
     }

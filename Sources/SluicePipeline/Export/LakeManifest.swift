@@ -60,7 +60,8 @@ struct LakeManifest: Codable, Sendable, Equatable {
     var deliveryRows: [String: Int]?
 
     private enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", table, partitionBy = "partition_by", columns, nextRun = "next_run", files,
+        case formatVersion = "format_version", table, partitionBy = "partition_by", columns, nextRun = "next_run",
+            files,
             deliveryRows = "delivery_rows"
     }
 
@@ -77,10 +78,16 @@ struct LakeManifest: Codable, Sendable, Equatable {
         do {
             manifest = try JSONDecoder().decode(LakeManifest.self, from: Data(contentsOf: url))
         } catch {
-            throw PipelineError(code: .configuration, message: "\(url.path): not a readable export manifest (\(error)); export to a new folder")
+            throw PipelineError(
+                code: .configuration,
+                message: "\(url.path): not a readable export manifest (\(error)); export to a new folder")
         }
         guard manifest.formatVersion == currentVersion else {
-            throw PipelineError(code: .configuration, message: "\(url.path): manifest format \(manifest.formatVersion) is not supported (this sluice reads \(currentVersion))")
+            throw PipelineError(
+                code: .configuration,
+                message:
+                    "\(url.path): manifest format \(manifest.formatVersion) is not supported (this sluice reads \(currentVersion))"
+            )
         }
         return manifest
     }
@@ -90,6 +97,7 @@ struct LakeManifest: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(self)
-        try LakeFileSystem.writeDurably([UInt8](data) + [0x0A], to: directory.appendingPathComponent(Self.fileName).path)
+        try LakeFileSystem.writeDurably(
+            [UInt8](data) + [0x0A], to: directory.appendingPathComponent(Self.fileName).path)
     }
 }

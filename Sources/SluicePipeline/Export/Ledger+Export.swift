@@ -33,9 +33,10 @@ extension Ledger {
         let replaced = try Ledger(warehouse: warehouse, root: URL(fileURLWithPath: "/")).replacedCounts()
         while try statement.step() {
             let columnar: String? = if case .text(let path) = statement.value(at: 2) { path } else { nil }
-            deliveries.append(ExportableDelivery(
-                id: statement.int64(at: 0), ingestedAt: statement.text(at: 1), columnar: columnar,
-                rowsLoaded: Int(statement.int64(at: 3)) - (replaced[statement.int64(at: 0)] ?? 0)))
+            deliveries.append(
+                ExportableDelivery(
+                    id: statement.int64(at: 0), ingestedAt: statement.text(at: 1), columnar: columnar,
+                    rowsLoaded: Int(statement.int64(at: 3)) - (replaced[statement.int64(at: 0)] ?? 0)))
         }
         return deliveries.filter { $0.rowsLoaded > 0 }
     }

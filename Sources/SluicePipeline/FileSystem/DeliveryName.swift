@@ -73,7 +73,8 @@ public enum DeliveryName {
     }
 
     private static func escaped(_ scalar: Unicode.Scalar) -> String {
-        scalar.value < 0x80 ? "\\x" + hex(UInt8(scalar.value)) : "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        scalar.value < 0x80
+            ? "\\x" + hex(UInt8(scalar.value)) : "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 
     private static func hex(_ byte: UInt8) -> String {
@@ -94,13 +95,14 @@ public enum DeliveryName {
         }
         guard index + length <= bytes.count else { return 0 }
         let second = bytes[index + 1]
-        let secondRange: ClosedRange<UInt8> = switch lead {
-        case 0xE0: 0xA0...0xBF
-        case 0xED: 0x80...0x9F
-        case 0xF0: 0x90...0xBF
-        case 0xF4: 0x80...0x8F
-        default: 0x80...0xBF
-        }
+        let secondRange: ClosedRange<UInt8> =
+            switch lead {
+            case 0xE0: 0xA0...0xBF
+            case 0xED: 0x80...0x9F
+            case 0xF0: 0x90...0xBF
+            case 0xF4: 0x80...0x8F
+            default: 0x80...0xBF
+            }
         guard secondRange.contains(second) else { return 0 }
         for offset in 2..<length where !(0x80...0xBF).contains(bytes[index + offset]) { return 0 }
         return length

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import Glibc
-import CSluiceSystem
+    import Glibc
+    import CSluiceSystem
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a directory entry is, from `lstat` (a symbolic link is not followed).
@@ -83,7 +83,9 @@ struct PipelineFiles: Sendable {
     func rename(rawPath from: [UInt8], to: String) throws(SystemCallError) {
         let display = DeliveryName.display(from)
         try faults?.check(.rename, path: display)
-        if Self.kind(ofPath: Array(to.utf8)) != nil { throw SystemCallError(operation: "rename", path: to, errno: EEXIST) }
+        if Self.kind(ofPath: Array(to.utf8)) != nil {
+            throw SystemCallError(operation: "rename", path: to, errno: EEXIST)
+        }
         let result = (from + [0]).withUnsafeBufferPointer { source in
             source.withMemoryRebound(to: CChar.self) { Glibc.rename($0.baseAddress!, to) }
         }
@@ -154,7 +156,9 @@ struct PipelineFiles: Sendable {
                 return .failure(.system(error))
             }
             if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 1 << 16)) }
-            let count = bytes.withUnsafeMutableBytes { raw in read(descriptor, raw.baseAddress! + filled, raw.count - filled) }
+            let count = bytes.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 return .failure(.system(SystemCallError(operation: "read", path: path, errno: errno)))
@@ -167,7 +171,9 @@ struct PipelineFiles: Sendable {
         guard let after = Self.identity(ofDescriptor: descriptor) else {
             return .failure(.system(SystemCallError(operation: "fstat", path: path, errno: errno)))
         }
-        guard after.identity == before.identity, filled == before.identity.size else { return .failure(.changedWhileRead) }
+        guard after.identity == before.identity, filled == before.identity.size else {
+            return .failure(.changedWhileRead)
+        }
         return .success(ReadResult(bytes: bytes, identity: before.identity))
     }
 
@@ -190,7 +196,9 @@ struct PipelineFiles: Sendable {
         guard descriptor >= 0 else { throw SystemCallError(operation: "open", path: temporary, errno: errno) }
         var written = 0
         while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + written, raw.count - written) }
+            let count = bytes.withUnsafeBytes { raw in
+                write(descriptor, raw.baseAddress! + written, raw.count - written)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 let error = SystemCallError(operation: "write", path: path, errno: errno)
@@ -203,7 +211,9 @@ struct PipelineFiles: Sendable {
         close(descriptor)
         do throws(SystemCallError) {
             try faults?.check(.rename, path: path)
-            if Glibc.rename(temporary, path) != 0 { throw SystemCallError(operation: "rename", path: path, errno: errno) }
+            if Glibc.rename(temporary, path) != 0 {
+                throw SystemCallError(operation: "rename", path: path, errno: errno)
+            }
         } catch {
             unlink(temporary)
             throw error
@@ -219,9 +229,9 @@ struct PipelineFiles: Sendable {
         guard descriptor >= 0 else { throw SystemCallError(operation: "open", path: path, errno: errno) }
         defer { close(descriptor) }
         #if os(Linux)
-        if syncfs(descriptor) != 0 { throw SystemCallError(operation: "syncfs", path: path, errno: errno) }
+            if syncfs(descriptor) != 0 { throw SystemCallError(operation: "syncfs", path: path, errno: errno) }
         #else
-        if fsync(descriptor) != 0 { throw SystemCallError(operation: "fsync", path: path, errno: errno) }
+            if fsync(descriptor) != 0 { throw SystemCallError(operation: "fsync", path: path, errno: errno) }
         #endif
     }
 
@@ -256,7 +266,8 @@ struct PipelineFiles: Sendable {
     }
 
     private static func identity(_ info: stat) -> FileIdentity {
-        FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
-                     modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        FileIdentity(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
+            modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }

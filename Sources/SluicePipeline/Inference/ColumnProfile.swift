@@ -40,23 +40,30 @@ struct ColumnProfile: Sendable {
     init(name: String, semicolonFile: Bool) {
         self.name = name
         var candidates: [Candidate] = []
-        candidates.append(Candidate(type: .boolean, format: ValueFormat(trueValues: ["true", "yes"], falseValues: ["false", "no"])))
-        let comma = UInt8(ascii: ","), point = UInt8(ascii: "."), space = UInt8(ascii: " "), apostrophe = UInt8(ascii: "'")
+        candidates.append(
+            Candidate(type: .boolean, format: ValueFormat(trueValues: ["true", "yes"], falseValues: ["false", "no"])))
+        let comma = UInt8(ascii: ","), point = UInt8(ascii: "."), space = UInt8(ascii: " "),
+            apostrophe = UInt8(ascii: "'")
         var numberFormats: [ValueFormat] = [ValueFormat()]
-        let decimalComma = [ValueFormat(decimalSeparator: comma), ValueFormat(decimalSeparator: comma, thousandsSeparator: point),
-                            ValueFormat(decimalSeparator: comma, thousandsSeparator: space)]
+        let decimalComma = [
+            ValueFormat(decimalSeparator: comma), ValueFormat(decimalSeparator: comma, thousandsSeparator: point),
+            ValueFormat(decimalSeparator: comma, thousandsSeparator: space),
+        ]
         let groupedPoint = [ValueFormat(thousandsSeparator: comma), ValueFormat(thousandsSeparator: apostrophe)]
         numberFormats += semicolonFile ? decimalComma + groupedPoint : groupedPoint + decimalComma
         for type in [ColumnType.integer, .real] {
-            for format in numberFormats where !(type == .integer && format.thousandsSeparator == nil && !format.hasPlainNumbers) {
+            for format in numberFormats
+            where !(type == .integer && format.thousandsSeparator == nil && !format.hasPlainNumbers) {
                 candidates.append(Candidate(type: type, format: format))
             }
         }
         for (type, patterns) in [(ColumnType.date, Self.datePatterns), (.timestamp, Self.timestampPatterns)] {
             for pattern in patterns {
-                let compiled = pattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: type == .timestamp).get() }
+                let compiled =
+                    pattern.flatMap { try? TemporalPattern.compile($0, forTimestamp: type == .timestamp).get() }
                     ?? (type == .date ? .isoDate : .isoTimestamp)
-                candidates.append(Candidate(type: type, format: ValueFormat(temporalPattern: pattern), pattern: compiled))
+                candidates.append(
+                    Candidate(type: type, format: ValueFormat(temporalPattern: pattern), pattern: compiled))
             }
         }
         self.candidates = candidates
@@ -101,14 +108,20 @@ struct ColumnProfile: Sendable {
         case .integer, .real:
             // Codes written with leading zeros (007) and exponents (1E5) stay text: as numbers
             // they would not be kept as written.
-            let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
-            if digits.count > 1, digits.first == UInt8(ascii: "0"), let next = digits.dropFirst().first, next >= 0x30, next <= 0x39 {
+            let digits =
+                bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
+            if digits.count > 1, digits.first == UInt8(ascii: "0"), let next = digits.dropFirst().first, next >= 0x30,
+                next <= 0x39
+            {
                 return false
             }
             if bytes.contains(UInt8(ascii: "e")) || bytes.contains(UInt8(ascii: "E")) { return false }
-            let plain = candidate.format.hasPlainNumbers ? bytes
-                : NumberNormalizer.plain(bytes.span, decimal: candidate.format.decimalSeparator,
-                                         thousands: candidate.format.thousandsSeparator)
+            let plain =
+                candidate.format.hasPlainNumbers
+                ? bytes
+                : NumberNormalizer.plain(
+                    bytes.span, decimal: candidate.format.decimalSeparator,
+                    thousands: candidate.format.thousandsSeparator)
             guard let plain else { return false }
             if candidate.type == .integer {
                 guard case .value(let integer) = FieldParser.parseInteger(plain.span) else { return false }

@@ -22,9 +22,13 @@ public struct InferredSchema: Sendable {
     /// The schema as commented YAML, in the Sluice format.
     public var yaml: String {
         var lines: [String] = []
-        let read = sample.map { "only the first \($0) rows of each file were read: other rows may not fit" } ?? "every row read"
-        lines.append("# Schema inferred by `sluice schema infer` from \(files.joined(separator: ", ")): \(rows) rows, \(read).")
-        lines.append("# Detected dialect (Sluice detects it again at every load; pin it in sluice.yaml's dialect: if needed):")
+        let read =
+            sample.map { "only the first \($0) rows of each file were read: other rows may not fit" }
+            ?? "every row read"
+        lines.append(
+            "# Schema inferred by `sluice schema infer` from \(files.joined(separator: ", ")): \(rows) rows, \(read).")
+        lines.append(
+            "# Detected dialect (Sluice detects it again at every load; pin it in sluice.yaml's dialect: if needed):")
         for dialect in dialects { lines.append("#   \(dialect)") }
         lines.append("# Review it: the types, ranges and allowed lists describe these files exactly.")
         lines.append("table: \(YAMLText.key(schema.table ?? "data"))")
@@ -40,9 +44,12 @@ public struct InferredSchema: Sendable {
     private func spec(_ column: ColumnSchema) -> String {
         var parts = ["type: \(column.type.rawValue)"]
         let format = column.valueFormat
-        if column.type.isTemporal, let pattern = format.temporalPattern { parts.append("format: \(YAMLText.quoted(pattern))") }
+        if column.type.isTemporal, let pattern = format.temporalPattern {
+            parts.append("format: \(YAMLText.quoted(pattern))")
+        }
         if column.type.isNumeric, !format.hasPlainNumbers {
-            parts.append("decimal_separator: \(YAMLText.quoted(String(Character(Unicode.Scalar(format.decimalSeparator)))))")
+            parts.append(
+                "decimal_separator: \(YAMLText.quoted(String(Character(Unicode.Scalar(format.decimalSeparator)))))")
             if let thousands = format.thousandsSeparator {
                 parts.append("thousands_separator: \(YAMLText.quoted(String(Character(Unicode.Scalar(thousands)))))")
             }
@@ -51,7 +58,9 @@ public struct InferredSchema: Sendable {
             parts.append("min: \(bound(low, column.type))")
             parts.append("max: \(bound(high, column.type))")
         }
-        if let allowed = column.allowedValues { parts.append("allowed: [\(allowed.map(YAMLText.quoted).joined(separator: ", "))]") }
+        if let allowed = column.allowedValues {
+            parts.append("allowed: [\(allowed.map(YAMLText.quoted).joined(separator: ", "))]")
+        }
         if !column.isRequired { parts.append("required: false") }
         return "{" + parts.joined(separator: ", ") + "}"
     }
@@ -69,7 +78,9 @@ public struct InferredSchema: Sendable {
         var parts = ["\(profile.values - profile.empties) values"]
         if profile.empties > 0 { parts.append("\(profile.empties) empty") }
         if let distinct = profile.distinct { parts.append("\(distinct.count) distinct") }
-        if column.type == .text, profile.longest > 0 { parts.append("longest \(profile.longest) character\(profile.longest == 1 ? "" : "s")") }
+        if column.type == .text, profile.longest > 0 {
+            parts.append("longest \(profile.longest) character\(profile.longest == 1 ? "" : "s")")
+        }
         if column.type == .date || column.type == .timestamp {
             parts.append("format recognised: \(column.valueFormat.temporalPattern ?? "ISO 8601")")
         }
@@ -84,8 +95,13 @@ public struct InferredSchema: Sendable {
 enum YAMLText {
     /// A mapping key: plain when it is a simple name, else double-quoted.
     static func key(_ text: String) -> String {
-        let simple = !text.isEmpty && text.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || $0 == "_" }
-            && !(text.first?.isNumber ?? true) && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text)
+        let simple =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || $0 == "_"
+            }
+            && !(text.first?.isNumber ?? true)
+            && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text)
         return simple ? text : quoted(text)
     }
 
@@ -100,7 +116,9 @@ enum YAMLText {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                    || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
+                {
                     out += String(format: "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)

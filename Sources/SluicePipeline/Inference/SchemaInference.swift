@@ -22,8 +22,10 @@ public enum SchemaInference {
         public var maxFileBytes: Int
 
         /// Creates options: every row, everything detected, files up to 256 MiB.
-        public init(sample: Int? = nil, pins: CSVDialectPins = .init(), encoding: CSVEncoding? = nil,
-                    maxFileBytes: Int = 256 * 1024 * 1024) {
+        public init(
+            sample: Int? = nil, pins: CSVDialectPins = .init(), encoding: CSVEncoding? = nil,
+            maxFileBytes: Int = 256 * 1024 * 1024
+        ) {
             self.sample = sample
             self.pins = pins
             self.encoding = encoding
@@ -63,7 +65,8 @@ public enum SchemaInference {
                 guard let header = try reader.next() else {
                     throw PipelineError(code: .configuration, message: "\(name) has no records")
                 }
-                let fileNames = sniff.hasHeader
+                let fileNames =
+                    sniff.hasHeader
                     ? (0..<header.count).map { HeaderNormalizer.normalize(header.string(at: $0) ?? "") }
                     : (1...max(header.count, 1)).map { "column_\($0)" }
                 try checkNames(fileNames, file: name)
@@ -85,8 +88,11 @@ public enum SchemaInference {
                         break
                     }
                     guard record.count == positions.count else {
-                        throw PipelineError(code: .configuration, message:
-                            "\(name):\(record.line): \(record.count) fields where the header has \(positions.count); fix the file before inferring its schema")
+                        throw PipelineError(
+                            code: .configuration,
+                            message:
+                                "\(name):\(record.line): \(record.count) fields where the header has \(positions.count); fix the file before inferring its schema"
+                        )
                     }
                     add(record, positions: positions, to: &profiles, file: name)
                     fileRows += 1
@@ -103,8 +109,9 @@ public enum SchemaInference {
         if !sampled {
             widened = widenUntilEveryRowFits(&schema, inputs: inputs, options: options)
         }
-        let inferred = InferredSchema(schema: schema, profiles: profiles, files: files.map(\.lastPathComponent), rows: rows,
-                                      dialects: dialects, sample: sampled ? options.sample : nil, widened: widened)
+        let inferred = InferredSchema(
+            schema: schema, profiles: profiles, files: files.map(\.lastPathComponent), rows: rows,
+            dialects: dialects, sample: sampled ? options.sample : nil, widened: widened)
         return inferred
     }
 
@@ -119,7 +126,8 @@ public enum SchemaInference {
     private static func read(_ url: URL, limit: Int) throws -> [UInt8] {
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         if let size = attributes?[.size] as? Int, size > limit {
-            throw PipelineError(code: .configuration, message: "\(url.path) is \(size) bytes, above the \(limit)-byte limit")
+            throw PipelineError(
+                code: .configuration, message: "\(url.path) is \(size) bytes, above the \(limit)-byte limit")
         }
         do { return [UInt8](try Data(contentsOf: url)) } catch {
             throw PipelineError(code: .io, message: "cannot read \(url.path): \(error.localizedDescription)")
@@ -128,11 +136,15 @@ public enum SchemaInference {
 
     private static func checkNames(_ names: [String], file: String) throws {
         if let blank = names.firstIndex(of: "") {
-            throw PipelineError(code: .configuration, message: "\(file): header field \(blank + 1) has no name; name it before inferring a schema")
+            throw PipelineError(
+                code: .configuration,
+                message: "\(file): header field \(blank + 1) has no name; name it before inferring a schema")
         }
         var seen = Set<String>()
         for name in names where !seen.insert(name).inserted {
-            throw PipelineError(code: .configuration, message: "\(file): column '\(name)' appears twice in the header (after normalisation)")
+            throw PipelineError(
+                code: .configuration,
+                message: "\(file): column '\(name)' appears twice in the header (after normalisation)")
         }
         for name in names {
             if let problem = SchemaChecks.problem(withColumn: name) {
@@ -145,7 +157,9 @@ public enum SchemaInference {
     }
 
     /// For each field of a file, the profile it feeds; the files must have the same columns.
-    private static func positionsOf(_ fileNames: [String], in names: [String], file: String, firstFile: String) throws -> [Int] {
+    private static func positionsOf(_ fileNames: [String], in names: [String], file: String, firstFile: String) throws
+        -> [Int]
+    {
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let missing = names.filter { !fileNames.contains($0) }
         let extra = fileNames.filter { index[$0] == nil }
@@ -153,8 +167,11 @@ public enum SchemaInference {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("it lacks " + missing.joined(separator: ", ")) }
             if !extra.isEmpty { parts.append("it adds " + extra.joined(separator: ", ")) }
-            throw PipelineError(code: .configuration, message:
-                "\(file) has other columns than \(firstFile): \(parts.joined(separator: "; ")); infer one schema per kind of file")
+            throw PipelineError(
+                code: .configuration,
+                message:
+                    "\(file) has other columns than \(firstFile): \(parts.joined(separator: "; ")); infer one schema per kind of file"
+            )
         }
         return fileNames.map { index[$0]! }
     }
@@ -171,7 +188,8 @@ public enum SchemaInference {
         var column = ColumnSchema(name: profile.name, type: .text, isRequired: profile.empties == 0)
         guard let best = profile.best else {
             if let distinct = profile.distinct, !distinct.isEmpty,
-               profile.values - profile.empties >= 2 * distinct.count, distinct.count > 1 {
+                profile.values - profile.empties >= 2 * distinct.count, distinct.count > 1
+            {
                 column.allowedValues = distinct.sorted()
             }
             return column
@@ -187,21 +205,29 @@ public enum SchemaInference {
 
     /// Checks `inputs` against `schema` as an ingest would; a column that refuses a value
     /// becomes text (bounds and lists dropped), until every row fits. Returns the widened columns.
-    static func widenUntilEveryRowFits(_ schema: inout Schema, inputs: [(name: String, bytes: [UInt8])], options: Options) -> [String] {
+    static func widenUntilEveryRowFits(
+        _ schema: inout Schema, inputs: [(name: String, bytes: [UInt8])], options: Options
+    ) -> [String] {
         var widened: [String] = []
         for _ in 0...schema.columns.count {
             var culprits = Set<String>()
             for input in inputs {
-                let settings = FileCheck.Settings(schema: schema, policy: schema.policy, encoding: options.encoding, pins: options.pins)
+                let settings = FileCheck.Settings(
+                    schema: schema, policy: schema.policy, encoding: options.encoding, pins: options.pins)
                 let findings = FileCheck(settings: settings).check(input.bytes, name: input.name)
-                for entry in findings.errors { if let column = entry.column, !column.isEmpty { culprits.insert(column) } }
+                for entry in findings.errors {
+                    if let column = entry.column, !column.isEmpty { culprits.insert(column) }
+                }
             }
-            let changed = schema.columns.indices.filter { culprits.contains(schema.columns[$0].name) && schema.columns[$0].type != .text
-                || culprits.contains(schema.columns[$0].name) && schema.columns[$0].allowedValues != nil }
+            let changed = schema.columns.indices.filter {
+                culprits.contains(schema.columns[$0].name) && schema.columns[$0].type != .text
+                    || culprits.contains(schema.columns[$0].name) && schema.columns[$0].allowedValues != nil
+            }
             guard !changed.isEmpty else { break }
             for index in changed {
                 let name = schema.columns[index].name
-                schema.columns[index] = ColumnSchema(name: name, type: .text, isRequired: schema.columns[index].isRequired)
+                schema.columns[index] = ColumnSchema(
+                    name: name, type: .text, isRequired: schema.columns[index].isRequired)
                 widened.append(name)
             }
         }

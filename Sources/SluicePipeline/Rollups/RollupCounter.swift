@@ -11,7 +11,8 @@ struct RollupGroup: Equatable {
     var sums: [(sum: Int64, values: Int64)]
 
     static func == (lhs: RollupGroup, rhs: RollupGroup) -> Bool {
-        lhs.key == rhs.key && lhs.count == rhs.count && lhs.sums.elementsEqual(rhs.sums) { $0.sum == $1.sum && $0.values == $1.values }
+        lhs.key == rhs.key && lhs.count == rhs.count
+            && lhs.sums.elementsEqual(rhs.sums) { $0.sum == $1.sum && $0.values == $1.values }
     }
 }
 
@@ -69,33 +70,45 @@ struct RollupCounter {
             }
             let slot: Int
             if fitsFlat {
-                if flatSlots[combined] < 0 { flatSlots[combined] = Int32(keyOfSlot.count); keyOfSlot.append(indices); counts.append(0); sums.append(Array(repeating: (0, 0), count: sumColumns.count)) }
+                if flatSlots[combined] < 0 {
+                    flatSlots[combined] = Int32(keyOfSlot.count); keyOfSlot.append(indices); counts.append(0);
+                    sums.append(Array(repeating: (0, 0), count: sumColumns.count))
+                }
                 slot = Int(flatSlots[combined])
             } else if coded.count == 1 {
-                if let found = slotOfKey[indices[0]] { slot = found } else {
+                if let found = slotOfKey[indices[0]] {
+                    slot = found
+                } else {
                     slot = keyOfSlot.count
                     slotOfKey[indices[0]] = slot
-                    keyOfSlot.append(indices); counts.append(0); sums.append(Array(repeating: (0, 0), count: sumColumns.count))
+                    keyOfSlot.append(indices); counts.append(0);
+                    sums.append(Array(repeating: (0, 0), count: sumColumns.count))
                 }
             } else {
-                if let found = slotOfLongKey[indices] { slot = found } else {
+                if let found = slotOfLongKey[indices] {
+                    slot = found
+                } else {
                     slot = keyOfSlot.count
                     slotOfLongKey[indices] = slot
-                    keyOfSlot.append(indices); counts.append(0); sums.append(Array(repeating: (0, 0), count: sumColumns.count))
+                    keyOfSlot.append(indices); counts.append(0);
+                    sums.append(Array(repeating: (0, 0), count: sumColumns.count))
                 }
             }
             counts[slot] += 1
             for (position, column) in sumValues.enumerated() where column.validity?[row] ?? true {
                 let (total, overflow) = sums[slot][position].sum.addingReportingOverflow(column.values[row])
                 guard !overflow else {
-                    throw PipelineError(code: .warehouse, message: "sum(\(sumColumns[position])) of a rollup leaves the 64-bit integer range")
+                    throw PipelineError(
+                        code: .warehouse,
+                        message: "sum(\(sumColumns[position])) of a rollup leaves the 64-bit integer range")
                 }
                 sums[slot][position].sum = total
                 sums[slot][position].values += 1
             }
         }
         return keyOfSlot.indices.map { slot in
-            RollupGroup(key: zip(coded, keyOfSlot[slot]).map { $0.value(of: $1) }, count: counts[slot], sums: sums[slot])
+            RollupGroup(
+                key: zip(coded, keyOfSlot[slot]).map { $0.value(of: $1) }, count: counts[slot], sums: sums[slot])
         }
     }
 
@@ -205,7 +218,8 @@ extension RollupFilter {
     func matches(text: String) -> Bool {
         values.contains { literal in
             guard case .text(let wanted) = literal else { return false }
-            let order: Int = text.utf8.elementsEqual(wanted.utf8) ? 0 : (text.utf8.lexicographicallyPrecedes(wanted.utf8) ? -1 : 1)
+            let order: Int =
+                text.utf8.elementsEqual(wanted.utf8) ? 0 : (text.utf8.lexicographicallyPrecedes(wanted.utf8) ? -1 : 1)
             return holds(order)
         }
     }
@@ -253,10 +267,11 @@ struct ExactKey: Hashable {
     let values: [SQLiteValue]
 
     static func == (lhs: ExactKey, rhs: ExactKey) -> Bool {
-        lhs.values.count == rhs.values.count && zip(lhs.values, rhs.values).allSatisfy { left, right in
-            if case .text(let a) = left, case .text(let b) = right { return a.utf8.elementsEqual(b.utf8) }
-            return left == right
-        }
+        lhs.values.count == rhs.values.count
+            && zip(lhs.values, rhs.values).allSatisfy { left, right in
+                if case .text(let a) = left, case .text(let b) = right { return a.utf8.elementsEqual(b.utf8) }
+                return left == right
+            }
     }
 
     func hash(into hasher: inout Hasher) {

@@ -34,7 +34,8 @@ public struct RollupDefinition: Sendable, Hashable {
 
     /// The definition in a canonical spelling (what the registry remembers, to notice a change).
     public var canonicalText: String {
-        var text = (["count"] + sums.map { "sum(\($0))" }).joined(separator: ", ") + " by " + keys.joined(separator: ", ")
+        var text =
+            (["count"] + sums.map { "sum(\($0))" }).joined(separator: ", ") + " by " + keys.joined(separator: ", ")
         if !filters.isEmpty { text += " where " + filters.map(\.sql).joined(separator: " and ") }
         return text
     }
@@ -43,7 +44,9 @@ public struct RollupDefinition: Sendable, Hashable {
     /// `sum_<c>`, `count_<c>` per summed column.
     public func groupingQuery(from table: String, extraCondition: String? = nil) -> String {
         let keyList = keys.map(SQLiteIdentifier.quote).joined(separator: ", ")
-        let aggregates = ["COUNT(*)"] + sums.flatMap { ["SUM(\(SQLiteIdentifier.quote($0)))", "COUNT(\(SQLiteIdentifier.quote($0)))"] }
+        let aggregates =
+            ["COUNT(*)"]
+            + sums.flatMap { ["SUM(\(SQLiteIdentifier.quote($0)))", "COUNT(\(SQLiteIdentifier.quote($0)))"] }
         let conditions = filters.map(\.sql) + (extraCondition.map { [$0] } ?? [])
         return "SELECT \(keyList), \(aggregates.joined(separator: ", ")) FROM \(SQLiteIdentifier.quote(table))"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))

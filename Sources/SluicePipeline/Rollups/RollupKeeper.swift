@@ -51,9 +51,12 @@ final class RollupKeeper {
         let start = ContinuousClock.now
         let built = try store.synchronize(declared.rollups, source: table)
         // Worth a line in the log only when rows were counted (not for a new workspace).
-        if !built.isEmpty, try !warehouse.query("SELECT 1 FROM \(SQLiteIdentifier.quote(table.name)) LIMIT 1").rows.isEmpty {
-            logger.notice("rollups built from \(table.name): \(built.map(\.tableName).joined(separator: ", "))",
-                          metadata: ["seconds": "\(ContinuousClock.now - start)"])
+        if !built.isEmpty,
+            try !warehouse.query("SELECT 1 FROM \(SQLiteIdentifier.quote(table.name)) LIMIT 1").rows.isEmpty
+        {
+            logger.notice(
+                "rollups built from \(table.name): \(built.map(\.tableName).joined(separator: ", "))",
+                metadata: ["seconds": "\(ContinuousClock.now - start)"])
         }
         rollups = declared.rollups.map { ($0, RollupCounter($0, columns: table.columns)) }
     }
@@ -76,7 +79,11 @@ final class RollupKeeper {
                 for position in merged.sums.indices {
                     let (total, overflow) = merged.sums[position].sum.addingReportingOverflow(group.sums[position].sum)
                     guard !overflow else {
-                        throw PipelineError(code: .warehouse, message: "sum(\(rollup.definition.sums[position])) of rollup \(rollup.definition.tableName) leaves the 64-bit integer range")
+                        throw PipelineError(
+                            code: .warehouse,
+                            message:
+                                "sum(\(rollup.definition.sums[position])) of rollup \(rollup.definition.tableName) leaves the 64-bit integer range"
+                        )
                     }
                     merged.sums[position].sum = total
                     merged.sums[position].values += group.sums[position].values
@@ -112,7 +119,8 @@ final class RollupKeeper {
     /// rows a primary-key replace is about to delete; call before deleting them, in the same transaction.
     func subtract(rowsWhere condition: String, values: [SQLiteValue]) throws {
         guard !rollups.isEmpty else { return }
-        let groups = try store.groups(where: condition, values: values, rollups: rollups.map(\.definition), source: table)
+        let groups = try store.groups(
+            where: condition, values: values, rollups: rollups.map(\.definition), source: table)
         for (rollup, taken) in zip(rollups, groups) { try store.apply(taken, to: rollup.definition, sign: -1) }
     }
 

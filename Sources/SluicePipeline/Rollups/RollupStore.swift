@@ -21,7 +21,8 @@ struct RollupStore {
 
     /// Creates the registry if it is missing.
     func createRegistry() throws {
-        try warehouse.connection.execute("""
+        try warehouse.connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS \(Self.registry) (
                 "table" TEXT PRIMARY KEY NOT NULL, report TEXT NOT NULL, definition TEXT NOT NULL, source_table TEXT NOT NULL
             ) STRICT
@@ -31,17 +32,22 @@ struct RollupStore {
     /// Every registered rollup (none when the registry does not exist yet).
     func registered() throws -> [Registered] {
         guard try tableExists(Self.registry) else { return [] }
-        let statement = try warehouse.connection.prepare("SELECT \"table\", report, definition, source_table FROM \(Self.registry) ORDER BY 1")
+        let statement = try warehouse.connection.prepare(
+            "SELECT \"table\", report, definition, source_table FROM \(Self.registry) ORDER BY 1")
         var result: [Registered] = []
         while try statement.step() {
-            result.append(Registered(table: statement.text(at: 0), report: statement.text(at: 1), definition: statement.text(at: 2), source: statement.text(at: 3)))
+            result.append(
+                Registered(
+                    table: statement.text(at: 0), report: statement.text(at: 1), definition: statement.text(at: 2),
+                    source: statement.text(at: 3)))
         }
         return result
     }
 
     /// Whether a table of that name exists.
     func tableExists(_ name: String) throws -> Bool {
-        let statement = try warehouse.connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        let statement = try warehouse.connection.prepare(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         try statement.bind(name, at: 1)
         return try statement.step()
     }
@@ -59,7 +65,11 @@ struct RollupStore {
         var toBuild: [RollupDefinition] = []
         for rollup in rollups {
             let entry = known[rollup.tableName]
-            if entry?.definition == rollup.canonicalText, entry?.source == source.name, try tableExists(rollup.tableName) { continue }
+            if entry?.definition == rollup.canonicalText, entry?.source == source.name,
+                try tableExists(rollup.tableName)
+            {
+                continue
+            }
             toBuild.append(rollup)
         }
         guard !stale.isEmpty || !toBuild.isEmpty else { return [] }
@@ -84,16 +94,25 @@ struct RollupStore {
             let type = source.columns.first { $0.name == key }?.type ?? .text
             return "\(SQLiteIdentifier.quote(key)) \(type.rawValue)"
         }
-        let aggregates = ["\"count\" INTEGER NOT NULL"] + rollup.sums.flatMap {
-            ["\(SQLiteIdentifier.quote("sum_" + $0)) INTEGER", "\(SQLiteIdentifier.quote("count_" + $0)) INTEGER NOT NULL"]
-        }
-        try warehouse.connection.execute("CREATE TABLE \(table) (\((keyColumns + aggregates).joined(separator: ", "))) STRICT")
+        let aggregates =
+            ["\"count\" INTEGER NOT NULL"]
+            + rollup.sums.flatMap {
+                [
+                    "\(SQLiteIdentifier.quote("sum_" + $0)) INTEGER",
+                    "\(SQLiteIdentifier.quote("count_" + $0)) INTEGER NOT NULL",
+                ]
+            }
+        try warehouse.connection.execute(
+            "CREATE TABLE \(table) (\((keyColumns + aggregates).joined(separator: ", "))) STRICT")
         let keyList = rollup.keys.map(SQLiteIdentifier.quote).joined(separator: ", ")
-        try warehouse.connection.execute("CREATE INDEX \(SQLiteIdentifier.quote(rollup.tableName + "_keys")) ON \(table) (\(keyList))")
+        try warehouse.connection.execute(
+            "CREATE INDEX \(SQLiteIdentifier.quote(rollup.tableName + "_keys")) ON \(table) (\(keyList))")
         try fill(rollup, source: source)
         let register = try warehouse.connection.prepare(
             "INSERT OR REPLACE INTO \(Self.registry) (\"table\", report, definition, source_table) VALUES (?, ?, ?, ?)")
-        try register.bind([.text(rollup.tableName), .text(rollup.report), .text(rollup.canonicalText), .text(source.name)])
+        try register.bind([
+            .text(rollup.tableName), .text(rollup.report), .text(rollup.canonicalText), .text(source.name),
+        ])
         try register.step()
     }
 
@@ -117,9 +136,11 @@ struct RollupStore {
             assignments.append("\(total) = CASE WHEN \(values) + ? > 0 THEN coalesce(\(total), 0) + ? END")
             assignments.append("\(values) = \(values) + ?")
         }
-        let update = try warehouse.cachedStatement("UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(keyMatch)")
+        let update = try warehouse.cachedStatement(
+            "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(keyMatch)")
         let columns = (rollup.keys + rollup.aggregateColumns).map(SQLiteIdentifier.quote).joined(separator: ", ")
-        let marks = Array(repeating: "?", count: rollup.keys.count + rollup.aggregateColumns.count).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: rollup.keys.count + rollup.aggregateColumns.count).joined(
+            separator: ", ")
         let insert = try warehouse.cachedStatement("INSERT INTO \(table) (\(columns)) VALUES (\(marks))")
         for group in groups {
             update.reset()
@@ -131,8 +152,11 @@ struct RollupStore {
             try update.step()
             if warehouse.connection.changes == 0 {
                 guard sign > 0 else {
-                    throw PipelineError(code: .warehouse, message: "rollup \(rollup.tableName) has no group \(group.key.map(\.displayText)) to take rows from; "
-                        + "rebuild it with `sluice rollup --rebuild`")
+                    throw PipelineError(
+                        code: .warehouse,
+                        message:
+                            "rollup \(rollup.tableName) has no group \(group.key.map(\.displayText)) to take rows from; "
+                            + "rebuild it with `sluice rollup --rebuild`")
                 }
                 insert.reset()
                 var row = group.key + [.integer(group.count)]
@@ -148,7 +172,9 @@ struct RollupStore {
     /// away. One read of the delivery's rows serves every rollup (the table has no index on
     /// `_ingest_id`, so each read is a scan).
     func groups(ofDelivery id: Int64, rollups: [RollupDefinition], source: WarehouseTable) throws -> [[RollupGroup]] {
-        try groups(where: "\(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?", values: [.integer(id)], rollups: rollups, source: source)
+        try groups(
+            where: "\(SQLiteIdentifier.quote(Ledger.ingestIDColumn)) = ?", values: [.integer(id)], rollups: rollups,
+            source: source)
     }
 
     /// Per rollup, the groups of the rows of `source` that `condition` (with `values` bound) selects.
@@ -157,7 +183,9 @@ struct RollupStore {
     ) throws -> [[RollupGroup]] {
         var columns: [String] = []
         for rollup in rollups {
-            for name in rollup.keys + rollup.sums + rollup.filters.map(\.column) where !columns.contains(name) { columns.append(name) }
+            for name in rollup.keys + rollup.sums + rollup.filters.map(\.column) where !columns.contains(name) {
+                columns.append(name)
+            }
         }
         let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         let statement = try warehouse.connection.prepare(
@@ -172,10 +200,13 @@ struct RollupStore {
                 guard rollup.filters.allSatisfy({ $0.matches(row[position[$0.column]!]) }) else { continue }
                 let key = rollup.keys.map { row[position[$0]!] }
                 let slot: Int
-                if let found = slots[index][ExactKey(values: key)] { slot = found } else {
+                if let found = slots[index][ExactKey(values: key)] {
+                    slot = found
+                } else {
                     slot = groups[index].count
                     slots[index][ExactKey(values: key)] = slot
-                    groups[index].append(RollupGroup(key: key, count: 0, sums: Array(repeating: (0, 0), count: rollup.sums.count)))
+                    groups[index].append(
+                        RollupGroup(key: key, count: 0, sums: Array(repeating: (0, 0), count: rollup.sums.count)))
                 }
                 groups[index][slot].count += 1
                 for (sumIndex, name) in rollup.sums.enumerated() {
@@ -195,7 +226,10 @@ struct RollupStore {
         let columns = (rollup.keys + rollup.aggregateColumns).map(SQLiteIdentifier.quote).joined(separator: ", ")
         let expected = rollup.groupingQuery(from: source)
         let stored = "SELECT \(columns) FROM \(table)"
-        for (query, what) in [("\(expected) EXCEPT \(stored)", "the table's rows give"), ("\(stored) EXCEPT \(expected)", "the rollup holds")] {
+        for (query, what) in [
+            ("\(expected) EXCEPT \(stored)", "the table's rows give"),
+            ("\(stored) EXCEPT \(expected)", "the rollup holds"),
+        ] {
             let statement = try warehouse.connection.prepare(query + " LIMIT 1")
             if try statement.step() {
                 let row = statement.row.map(\.displayText).joined(separator: ", ")
@@ -204,14 +238,17 @@ struct RollupStore {
                     : "the table's rows give (\(row)), which it does not hold"
             }
         }
-        let stray = try warehouse.connection.prepare("SELECT count(*) - count(DISTINCT \(rollup.keys.map { "quote(\(SQLiteIdentifier.quote($0)))" }.joined(separator: " || ',' || "))) FROM \(table)")
+        let stray = try warehouse.connection.prepare(
+            "SELECT count(*) - count(DISTINCT \(rollup.keys.map { "quote(\(SQLiteIdentifier.quote($0)))" }.joined(separator: " || ',' || "))) FROM \(table)"
+        )
         if try stray.step(), stray.int64(at: 0) != 0 { return "a group is held more than once" }
         return nil
     }
 
     /// Rows in a rollup table.
     func rowCount(_ rollup: RollupDefinition) throws -> Int {
-        let statement = try warehouse.connection.prepare("SELECT count(*) FROM \(SQLiteIdentifier.quote(rollup.tableName))")
+        let statement = try warehouse.connection.prepare(
+            "SELECT count(*) FROM \(SQLiteIdentifier.quote(rollup.tableName))")
         _ = try statement.step()
         return Int(statement.int64(at: 0))
     }

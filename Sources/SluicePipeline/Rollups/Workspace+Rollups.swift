@@ -22,7 +22,8 @@ extension Workspace {
     /// that cannot be kept. Reads only.
     public func rollups() throws -> [RollupStatus] {
         let declared = RollupDefinition.declared(by: try reports().reports, table: warehouseTable)
-        let warehouse = FileManager.default.fileExists(atPath: layout.warehouse.path)
+        let warehouse =
+            FileManager.default.fileExists(atPath: layout.warehouse.path)
             ? try Warehouse(path: layout.warehouse.path, readOnly: true) : nil
         var result: [RollupStatus] = []
         for rollup in declared.rollups {
@@ -31,12 +32,17 @@ extension Workspace {
                 let store = RollupStore(warehouse: warehouse)
                 if try store.tableExists(rollup.tableName) { rows = try store.rowCount(rollup) }
             }
-            result.append(RollupStatus(table: rollup.tableName, report: rollup.report, definition: rollup.canonicalText, rows: rows,
-                                       problem: rows == nil ? "not built yet: the next ingest builds it, or `sluice rollup --rebuild`" : nil))
+            result.append(
+                RollupStatus(
+                    table: rollup.tableName, report: rollup.report, definition: rollup.canonicalText, rows: rows,
+                    problem: rows == nil
+                        ? "not built yet: the next ingest builds it, or `sluice rollup --rebuild`" : nil))
         }
         for problem in declared.problems {
-            result.append(RollupStatus(table: RollupDefinition.tablePrefix + problem.report, report: problem.report, definition: "",
-                                       problem: problem.message))
+            result.append(
+                RollupStatus(
+                    table: RollupDefinition.tablePrefix + problem.report, report: problem.report, definition: "",
+                    problem: problem.message))
         }
         return result.sorted { $0.report < $1.report }
     }
@@ -54,8 +60,10 @@ extension Workspace {
             }
             finding.file += " (\(try store.rowCount(rollup)) groups)"
             if let registered = try store.registered().first(where: { $0.table == rollup.tableName }),
-               registered.definition != rollup.canonicalText {
-                finding.problem = "built for another definition (\(registered.definition)); the next ingest rebuilds it, or `sluice rollup --rebuild`"
+                registered.definition != rollup.canonicalText
+            {
+                finding.problem =
+                    "built for another definition (\(registered.definition)); the next ingest rebuilds it, or `sluice rollup --rebuild`"
                 return finding
             }
             if let difference = try store.difference(rollup, source: tableName) {
@@ -73,11 +81,16 @@ extension Ingestor {
     public func rebuildRollups() throws -> [RollupStatus] {
         do {
             return try rollups.rebuildAll().map {
-                RollupStatus(table: $0.definition.tableName, report: $0.definition.report, definition: $0.definition.canonicalText,
-                             rows: $0.rows, seconds: $0.seconds)
-            } + rollups.problems.map {
-                RollupStatus(table: RollupDefinition.tablePrefix + $0.report, report: $0.report, definition: "", problem: $0.message)
+                RollupStatus(
+                    table: $0.definition.tableName, report: $0.definition.report,
+                    definition: $0.definition.canonicalText,
+                    rows: $0.rows, seconds: $0.seconds)
             }
+                + rollups.problems.map {
+                    RollupStatus(
+                        table: RollupDefinition.tablePrefix + $0.report, report: $0.report, definition: "",
+                        problem: $0.message)
+                }
         } catch let error as PipelineError {
             throw error
         } catch {

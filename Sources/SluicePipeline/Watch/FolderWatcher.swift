@@ -27,33 +27,35 @@ public final class FolderWatcher: Sendable {
         (events, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent.self, throwing: (any Error).self)
         continuation.yield(.rescan)
         #if os(Linux)
-        let queue = try InotifyQueue(watching: folder.path)
-        let box = UncheckedQueue(queue: queue)
-        let thread = Thread { [stopped, continuation] in
-            while !stopped.isSet {
-                do {
-                    let batch = try box.queue.next(timeoutMilliseconds: 200)
-                    if batch.folderGone {
-                        continuation.finish(throwing: PipelineError(code: .io, message: "\(folder.path) was removed while being watched"))
+            let queue = try InotifyQueue(watching: folder.path)
+            let box = UncheckedQueue(queue: queue)
+            let thread = Thread { [stopped, continuation] in
+                while !stopped.isSet {
+                    do {
+                        let batch = try box.queue.next(timeoutMilliseconds: 200)
+                        if batch.folderGone {
+                            continuation.finish(
+                                throwing: PipelineError(
+                                    code: .io, message: "\(folder.path) was removed while being watched"))
+                            return
+                        }
+                        if batch.overflowed { continuation.yield(.rescan) }
+                        if !batch.names.isEmpty { continuation.yield(.ready(batch.names)) }
+                    } catch {
+                        continuation.finish(throwing: error)
                         return
                     }
-                    if batch.overflowed { continuation.yield(.rescan) }
-                    if !batch.names.isEmpty { continuation.yield(.ready(batch.names)) }
-                } catch {
-                    continuation.finish(throwing: error)
-                    return
                 }
+                continuation.finish()
             }
-            continuation.finish()
-        }
         #else
-        let thread = Thread { [stopped, continuation] in
-            while !stopped.isSet {
-                Thread.sleep(forTimeInterval: 0.5)
-                continuation.yield(.rescan)
+            let thread = Thread { [stopped, continuation] in
+                while !stopped.isSet {
+                    Thread.sleep(forTimeInterval: 0.5)
+                    continuation.yield(.rescan)
+                }
+                continuation.finish()
             }
-            continuation.finish()
-        }
         #endif
         thread.name = "sluice-watcher"
         thread.start()
@@ -75,11 +77,11 @@ public final class FolderWatcher: Sendable {
 }
 
 #if os(Linux)
-/// The inotify queue is used by the watcher thread alone after it is handed over.
-private final class UncheckedQueue: @unchecked Sendable {
-    let queue: InotifyQueue
-    init(queue: InotifyQueue) { self.queue = queue }
-}
+    /// The inotify queue is used by the watcher thread alone after it is handed over.
+    private final class UncheckedQueue: @unchecked Sendable {
+        let queue: InotifyQueue
+        init(queue: InotifyQueue) { self.queue = queue }
+    }
 #endif
 
 /// A flag set once, read from the watcher thread.

@@ -58,8 +58,10 @@ extension Ingestor {
     ///
     /// A failure with one group is reported as an `error` notice and the loop goes on; the
     /// group's files stay in the work area and are finished on the next start.
-    public func watch(_ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                      notify: (IngestEvent) -> Void) async throws {
+    public func watch(
+        _ watcher: FolderWatcher, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        notify: (IngestEvent) -> Void
+    ) async throws {
         var retry = DeferredRetry()
         for try await _ in watcher.events {
             // Whatever the event names, the inbox listing decides: it sees every byte of a name.
@@ -82,7 +84,9 @@ extension Ingestor {
                 jobs.append(job)
             }
             for record in records { notify(IngestEvent(record: record)) }
-            let putOff = try await ingestGroup(jobs, workers: workers, notify: notify) || records.contains { $0.status == .deferred }
+            let putOff =
+                try await ingestGroup(jobs, workers: workers, notify: notify)
+                || records.contains { $0.status == .deferred }
             if let delay = retry.next(after: putOff) { watcher.rescan(after: delay) }
         }
     }
@@ -98,7 +102,8 @@ extension Ingestor {
                 notify(IngestEvent(record: record))
             }
         } catch let error as PipelineError {
-            notify(IngestEvent(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
+            notify(
+                IngestEvent(event: "error", source: jobs.map(\.source).joined(separator: ", "), message: error.message))
             putOff = true
         }
         return putOff

@@ -1,5 +1,3 @@
-
-
 /// The authorizer policy of every dashboard query: reading only.
 ///
 /// Allowed: `SELECT`, reading any column, recursive CTEs, functions other than

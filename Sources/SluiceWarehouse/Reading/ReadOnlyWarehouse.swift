@@ -81,7 +81,8 @@ public final class ReadOnlyWarehouse {
         do {
             warehouse = try Warehouse(path: path, readOnly: true)
         } catch {
-            throw WarehouseError(code: .sqlite, message: "cannot open \(path) read-only: \(error.message)", cause: error)
+            throw WarehouseError(
+                code: .sqlite, message: "cannot open \(path) read-only: \(error.message)", cause: error)
         }
         self.limits = limits
         let policy = self.policy
@@ -112,7 +113,9 @@ public final class ReadOnlyWarehouse {
         policy.reset()
         let cap = maxRows ?? limits.maxRows
         do {
-            guard let timeLimit = limits.timeLimit else { return try read(sql, maxRows: cap, columns: columns, row: row) }
+            guard let timeLimit = limits.timeLimit else {
+                return try read(sql, maxRows: cap, columns: columns, row: row)
+            }
             return try warehouse.connection.withTimeLimit(timeLimit) {
                 try read(sql, maxRows: cap, columns: columns, row: row)
             }
@@ -134,7 +137,9 @@ public final class ReadOnlyWarehouse {
         guard statement.isReadOnly else {
             throw WarehouseError(
                 code: .writeRefused,
-                message: "refused: only read-only statements may run here (SELECT or WITH); this one would change the database")
+                message:
+                    "refused: only read-only statements may run here (SELECT or WITH); this one would change the database"
+            )
         }
         var summary = StreamSummary(columns: statement.columnNames, rowCount: 0, isTruncated: false)
         try columns(summary.columns)
@@ -160,7 +165,9 @@ public final class ReadOnlyWarehouse {
         let place = row.map { " (at row \($0))" } ?? " (one value alone is too large)"
         return WarehouseError(
             code: .resultTooLarge,
-            message: "the result is larger than the limit of \(limit)\(place); select fewer rows or columns, or leave out large values")
+            message:
+                "the result is larger than the limit of \(limit)\(place); select fewer rows or columns, or leave out large values"
+        )
     }
 
     private static func megabytes(_ bytes: Int) -> String {
@@ -187,7 +194,8 @@ public final class ReadOnlyWarehouse {
     /// The tables users query: every table but SQLite's own and Sluice's bookkeeping, by name.
     public func tableNames() throws(WarehouseError) -> [String] {
         let result = try query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", maxRows: nil)
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            maxRows: nil)
         return result.rows.compactMap { row in
             guard case .text(let name)? = row.first else { return nil }
             return name
@@ -202,7 +210,8 @@ public final class ReadOnlyWarehouse {
             let what = policy.lastRefusal ?? "the statement"
             return WarehouseError(
                 code: .writeRefused,
-                message: "refused: \(what) is not allowed here; only reading is (SELECT, WITH … SELECT, reporting pragmas)",
+                message:
+                    "refused: \(what) is not allowed here; only reading is (SELECT, WITH … SELECT, reporting pragmas)",
                 cause: cause)
         }
         if cause.code == 18 {  // SQLITE_TOOBIG: one value passed SQLITE_LIMIT_LENGTH
@@ -213,7 +222,8 @@ public final class ReadOnlyWarehouse {
         if cause.isInterrupted {
             let limit = limits.timeLimit.map { "\($0)" } ?? "its time limit"
             return WarehouseError(
-                code: .timeLimit, message: "the query ran longer than \(limit) and was stopped; narrow it or add a LIMIT",
+                code: .timeLimit,
+                message: "the query ran longer than \(limit) and was stopped; narrow it or add a LIMIT",
                 cause: cause)
         }
         if cause.message.hasPrefix("no such table"), let tables = try? tableNames() {

@@ -1,5 +1,3 @@
-
-
 /// How many bytes a result takes as the JSON answer (the largest of the formats served): what
 /// ``ReadOnlyWarehouse`` counts against ``ReadOnlyWarehouse/Limits/maxResultBytes``.
 ///

@@ -37,14 +37,16 @@ public struct ReportIndex: Sendable, Hashable, Codable {
     /// `CREATE INDEX IF NOT EXISTS "name" ON "table" ("a", "b")`.
     public var createStatement: String {
         let list = columns.map(SQLiteIdentifier.quote).joined(separator: ", ")
-        return "CREATE INDEX IF NOT EXISTS \(SQLiteIdentifier.quote(name)) ON \(SQLiteIdentifier.quote(table)) (\(list))"
+        return
+            "CREATE INDEX IF NOT EXISTS \(SQLiteIdentifier.quote(name)) ON \(SQLiteIdentifier.quote(table)) (\(list))"
     }
 
     /// A column name made safe for an index name: letters, digits and `_` only.
     private static func nameComponent(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.map { scalar in
-            CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII ? Character(scalar) : "_"
-        })
+        String(
+            text.lowercased().unicodeScalars.map { scalar in
+                CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII ? Character(scalar) : "_"
+            })
     }
 }
 

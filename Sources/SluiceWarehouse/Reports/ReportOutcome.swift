@@ -44,7 +44,8 @@ public struct ReportOutcome: Sendable, Hashable, Encodable {
     ) -> [ReportOutcome] {
         reports.map { report in
             do throws(WarehouseError) {
-                let connection = try ReadOnlyWarehouse(path: path, limits: report.limits(default: limits), authorizer: false)
+                let connection = try ReadOnlyWarehouse(
+                    path: path, limits: report.limits(default: limits), authorizer: false)
                 return ReportOutcome(report: report, result: .success(try connection.run(report)))
             } catch {
                 return ReportOutcome(report: report, failing: error)
@@ -55,8 +56,10 @@ public struct ReportOutcome: Sendable, Hashable, Encodable {
     /// The outcome of a report that failed with `error`.
     public init(report: SavedReport, failing error: WarehouseError) {
         self.report = report
-        result = .failure(Failure(
-            code: error.code.description, message: error.message, place: report.place(of: error), line: error.cause?.line))
+        result = .failure(
+            Failure(
+                code: error.code.description, message: error.message, place: report.place(of: error),
+                line: error.cause?.line))
     }
 
     /// The outcome of a report that ran.
@@ -87,5 +90,6 @@ extension ReadOnlyWarehouse.Limits {
     /// What a saved report runs under unless its header says otherwise: 60 s, every row, and a
     /// 256 MiB answer at most (a report is held whole in memory; an export streams with
     /// `sluice query`).
-    public static let reports = ReadOnlyWarehouse.Limits(timeLimit: .seconds(60), maxRows: nil, maxResultBytes: 256 << 20)
+    public static let reports = ReadOnlyWarehouse.Limits(
+        timeLimit: .seconds(60), maxRows: nil, maxResultBytes: 256 << 20)
 }

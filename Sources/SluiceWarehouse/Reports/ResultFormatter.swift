@@ -53,7 +53,9 @@ public enum ResultFormatter {
             return reports.map { "# \($0.report.name)\n" + streamed($0.result, as: .csv) }.joined(separator: "\n")
         case .table, .markdown:
             return reports.map { item in
-                let heading = format == .markdown ? "## \(item.report.title)\n\n" : "\(item.report.title)  [\(item.report.name)]\n"
+                let heading =
+                    format == .markdown
+                    ? "## \(item.report.title)\n\n" : "\(item.report.title)  [\(item.report.name)]\n"
                 return heading + render(item.result, as: format)
             }.joined(separator: "\n")
         }
@@ -93,9 +95,10 @@ public enum ResultFormatter {
         var lines = [zip(result.columns, widths).map { pad($0, $1, right: false) }.joined(separator: "  ")]
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (rowIndex, row) in cells.enumerated() {
-            lines.append(row.enumerated().map { index, cell in
-                pad(cell, widths[index], right: result.rows[rowIndex][index].isNumber)
-            }.joined(separator: "  "))
+            lines.append(
+                row.enumerated().map { index, cell in
+                    pad(cell, widths[index], right: result.rows[rowIndex][index].isNumber)
+                }.joined(separator: "  "))
         }
         if result.rows.isEmpty { lines.append("(no rows)") }
         if result.isTruncated { lines.append("(more rows not shown)") }

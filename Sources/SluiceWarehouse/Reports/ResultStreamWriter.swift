@@ -59,7 +59,8 @@ public final class ResultStreamWriter {
         case .table:
             var text = ResultFormatter.table(QueryResult(columns: columns, rows: tableRows))
             if rowCount > tableRows.count {
-                text += "(showing \(tableRows.count) of \(rowCount)\(truncated ? "+" : "") rows; --format csv or json writes every row)\n"
+                text +=
+                    "(showing \(tableRows.count) of \(rowCount)\(truncated ? "+" : "") rows; --format csv or json writes every row)\n"
             } else if truncated {
                 text += "(more rows not shown)\n"
             }
@@ -71,9 +72,11 @@ public final class ResultStreamWriter {
     private func writeMarkdownHeader(firstRow: [SQLiteValue]?) {
         wroteMarkdownHeader = true
         emit("| " + columns.map(Self.markdownCell).joined(separator: " | ") + " |\n")
-        emit("|" + columns.indices.map { index in
-            firstRow.map { index < $0.count && $0[index].isNumber } == true ? " ---: |" : " --- |"
-        }.joined() + "\n")
+        emit(
+            "|"
+                + columns.indices.map { index in
+                    firstRow.map { index < $0.count && $0[index].isNumber } == true ? " ---: |" : " --- |"
+                }.joined() + "\n")
     }
 
     private func emit(_ text: String) {

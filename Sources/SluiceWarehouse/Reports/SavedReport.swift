@@ -44,7 +44,9 @@ public struct SavedReport: Sendable, Hashable {
             let value = comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if !key.isEmpty, !key.contains(" "), properties[key] == nil { properties[key] = value }
             if key == "index" {
-                let columns = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let columns = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
                 if !columns.isEmpty { indexes.append(columns) }
             }
         }
@@ -62,7 +64,8 @@ public struct SavedReport: Sendable, Hashable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw WarehouseError(code: .reportUnreadable, message: "cannot read report \(url.path): \(error.localizedDescription)")
+            throw WarehouseError(
+                code: .reportUnreadable, message: "cannot read report \(url.path): \(error.localizedDescription)")
         }
         self.init(name: url.deletingPathExtension().lastPathComponent, sql: text)
         file = url
@@ -82,7 +85,8 @@ public struct SavedReport: Sendable, Hashable {
 
     /// Where a failure points: `queries/q1_x.sql, line 3` (the line when SQLite names a place).
     public func place(of error: WarehouseError) -> String {
-        let file = self.file.map { "\($0.deletingLastPathComponent().lastPathComponent)/\($0.lastPathComponent)" } ?? name
+        let file =
+            self.file.map { "\($0.deletingLastPathComponent().lastPathComponent)/\($0.lastPathComponent)" } ?? name
         guard let line = error.cause?.line else { return file }
         return "\(file), line \(line)"
     }
@@ -101,7 +105,9 @@ public struct ReportCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw WarehouseError(code: .reportUnreadable, message: "cannot list reports in \(directory.path): \(error.localizedDescription)")
+            throw WarehouseError(
+                code: .reportUnreadable,
+                message: "cannot list reports in \(directory.path): \(error.localizedDescription)")
         }
         reports = try names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.sorted().map { name in
             try SavedReport(contentsOf: directory.appendingPathComponent(name))
@@ -128,11 +134,14 @@ public struct ReportCatalog: Sendable {
             case .ambiguous(let candidates):
                 throw WarehouseError(
                     code: .reportNotFound,
-                    message: "'\(wanted)' matches \(candidates.count) reports (\(candidates.joined(separator: ", "))); give more of the name")
+                    message:
+                        "'\(wanted)' matches \(candidates.count) reports (\(candidates.joined(separator: ", "))); give more of the name"
+                )
             case .none:
                 let available = reports.map(\.name).joined(separator: ", ")
                 throw WarehouseError(
-                    code: .reportNotFound, message: "no report named '\(wanted)'; available: \(available.isEmpty ? "none" : available)")
+                    code: .reportNotFound,
+                    message: "no report named '\(wanted)'; available: \(available.isEmpty ? "none" : available)")
             }
         }
         return chosen

@@ -13,7 +13,9 @@ public struct SQLiteAuthorizerRequest: Sendable, Hashable {
     public var database: String?
 
     /// Creates a request from its parts (tests and custom policies).
-    public init(action: SQLiteAuthorizerAction, firstDetail: String? = nil, secondDetail: String? = nil, database: String? = nil) {
+    public init(
+        action: SQLiteAuthorizerAction, firstDetail: String? = nil, secondDetail: String? = nil, database: String? = nil
+    ) {
         self.action = action
         self.firstDetail = firstDetail
         self.secondDetail = secondDetail

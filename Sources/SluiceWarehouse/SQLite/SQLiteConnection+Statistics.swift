@@ -79,7 +79,8 @@ private extension String {
     }
 }
 
-private func numbersStep(_ context: OpaquePointer?, _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+private func numbersStep(_ context: OpaquePointer?, _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?)
+{
     guard let arguments, let state = state(context, create: true), state.failure == nil else { return }
     switch number(arguments[0]) {
     case .success(let value?): state.numbers.append(value)
@@ -140,14 +141,15 @@ private func modeStep(_ context: OpaquePointer?, _ count: Int32, _ arguments: Un
 
 private func modeFinal(_ context: OpaquePointer?) {
     guard let state = finalState(context),
-          let best = state.counts.max(by: { ($0.value, $1.key.sortKey) < ($1.value, $0.key.sortKey) })
+        let best = state.counts.max(by: { ($0.value, $1.key.sortKey) < ($1.value, $0.key.sortKey) })
     else { return sqlite3_result_null(context) }
     switch best.key {
     case .null: sqlite3_result_null(context)
     case .integer(let value): sqlite3_result_int64(context, value)
     case .real(let value): sqlite3_result_double(context, value)
     case .text(let text): sqlite3_result_text(context, text, -1, sqliteTransient)
-    case .blob(let bytes): bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, Int32($0.count), sqliteTransient) }
+    case .blob(let bytes):
+        bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, Int32($0.count), sqliteTransient) }
     }
 }
 

@@ -36,11 +36,12 @@ struct InsertPlan {
             case .texts(let dictionary, let rowCodes):
                 columns.append((.text, codes.count))
                 codes.append(rowCodes)
-                textRanges.append(dictionary.map { value in
-                    let range = (offset: text.count, count: value.utf8.count)
-                    text.append(contentsOf: value.utf8)
-                    return range
-                })
+                textRanges.append(
+                    dictionary.map { value in
+                        let range = (offset: text.count, count: value.utf8.count)
+                        text.append(contentsOf: value.utf8)
+                        return range
+                    })
             case .constant(let value):
                 columns.append((.constant, constants.count))
                 constants.append(value)

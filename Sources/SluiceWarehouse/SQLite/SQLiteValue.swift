@@ -18,10 +18,12 @@ public enum SQLiteValue: Sendable, Hashable {
         case .integer(let value): return String(value)
         case .real(let value): return Self.format(real: value)
         case .text(let value): return value
-        case .blob(let bytes): return "x'" + bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined() + "'"
+        case .blob(let bytes):
+            return "x'"
+                + bytes.map { byte in
+                    let hex = String(byte, radix: 16)
+                    return byte < 16 ? "0" + hex : hex
+                }.joined() + "'"
         }
     }
 

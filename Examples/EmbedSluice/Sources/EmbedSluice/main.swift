@@ -25,7 +25,8 @@ encoder.outputFormatting = [.sortedKeys]
 print(String(decoding: try encoder.encode(q5), as: UTF8.self))
 
 // Any read-only SQL, every row; median(), percentile() and mode() are there too.
-let result = try await workspace.query("SELECT sex, COUNT(*) AS students, median(g3) AS median_g3 FROM student_data GROUP BY sex")
+let result = try await workspace.query(
+    "SELECT sex, COUNT(*) AS students, median(g3) AS median_g3 FROM student_data GROUP BY sex")
 for row in result.rows {
     print(row.map(\.displayText).joined(separator: "\t"))
 }
