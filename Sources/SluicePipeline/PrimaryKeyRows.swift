@@ -21,18 +21,7 @@ enum KeyText {
     }
 
     private static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        ResultStreamWriter.jsonString(string)
     }
 
     /// `column=value, …` for messages.
@@ -46,6 +35,8 @@ struct KeyColumns: Sendable {
     let key: PrimaryKey
     /// Positions of the key columns in the schema's columns.
     let positions: [Int]
+    /// The key columns' types (dates and timestamps are keyed as the warehouse holds them: ISO text).
+    let types: [ColumnType]
 
     /// The key of `schema`, or `nil` when it has none.
     init?(_ schema: Schema) {
@@ -54,13 +45,16 @@ struct KeyColumns: Sendable {
         guard positions.count == key.columns.count else { return nil }
         self.key = key
         self.positions = positions
+        types = positions.map { schema.columns[$0].type }
     }
 
-    /// The key values of accepted row `row` of `outcome`.
+    /// The key values of accepted row `row` of `outcome`, as the warehouse holds them.
     func values(of outcome: ValidationOutcome, row: Int) -> [SQLiteValue] {
-        positions.map { position in
+        zip(positions, types).map { position, type in
             if let validity = outcome.validity[position], !validity[row] { return .null }
             switch outcome.columns[position] {
+            case .integer(let values) where type.isTemporal:
+                return .text(CalendarValue.isoText(values[row], type: type))
             case .integer(let values): return .integer(values[row])
             case .real(let values): return .real(values[row])
             case .text(let values): return .text(values[row])

@@ -43,13 +43,21 @@ extension Workspace {
             }
             let keys = try ledger.replacedKeys(of: entry.id)
             let columns = try (0..<reader.schema.fields.count).map { try reader.readColumnWithValidity($0) }
-            let rows = try remainingRows(columns, rowCount: reader.rowCount, replacedKeys: keys)
+            let fields = reader.schema.fields
+            let rows = try remainingRows(columns, fields: fields, rowCount: reader.rowCount, replacedKeys: keys)
             var digester = ContentDigest.RowDigester(columnCount: columns.count)
-            for row in rows { digester.append(row: columns.map { ColumnarValue.at($0, row: row) }) }
+            for row in rows {
+                // As the warehouse holds them: dates and timestamps as ISO text.
+                digester.append(
+                    row: columns.indices.map {
+                        ColumnarValue.at(columns[$0], row: row, logicalType: fields[$0].logicalType)
+                    })
+            }
             if let digest = warehouse?.digest, digest != digester.finish() {
                 finding.problem =
                     "the warehouse rows differ from the rows of its .scol file that were not replaced: "
-                    + firstDifference(entry, columns: columns, rows: rows, names: reader.schema.fields.map(\.name))
+                    + (firstDifference(entry, columns: columns, rows: rows, fields: reader.schema.fields).difference
+                        ?? "the rows are the same but not in the same order")
                 return finding
             }
         } catch {
@@ -61,42 +69,17 @@ extension Workspace {
     }
 
     /// The `.scol` rows whose key is not among `replacedKeys`, in file order.
-    private func remainingRows(_ columns: [ColumnarColumn], rowCount: Int, replacedKeys: Set<String>) throws -> [Int] {
+    private func remainingRows(
+        _ columns: [ColumnarColumn], fields: [ColumnarField], rowCount: Int, replacedKeys: Set<String>
+    ) throws -> [Int] {
         guard let key = KeyColumns(schema), key.positions.allSatisfy({ $0 < columns.count }) else {
             throw PipelineError(
                 code: .configuration, message: "rows were replaced under a primary key, but the schema has none now")
         }
         return (0..<rowCount).filter { row in
-            !replacedKeys.contains(KeyText.of(key.positions.map { ColumnarValue.at(columns[$0], row: row) }))
+            !replacedKeys.contains(
+                KeyText.of(
+                    key.positions.map { ColumnarValue.at(columns[$0], row: row, logicalType: fields[$0].logicalType) }))
         }
-    }
-
-    /// The first remaining row where the warehouse differs from the `.scol` file.
-    private func firstDifference(_ entry: LedgerEntry, columns: [ColumnarColumn], rows: [Int], names: [String])
-        -> String
-    {
-        guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true) else {
-            return "cannot read the warehouse"
-        }
-        let list = schema.columns.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
-        guard
-            let statement = try? warehouse.connection.prepare(
-                "SELECT \(list) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"
-            ),
-            (try? statement.bind(entry.id, at: 1)) != nil
-        else { return "cannot read the warehouse rows" }
-        var position = 0
-        while (try? statement.step()) == true, position < rows.count {
-            for (index, column) in columns.enumerated() {
-                let scolValue = ColumnarValue.at(column, row: rows[position])
-                let stored = statement.value(at: index)
-                if !ColumnarValue.same(scolValue, stored) {
-                    return "first at row \(rows[position] + 1) of the delivery, column '\(names[index])': "
-                        + "warehouse \(stored.displayText), .scol \(scolValue.displayText)"
-                }
-            }
-            position += 1
-        }
-        return "the rows are the same but not in the same order"
     }
 }

@@ -135,31 +135,49 @@ extension Workspace {
 
     /// The first row where the warehouse and the `.scol` file differ, for a message.
     private func firstDifference(_ entry: LedgerEntry, reader: ColumnarReader) -> String {
-        guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true),
-            let columns = try? (0..<reader.schema.fields.count).map({ try reader.readColumnWithValidity($0) })
-        else { return "cannot read both to compare" }
+        guard let columns = try? (0..<reader.schema.fields.count).map({ try reader.readColumnWithValidity($0) }) else {
+            return "cannot read both to compare"
+        }
+        let rows = Array(0..<reader.rowCount)
+        let compared = firstDifference(entry, columns: columns, rows: rows, fields: reader.schema.fields)
+        guard compared.difference == nil else { return compared.difference! }
+        return compared.rowsRead == reader.rowCount
+            ? "the ledger's digest matches neither (recorded wrongly?)"
+            : "the warehouse holds \(compared.rowsRead) rows, the .scol \(reader.rowCount)"
+    }
+
+    /// Compares the delivery's warehouse rows, in load order, with `rows` of the `.scol`
+    /// `columns` (all of them, or those a primary-key replace left it): the first differing
+    /// value as a message, or `nil` with how many warehouse rows were read.
+    func firstDifference(_ entry: LedgerEntry, columns: [ColumnarColumn], rows: [Int], fields: [ColumnarField])
+        -> (difference: String?, rowsRead: Int)
+    {
+        guard let warehouse = try? Warehouse(path: layout.warehouse.path, readOnly: true) else {
+            return ("cannot read the warehouse", 0)
+        }
         let names = schema.columns.map { SQLiteIdentifier.quote($0.name) }.joined(separator: ", ")
         guard
             let statement = try? warehouse.connection.prepare(
                 "SELECT \(names) FROM \(SQLiteIdentifier.quote(tableName)) WHERE \(Ledger.ingestIDColumn) = ? ORDER BY rowid"
             ),
             (try? statement.bind(entry.id, at: 1)) != nil
-        else { return "cannot read the warehouse rows" }
-        var row = 0
+        else { return ("cannot read the warehouse rows", 0) }
+        var position = 0
         while (try? statement.step()) == true {
-            for (index, column) in columns.enumerated() where row < column.count {
-                let scolValue = ColumnarValue.at(column, row: row, logicalType: reader.schema.fields[index].logicalType)
+            guard position < rows.count else { return (nil, position + 1) }
+            for (index, column) in columns.enumerated() where rows[position] < column.count {
+                let scolValue = ColumnarValue.at(column, row: rows[position], logicalType: fields[index].logicalType)
                 let stored = statement.value(at: index)
                 if !ColumnarValue.same(scolValue, stored) {
-                    return "first at row \(row + 1) of the delivery, column '\(reader.schema.fields[index].name)': "
-                        + "warehouse \(stored.displayText), .scol \(scolValue.displayText)"
+                    return (
+                        "first at row \(rows[position] + 1) of the delivery, column '\(fields[index].name)': "
+                            + "warehouse \(stored.displayText), .scol \(scolValue.displayText)", position
+                    )
                 }
             }
-            row += 1
+            position += 1
         }
-        return row == reader.rowCount
-            ? "the ledger's digest matches neither (recorded wrongly?)"
-            : "the warehouse holds \(row) rows, the .scol \(reader.rowCount)"
+        return (nil, position)
     }
 }
 

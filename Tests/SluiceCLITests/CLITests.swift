@@ -56,6 +56,7 @@ struct CLITests {
             let notWorkspace = try sluice(["ingest"], in: dir)
             #expect(notWorkspace.status == 2)
             #expect(notWorkspace.stderr.contains("is not a Sluice workspace"))
+            #expect(notWorkspace.stderr.contains("sluice init"), "the CLI adds its own words")
             let badFlag = try sluice(["ingest", "--bogus"], in: dir)
             #expect(badFlag.status == 2)
             #expect(badFlag.stderr.contains("Unknown option '--bogus'"))

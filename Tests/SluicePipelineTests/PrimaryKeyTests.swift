@@ -35,6 +35,29 @@ struct PrimaryKeyTests {
     let corrected = "station,date,temp\na,2012-01-02,2.5\nc,2012-01-01,4.0\n"
     let everything = "SELECT station, date, temp, _ingest_id FROM weather ORDER BY station, date"
 
+    /// A key on a `date` column (stored as ISO text in the warehouse, as days in the `.scol`):
+    /// the redelivery still finds the row it replaces, and `verify` still agrees.
+    @Test func aKeyOnADateColumnReplacesAndVerifies() throws {
+        try withTemporaryDirectory { dir in
+            let schema =
+                "table: weather\nlowercase_text: false\nprimary_key: [station, date]\n"
+                + "columns:\n  station: text\n  date: {type: date, format: \"%Y/%m/%d\"}\n  temp: real\n"
+            let file = try write(schema, to: dir.appendingPathComponent("weather.yaml"))
+            let workspace = try Workspace.create(at: dir.appendingPathComponent("ws"), schemaFile: file, queries: nil)
+            _ = try ingest(
+                "station,date,temp\na,2012/01/01,1.5\na,2012/01/02,2.0\n", named: "d1.csv", into: workspace, dir: dir)
+            let two = try ingest(
+                "station,date,temp\na,2012/01/02,2.5\n", named: "d1-fixed.csv", into: workspace, dir: dir)
+            #expect(two.rowsReplaced == 1, "\(two.message)")
+            #expect(
+                try rows("SELECT station, date, temp FROM weather ORDER BY date", in: workspace) == [
+                    [.text("a"), .text("2012-01-01"), .real(1.5)], [.text("a"), .text("2012-01-02"), .real(2.5)],
+                ])
+            let findings = try workspace.verify()
+            #expect(!findings.isEmpty && findings.filter { !$0.ok }.isEmpty, "\(findings)")
+        }
+    }
+
     @Test func aCorrectedRedeliveryReplacesTheRowsWithItsKeys() throws {
         try withTemporaryDirectory { dir in
             let workspace = try workspace(in: dir)

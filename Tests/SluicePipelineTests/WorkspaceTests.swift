@@ -34,11 +34,16 @@ struct WorkspaceTests {
         }
     }
 
+    /// The library says what is wrong and where, with a hint in its own terms; the CLI adds
+    /// `sluice init` (tested in CLITests).
     @Test func openingAFolderWithoutConfigSaysHowToCreateOne() throws {
         try withTemporaryDirectory { dir in
             let error = #expect(throws: PipelineError.self) { try Workspace.open(at: dir) }
             #expect(error?.code == .notAWorkspace)
-            #expect(error?.message.contains("sluice init") == true)
+            #expect(error?.path == dir.path)
+            #expect(error?.operation == "open")
+            #expect(error?.hint?.contains("create one") == true)
+            #expect(error?.message.contains("sluice init") == false, "library messages name no CLI command")
         }
     }
 

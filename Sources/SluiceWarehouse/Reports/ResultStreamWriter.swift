@@ -113,7 +113,7 @@ public final class ResultStreamWriter {
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped.
-    static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
