@@ -14,6 +14,24 @@ struct ChunkLayout {
 /// Decoders append to the caller's arrays so a whole column can be read into one array. Null
 /// rows get a placeholder (`0`, `0.0`, `""`).
 enum ChunkDecoder {
+    /// Reads a chunk's validity bitmap (present when it has nulls) and checks it against the
+    /// footer: no bit past the last row, and as many nulls as the footer says.
+    static func readValidity(
+        _ raw: [UInt8], layout: ChunkLayout, reader: inout ByteReader
+    ) throws(DecodeFailure) -> ValidityBitmap? {
+        guard layout.nullCount > 0 else { return nil }
+        let size = (layout.rowCount + 7) / 8
+        let start = try reader.skip(size, "validity bitmap")
+        guard let decoded = ValidityBitmap(fileBytes: raw[start..<start + size], count: layout.rowCount) else {
+            throw DecodeFailure(at: start + size - 1, "validity bitmap has bits set past the last row")
+        }
+        guard decoded.nullCount == layout.nullCount else {
+            throw DecodeFailure(
+                at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
+        }
+        return decoded
+    }
+
     /// Decodes a chunk of `layout.type`, appending its rows to `out` and its validity (when the
     /// chunk has nulls) to `validity`.
     static func decode(
@@ -21,19 +39,7 @@ enum ChunkDecoder {
     ) throws(DecodeFailure) {
         var reader = ByteReader(raw)
         let valueCount = layout.rowCount - layout.nullCount
-        var bitmap: ValidityBitmap? = nil
-        if layout.nullCount > 0 {
-            let size = (layout.rowCount + 7) / 8
-            let start = try reader.skip(size, "validity bitmap")
-            guard let decoded = ValidityBitmap(fileBytes: raw[start..<start + size], count: layout.rowCount) else {
-                throw DecodeFailure(at: start + size - 1, "validity bitmap has bits set past the last row")
-            }
-            guard decoded.nullCount == layout.nullCount else {
-                throw DecodeFailure(
-                    at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
-            }
-            bitmap = decoded
-        }
+        let bitmap = try readValidity(raw, layout: layout, reader: &reader)
         if valueCount == 0, layout.encoding != .constant {
             throw DecodeFailure(at: reader.offset, "a chunk without values must use the constant encoding")
         }

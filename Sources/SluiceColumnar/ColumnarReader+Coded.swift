@@ -34,19 +34,7 @@ extension ChunkDecoder {
     static func decodeCodedStrings(_ raw: [UInt8], layout: ChunkLayout) throws(DecodeFailure) -> ColumnarColumn {
         var reader = ByteReader(raw)
         let valueCount = layout.rowCount - layout.nullCount
-        var bitmap: ValidityBitmap?
-        if layout.nullCount > 0 {
-            let size = (layout.rowCount + 7) / 8
-            let start = try reader.skip(size, "validity bitmap")
-            guard let decoded = ValidityBitmap(fileBytes: raw[start..<start + size], count: layout.rowCount) else {
-                throw DecodeFailure(at: start + size - 1, "validity bitmap has bits set past the last row")
-            }
-            guard decoded.nullCount == layout.nullCount else {
-                throw DecodeFailure(
-                    at: start, "validity bitmap has \(decoded.nullCount) nulls, the footer says \(layout.nullCount)")
-            }
-            bitmap = decoded
-        }
+        let bitmap = try readValidity(raw, layout: layout, reader: &reader)
         var dictionary: [String] = []
         var codes: [UInt32] = []
         switch layout.encoding {

@@ -26,16 +26,7 @@ extension RowValidator {
             }
         }
         let written = Self.separatorDescription(plan.reading.format)
-        if bytes.isEmpty {
-            report(
-                column: plan.name, field: field, raw: raw, rule: "type",
-                message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
-                hint: "fill in a number, or list the empty value in null_tokens")
-        } else if !FieldParser.isValidUTF8(bytes) {
-            report(
-                column: plan.name, field: field, raw: raw, rule: "encoding",
-                message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
-        } else {
+        if !reportEmptyOrNotUTF8(bytes, raw: raw, plan: plan, field: field) {
             let kind = plan.type == .integer ? "an integer" : "a number"
             report(
                 column: plan.name, field: field, raw: raw, rule: "type",

@@ -341,20 +341,30 @@ public struct RowValidator: Sendable {
         }
     }
 
-    /// Reports why a value of a real column (or an empty number) is not acceptable; returns `false`.
-    private mutating func reportBadNumber(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
-        let plan = plans[column]
-        let bytes = raw.extracting(trimmed)
+    /// Reports a number field that is empty or not UTF-8 (the problems every number format
+    /// shares); returns whether it was one of them.
+    mutating func reportEmptyOrNotUTF8(_ bytes: Span<UInt8>, raw: Span<UInt8>, plan: ColumnPlan, field: Int) -> Bool {
         if bytes.isEmpty {
             report(
                 column: plan.name, field: field, raw: raw, rule: "type",
                 message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
                 hint: "fill in a number, or list the empty value in null_tokens")
-        } else if !FieldParser.isValidUTF8(bytes) {
+            return true
+        }
+        guard FieldParser.isValidUTF8(bytes) else {
             report(
                 column: plan.name, field: field, raw: raw, rule: "encoding",
                 message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
-        } else {
+            return true
+        }
+        return false
+    }
+
+    /// Reports why a value of a real column (or an empty number) is not acceptable; returns `false`.
+    private mutating func reportBadNumber(_ raw: Span<UInt8>, trimmed: Range<Int>, column: Int, field: Int) -> Bool {
+        let plan = plans[column]
+        let bytes = raw.extracting(trimmed)
+        if !reportEmptyOrNotUTF8(bytes, raw: raw, plan: plan, field: field) {
             report(
                 column: plan.name, field: field, raw: raw, rule: "type",
                 message: "value '\(FieldParser.display(bytes))' is not a finite number for column '\(plan.name)'",
