@@ -74,7 +74,7 @@ let package = Package(
 
         // MARK: Engine modules.
         .target(name: "SluiceCSV", swiftSettings: strictSettings),
-        .target(name: "SluiceSchema", dependencies: ["CSluiceYAML"], swiftSettings: strictSettings),
+        .target(name: "SluiceSchema", dependencies: ["CSluiceYAML", "SluiceCSV"], swiftSettings: strictSettings),
         .target(name: "SluiceColumnar", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
         .target(name: "SluiceParquet", dependencies: ["CSluiceZstd"], swiftSettings: strictSettings),
         .target(name: "SluiceWarehouse", dependencies: ["CSluiceSQLite"], swiftSettings: strictSettings),

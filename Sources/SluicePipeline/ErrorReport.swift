@@ -2,72 +2,9 @@ import Foundation
 import SluiceCSV
 import SluiceSchema
 
-/// One problem in a file, as written to `failed/<name>.errors.json`.
-public struct ErrorEntry: Sendable, Hashable, Codable {
-    /// The error code: Frictionless and DuckDB names where they exist (`type-error`,
-    /// `constraint-error`, `missing-cell`, `extra-cell`, `missing-label`, `extra-label`,
-    /// `duplicate-label`, `blank-label`, `invalid-encoding`, `dialect-error`, `binary-file`,
-    /// `unterminated-quote`, `field-too-large`, …).
-    public var code: String
-    /// The precise rule within the code (`minimum`, `allowed`, `required`, …); equals `code`
-    /// when there is nothing more precise to say.
-    public var rule: String
-    /// 1-based physical line in the file.
-    public var line: Int
-    /// 1-based record number, the header being record 1 (differs from `line` when a quoted
-    /// field holds line breaks); 0 when unknown.
-    public var record: Int
-    /// 0-based byte offset: of the offending byte for syntax and encoding errors, of the
-    /// record's first byte for value errors.
-    public var byteOffset: Int
-    /// The schema column involved (normalised name), if any.
-    public var column: String?
-    /// 1-based field position in the record (for syntax errors: the byte column in the line), if known.
-    public var field: Int?
-    /// The raw value as it stood in the file (truncated to 200 characters), if any.
-    public var value: String?
-    /// What is wrong.
-    public var message: String
-    /// What to do about it.
-    public var hint: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case code, rule, line, record, byteOffset = "byte_offset", column, field, value, message, hint
-    }
-
-    /// Creates an entry.
-    public init(
-        code: String, rule: String? = nil, line: Int, record: Int = 0, byteOffset: Int = 0, column: String? = nil,
-        field: Int? = nil, value: String? = nil, message: String, hint: String? = nil
-    ) {
-        self.code = code
-        self.rule = rule ?? code
-        self.line = line
-        self.record = record
-        self.byteOffset = byteOffset
-        self.column = column
-        self.field = field
-        self.value = value
-        self.message = message
-        self.hint = hint
-    }
-
-    /// The entry for a schema rule violation.
-    init(_ issue: ValidationIssue) {
-        self.init(
-            code: issue.code, rule: issue.rule, line: issue.line, record: issue.record, byteOffset: issue.byteOffset,
-            column: issue.column.isEmpty ? nil : issue.column, field: issue.field == 0 ? nil : issue.field,
-            value: issue.column.isEmpty ? nil : issue.value, message: issue.message,
-            hint: issue.hint.isEmpty ? nil : issue.hint)
-    }
-
-    /// The entry for a CSV syntax, size, encoding or dialect error.
-    init(_ error: CSVError) {
-        self.init(
-            code: error.code.description, line: error.line, byteOffset: error.byteOffset, field: error.column,
-            message: error.message, hint: error.hint)
-    }
-}
+/// One problem in a file, as written to `failed/<name>.errors.json`: the validator's
+/// ``ValidationIssue``, under the name the reason report has always used.
+public typealias ErrorEntry = ValidationIssue
 
 /// Row counts that always add up: `read = loaded + dropped_missing + dropped_duplicate + rejected + ignored`
 /// (`replaced` is a part of `loaded`).
@@ -149,10 +86,10 @@ public struct ErrorReport: Sendable, Hashable, Codable {
     public var header: HeaderReport?
     /// Where every row went.
     public var rows: RowCounts
-    /// Exact number of problems per code.
-    public var countsByCode: [String: Int]
-    /// Exact number of problems per rule.
-    public var countsByRule: [String: Int]
+    /// Exact number of problems per code (a JSON object keyed by the code's identifier).
+    public var countsByCode: [ValidationIssue.Code: Int]
+    /// Exact number of problems per rule (a JSON object keyed by the rule's identifier).
+    public var countsByRule: [ValidationIssue.Rule: Int]
     /// Exact number of problems in all.
     public var totalErrors: Int
     /// How many are listed in ``errors`` (capped by `max_reported_errors`).

@@ -47,8 +47,8 @@ package struct FileCheck: Sendable {
         package var outcome: ValidationOutcome?
         package var rows = RowCounts()
         package var errors: [ErrorEntry] = []
-        var countsByCode: [String: Int] = [:]
-        var countsByRule: [String: Int] = [:]
+        var countsByCode: [ValidationIssue.Code: Int] = [:]
+        var countsByRule: [ValidationIssue.Rule: Int] = [:]
         var totalErrors = 0
         /// Rows refused under `reject_rows`, for `failed/<name>.rejected.csv`.
         var rejectedRows: [RejectedRow] = []
@@ -88,7 +88,7 @@ package struct FileCheck: Sendable {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             let what = bytes.isEmpty ? "is empty (0 bytes)" : "holds only whitespace"
             let entry = ErrorEntry(
-                code: "empty-file", line: 1, message: "\(name) \(what)",
+                code: .emptyFile, line: 1, message: "\(name) \(what)",
                 hint: "deliver the file again once it has been written")
             return Findings(.emptyFile, entry, message: entry.message)
         }
@@ -120,7 +120,7 @@ package struct FileCheck: Sendable {
             var headerText: ArraySlice<UInt8>?
             var pendingFirst: CSVRecord?
             guard let first = try reader.next() else {
-                let entry = ErrorEntry(code: "empty-file", line: 1, message: "\(name) has no records")
+                let entry = ErrorEntry(code: .emptyFile, line: 1, message: "\(name) has no records")
                 return Findings(.emptyFile, entry, message: entry.message)
             }
             if sniff.hasHeader {
@@ -178,10 +178,9 @@ package struct FileCheck: Sendable {
                 outcome.rowsInvalid += 1
                 outcome.addIssue(
                     ValidationIssue(
-                        line: error.line, record: number, byteOffset: error.byteOffset, column: "", field: error.column,
-                        value: "",
-                        code: error.code.description, rule: error.code.description, message: error.message,
-                        hint: (error.hint ?? "") + " (the record was skipped up to its line end)"),
+                        code: ValidationIssue.Code(error.code), line: error.line, record: number,
+                        byteOffset: error.byteOffset, field: error.column, message: error.message,
+                        hint: (error.hint.map { $0 + " " } ?? "") + "(the record was skipped up to its line end)"),
                     cap: settings.policy.cleaning.maxReportedIssues)
                 rejected.append(
                     RejectedRow(line: skipped.line, text: text.utf8[skipped.byteOffset..<skipped.endOffset]))
@@ -192,7 +191,7 @@ package struct FileCheck: Sendable {
             }
             if outcome.rowsRead == 0 {
                 let entry = ErrorEntry(
-                    code: "no-data-rows", line: first.line, record: 1,
+                    code: .noDataRows, line: first.line, record: 1,
                     message: "\(name) has a header but no data rows",
                     hint: "deliver the file again once its rows have been written")
                 var findings = Findings(.noDataRows, entry, message: entry.message)
@@ -235,26 +234,26 @@ package struct FileCheck: Sendable {
                 : schemaHint + "; with missing_columns: null an optional column may be absent (loaded as NULL)"
             entries.append(
                 ErrorEntry(
-                    code: "missing-label", line: line, record: 1, column: column,
+                    code: .missingLabel, line: line, record: 1, column: column,
                     message: "column '\(column)' is missing from the header", hint: hint))
         }
         for label in mismatch.unknown {
             entries.append(
                 ErrorEntry(
-                    code: "extra-label", line: line, record: 1, value: label,
+                    code: .extraLabel, line: line, record: 1, value: label,
                     message: "column '\(label)' is not in the schema",
                     hint: schemaHint + ", or set extra_columns: ignore to read past it"))
         }
         for label in mismatch.duplicates {
             entries.append(
                 ErrorEntry(
-                    code: "duplicate-label", line: line, record: 1, column: label,
+                    code: .duplicateLabel, line: line, record: 1, column: label,
                     message: "column '\(label)' appears more than once", hint: "remove or rename the repeated column"))
         }
         for position in mismatch.blank {
             entries.append(
                 ErrorEntry(
-                    code: "blank-label", line: line, record: 1, field: position,
+                    code: .blankLabel, line: line, record: 1, field: position,
                     message: "header field \(position) has no name", hint: "name the column, or remove it"))
         }
         func few(_ items: [String]) -> String {
@@ -309,7 +308,7 @@ package struct FileCheck: Sendable {
         findings.rows = RowCounts(
             read: outcome.rowsRead, loaded: outcome.rowsAccepted, droppedMissing: outcome.rowsDroppedMissing,
             droppedDuplicate: outcome.rowsDroppedDuplicate, rejected: outcome.rowsInvalid)
-        findings.errors = outcome.issues.map(ErrorEntry.init)
+        findings.errors = outcome.issues
         findings.countsByCode = outcome.issueCountsByCode
         findings.countsByRule = outcome.issueCountsByRule
         findings.totalErrors = outcome.totalIssues
@@ -336,7 +335,7 @@ package struct FileCheck: Sendable {
             findings.reason =
                 outcome.issueCountsByCode.keys.allSatisfy { $0 == InFileKeys.code } ? .duplicateKey : .invalidValues
             findings.message = "\(name): \(summary)"
-            findings.hint = outcome.issues.first.map { $0.hint.isEmpty ? nil : $0.hint } ?? nil
+            findings.hint = outcome.issues.first?.hint
         }
         if findings.reason != nil {
             findings.rows.rejected += findings.rows.loaded

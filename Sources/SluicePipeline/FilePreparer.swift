@@ -121,24 +121,27 @@ struct FilePreparer: Sendable {
     /// The outcome for a file that was not read through.
     private func refused(_ job: IngestJob, _ refusal: PipelineFiles.ReadRefusal) -> PreparedFile {
         let size = files.identity(of: job.url.path)?.size ?? 0
-        func refuse(_ reason: RejectionReason, _ message: String, _ hint: String) -> PreparedFile {
-            let entry = ErrorEntry(code: reason.rawValue, line: 0, message: message, hint: hint)
+        func refuse(
+            _ reason: RejectionReason, _ code: ValidationIssue.Code, _ message: String, _ hint: String
+        ) -> PreparedFile {
+            let entry = ErrorEntry(code: code, line: 0, message: message, hint: hint)
             return PreparedFile(
                 job: job, size: size, stage: .refused(FileCheck.Findings(reason, entry, message: message)))
         }
         switch refusal {
         case .tooLarge(let bytes):
             return refuse(
-                .fileTooLarge,
+                .fileTooLarge, .fileTooLarge,
                 "\(job.source) is \(bytes) bytes or more, over the limit of \(maxFileBytes) bytes; it was not loaded",
                 "split the file, or raise max_file_bytes in sluice.yaml")
         case .notRegular:
             return refuse(
-                .notRegularFile, "\(job.source) is not a regular file (a FIFO, socket or device); it was not opened",
+                .notRegularFile, .notARegularFile,
+                "\(job.source) is not a regular file (a FIFO, socket or device); it was not opened",
                 "deliver a regular file")
         case .symbolicLink:
             return refuse(
-                .symbolicLink, "\(job.source) is a symbolic link; links are not followed",
+                .symbolicLink, .symbolicLink, "\(job.source) is a symbolic link; links are not followed",
                 "deliver the file itself, or set follow_symlinks: true in sluice.yaml")
         case .changedWhileRead:
             let error = PipelineError(
@@ -150,7 +153,8 @@ struct FilePreparer: Sendable {
                 return PreparedFile(job: job, size: size, stage: .deferred(.ioError, failure))
             }
             return refuse(
-                .unreadable, "\(job.source) cannot be read: \(error)", "check the file's permissions, then retry it")
+                .unreadable, .unreadable, "\(job.source) cannot be read: \(error)",
+                "check the file's permissions, then retry it")
         }
     }
 }

@@ -328,7 +328,7 @@ extension Ingestor {
     private func warehouseRefusal(_ entry: Entry, error: SQLiteError) -> PreparedFile {
         let message = "\(entry.record.source): the warehouse refused its rows: \(error.message)"
         let issue = ErrorEntry(
-            code: RejectionReason.warehouseRefused.rawValue, line: 0, message: message,
+            code: .warehouseRefused, line: 0, message: message,
             hint: "check the warehouse table against the schema (sluice verify)")
         var prepared = entry.prepared
         prepared.columnar = nil

@@ -106,7 +106,7 @@ struct AcceptedRowSource: Sendable {
 /// every one of them is refused (`duplicate-key`).
 enum InFileKeys {
     /// The issue code and rule of a key conflict.
-    static let code = "duplicate-key", rule = "primary-key"
+    static let code = ValidationIssue.Code.duplicateKey, rule = ValidationIssue.Rule.primaryKey
 
     /// Applies the key's policy to `outcome`'s accepted rows (and to `sources`, one per accepted
     /// row when kept). Returns the sources of the rows refused under `reject`.
@@ -151,11 +151,10 @@ enum InFileKeys {
                 let other = first == row ? "repeated later in the file" : "also on line \(outcome.sourceLines[first])"
                 outcome.addIssue(
                     ValidationIssue(
-                        line: outcome.sourceLines[row], record: source?.record ?? 0,
+                        code: code, rule: rule, line: outcome.sourceLines[row], record: source?.record ?? 0,
                         byteOffset: source?.byteOffset ?? 0,
                         column: key.key.columns.joined(separator: ","),
                         value: KeyText.display(values, columns: key.key.columns),
-                        code: code, rule: rule,
                         message: "primary key (\(KeyText.display(values, columns: key.key.columns))) is \(other)",
                         hint:
                             "keep one row per key, or set on_conflict: replace (last row wins) or ignore (first row wins)"

@@ -57,12 +57,13 @@ public struct Workspace: Sendable {
             }
             return Workspace(layout: layout, config: config, schema: schema, tableName: table)
         } catch let error as SchemaError {
-            throw PipelineError(code: .configuration, message: error.description, cause: error)
+            throw PipelineError(code: .configuration, message: error.description, path: error.file, cause: error)
         } catch let error as PipelineError {
             throw error
         } catch {
             throw PipelineError(
-                code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)")
+                code: .configuration, message: "cannot read \(configPath): \(error.localizedDescription)",
+                path: configPath, operation: "read", cause: error)
         }
     }
 

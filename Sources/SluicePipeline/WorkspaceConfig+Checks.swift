@@ -11,7 +11,7 @@ extension WorkspaceConfig {
         }
         if let delimiter = pins.delimiter, let quote = pins.quote, delimiter == quote {
             throw SchemaError(
-                file: file, line: node.line, column: node.column,
+                code: .conflict, file: file, line: node.line, column: node.column,
                 message:
                     "dialect: delimiter and quote are both '\(shown(delimiter))'; they must differ (e.g. delimiter: \";\", quote: '\"')"
             )

@@ -84,7 +84,8 @@ public struct WorkspaceConfig: Sendable, Hashable {
         guard let root = try YAMLDocument.parse(Array(yaml.utf8), file: file), case .mapping(let pairs) = root.content
         else {
             throw SchemaError(
-                file: file, line: 1, column: 1, message: "expected a mapping of settings (schema:, table:, …)")
+                code: .notASchema, file: file, line: 1, column: 1,
+                message: "expected a mapping of settings (schema:, table:, …)")
         }
         for pair in pairs {
             let key = pair.key.settingText ?? ""
@@ -111,7 +112,7 @@ public struct WorkspaceConfig: Sendable, Hashable {
             case "cleaning": try parseCleaning(value, file: file)
             default:
                 throw SchemaError(
-                    file: file, line: pair.key.line, column: pair.key.column,
+                    code: .unknownKey, file: file, line: pair.key.line, column: pair.key.column,
                     message:
                         "unknown setting '\(key)'; expected schema, table, after_load, max_file_bytes, columnar, follow_symlinks, dialect, limits or cleaning"
                 )
@@ -119,7 +120,7 @@ public struct WorkspaceConfig: Sendable, Hashable {
         }
         guard schemaPath != nil || inlineSchema != nil else {
             throw SchemaError(
-                file: file, line: root.line, column: root.column,
+                code: .missingKey, file: file, line: root.line, column: root.column,
                 message: "missing 'schema:' (a schema file path or an inline schema)")
         }
     }
@@ -307,7 +308,7 @@ extension YAMLNode {
             let key = pair.key.settingText ?? ""
             guard allowed.contains(key) else {
                 throw SchemaError(
-                    file: file, line: pair.key.line, column: pair.key.column,
+                    code: .unknownKey, file: file, line: pair.key.line, column: pair.key.column,
                     message: "unknown setting '\(key)'; expected " + allowed.joined(separator: ", "))
             }
             result.append((key, pair.value))

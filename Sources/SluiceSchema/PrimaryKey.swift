@@ -37,7 +37,7 @@ extension SchemaBuilder {
     func primaryKey(_ entries: [String: YAMLPair], columns: [ColumnSchema]) throws(SchemaError) -> PrimaryKey? {
         guard let keyEntry = entries["primary_key"] else {
             if let policy = entries["on_conflict"] {
-                throw error(at: policy.key, "'on_conflict' needs a 'primary_key' (e.g. primary_key: [id])")
+                throw error(.conflict, at: policy.key, "'on_conflict' needs a 'primary_key' (e.g. primary_key: [id])")
             }
             return nil
         }
@@ -51,14 +51,18 @@ extension SchemaBuilder {
                 "expected a list of column names for 'primary_key', e.g. [station, date], found \(keyEntry.value.kindDescription)"
             )
         }
-        guard !items.isEmpty else { throw error(at: keyEntry.value, "expected at least one column in 'primary_key'") }
+        guard !items.isEmpty else {
+            throw error(.missingKey, at: keyEntry.value, "expected at least one column in 'primary_key'")
+        }
         var names: [String] = []
         for item in items {
             let name = HeaderNormalizer.normalize(try text(item, what: "a column name in 'primary_key'"))
             guard let column = columns.first(where: { $0.name == name }) else {
                 throw error(at: item, "'primary_key' names '\(name)', which is not a column of this schema")
             }
-            guard !names.contains(name) else { throw error(at: item, "'primary_key' names '\(name)' twice") }
+            guard !names.contains(name) else {
+                throw error(.duplicateKey, at: item, "'primary_key' names '\(name)' twice")
+            }
             guard column.isRequired else {
                 throw error(
                     at: item,

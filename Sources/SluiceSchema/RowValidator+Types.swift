@@ -29,7 +29,7 @@ extension RowValidator {
         if !reportEmptyOrNotUTF8(bytes, raw: raw, plan: plan, field: field) {
             let kind = plan.type == .integer ? "an integer" : "a number"
             report(
-                column: plan.name, field: field, raw: raw, rule: "type",
+                column: plan.name, field: field, raw: raw, rule: .type,
                 message:
                     "value '\(FieldParser.display(bytes))' is not \(kind) written with \(written) for column '\(plan.name)'",
                 hint:
@@ -64,7 +64,7 @@ extension RowValidator {
         }
         guard FieldParser.isValidUTF8(bytes) else {
             report(
-                column: plan.name, field: field, raw: raw, rule: "encoding",
+                column: plan.name, field: field, raw: raw, rule: .encoding,
                 message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
             return false
         }
@@ -74,14 +74,14 @@ extension RowValidator {
             let truths = plan.reading.format.trueValues.joined(separator: ", "),
                 falsehoods = plan.reading.format.falseValues.joined(separator: ", ")
             report(
-                column: plan.name, field: field, raw: raw, rule: "boolean",
+                column: plan.name, field: field, raw: raw, rule: .boolean,
                 message:
                     "value '\(shown)' is not a boolean for column '\(plan.name)' (true: \(truths); false: \(falsehoods))",
                 hint: "write one of those, or list the file's spellings in true_values / false_values")
         case .date:
             let format = plan.reading.format.temporalPattern ?? "%Y-%m-%d"
             report(
-                column: plan.name, field: field, raw: raw, rule: "date",
+                column: plan.name, field: field, raw: raw, rule: .date,
                 message: "value '\(shown)' is not a date in the format \(format) for column '\(plan.name)'",
                 hint: plan.reading.format.temporalPattern == nil
                     ? "write dates as 2012-01-31 (ISO 8601), or declare the file's format, e.g. format: \"%d/%m/%Y\""
@@ -89,7 +89,7 @@ extension RowValidator {
         default:
             let format = plan.reading.format.temporalPattern ?? "ISO 8601 (2012-01-31 13:45:00)"
             report(
-                column: plan.name, field: field, raw: raw, rule: "timestamp",
+                column: plan.name, field: field, raw: raw, rule: .timestamp,
                 message: "value '\(shown)' is not a timestamp in the format \(format) for column '\(plan.name)'",
                 hint: plan.reading.format.temporalPattern == nil
                     ? "write timestamps as 2012-01-31 13:45:00 or 2012-01-31T13:45:00 (no time zone), or declare the format, e.g. format: \"%d.%m.%Y %H:%M\""

@@ -25,8 +25,8 @@ public struct RowValidator: Sendable {
     var store = ColumnStore()
     private var counts = Counters()
     private var issues: [ValidationIssue] = []
-    private var issueCountsByRule: [String: Int] = [:]
-    private var issueCountsByCode: [String: Int] = [:]
+    private var issueCountsByRule: [ValidationIssue.Rule: Int] = [:]
+    private var issueCountsByCode: [ValidationIssue.Code: Int] = [:]
     private var totalIssues = 0
     /// Null tokens as bytes, compared to trimmed values.
     private let nullTokens: [[UInt8]]
@@ -41,7 +41,7 @@ public struct RowValidator: Sendable {
     /// Where the row being validated sits, for issues.
     private var location = RowLocation(line: 0, record: 0, byteOffset: 0)
     /// The issues the current row reported so far, so a dropped row can take them back.
-    private var rowIssues: [(rule: String, code: String, kept: Bool)] = []
+    private var rowIssues: [(rule: ValidationIssue.Rule, code: ValidationIssue.Code, kept: Bool)] = []
     /// Row hash → index of the first accepted row with that hash.
     private var firstRowByHash: [Int: Int] = [:]
     /// Row hash → further accepted rows sharing the hash (true collisions only).
@@ -101,9 +101,9 @@ public struct RowValidator: Sendable {
         let fieldCount = fieldEnds.count
         let expected = columnForField.count
         guard fieldCount == expected else {
-            let rule = fieldCount < expected ? "missing-cell" : "extra-cell"
+            let rule: ValidationIssue.Rule = fieldCount < expected ? .missingCell : .extraCell
             report(
-                column: "", field: min(fieldCount, expected) + 1, raw: bytes.extracting(0..<0), rule: rule,
+                column: nil, field: min(fieldCount, expected) + 1, raw: bytes.extracting(0..<0), rule: rule,
                 message: "expected \(expected) fields, found \(fieldCount)",
                 hint: fieldCount < expected
                     ? "a value or delimiter is missing, or a value holds an unquoted line break"
@@ -125,7 +125,7 @@ public struct RowValidator: Sendable {
                     if !options.dropRowsWithMissingValues {
                         let name = plans[column].name
                         report(
-                            column: name, field: position + 1, raw: raw, rule: "required",
+                            column: name, field: position + 1, raw: raw, rule: .required,
                             message: "missing value for required column '\(name)'",
                             hint: "fill it in, or mark the column `required: false` in the schema")
                         valid = false
@@ -280,14 +280,14 @@ public struct RowValidator: Sendable {
         let bytes = raw.extracting(trimmed)
         guard var text = FieldParser.string(validating: bytes) else {
             report(
-                column: plan.name, field: field, raw: raw, rule: "encoding",
+                column: plan.name, field: field, raw: raw, rule: .encoding,
                 message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
             return false
         }
         if plan.lowercase { text = text.lowercased() }
         if let limit = plan.maxLength, text.utf8.count > limit, text.count > limit {
             report(
-                column: plan.name, field: field, raw: raw, rule: "max-length",
+                column: plan.name, field: field, raw: raw, rule: .maxLength,
                 message:
                     "value '\(FieldParser.display(bytes))' is \(text.count) characters long, above the maximum length \(limit) for column '\(plan.name)'",
                 hint: "shorten it to at most \(limit) characters, or raise max_length in the schema")
@@ -295,7 +295,7 @@ public struct RowValidator: Sendable {
         }
         if let allowed = plan.allowed, !allowed.contains(text) {
             report(
-                column: plan.name, field: field, raw: raw, rule: "allowed",
+                column: plan.name, field: field, raw: raw, rule: .allowed,
                 message:
                     "value '\(FieldParser.display(bytes))' is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
                 hint: "use one of: \(plan.allowedList)")
@@ -318,7 +318,7 @@ public struct RowValidator: Sendable {
             return false  // a rule of checkNumber failed and was reported
         case .overflow:
             report(
-                column: plan.name, field: field, raw: raw, rule: "type",
+                column: plan.name, field: field, raw: raw, rule: .type,
                 message:
                     "value \(FieldParser.display(bytes)) does not fit in a 64-bit integer for column '\(plan.name)'",
                 hint:
@@ -329,12 +329,12 @@ public struct RowValidator: Sendable {
             if bytes.isEmpty { return reportBadNumber(raw, trimmed: trimmed, column: column, field: field) }
             guard FieldParser.isValidUTF8(bytes) else {
                 report(
-                    column: plan.name, field: field, raw: raw, rule: "encoding",
+                    column: plan.name, field: field, raw: raw, rule: .encoding,
                     message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
                 return false
             }
             report(
-                column: plan.name, field: field, raw: raw, rule: "type",
+                column: plan.name, field: field, raw: raw, rule: .type,
                 message: "value '\(FieldParser.display(bytes))' is not an integer for column '\(plan.name)'",
                 hint: "write a whole number such as 17, without decimals or units")
             return false
@@ -346,14 +346,14 @@ public struct RowValidator: Sendable {
     mutating func reportEmptyOrNotUTF8(_ bytes: Span<UInt8>, raw: Span<UInt8>, plan: ColumnPlan, field: Int) -> Bool {
         if bytes.isEmpty {
             report(
-                column: plan.name, field: field, raw: raw, rule: "type",
+                column: plan.name, field: field, raw: raw, rule: .type,
                 message: "missing value for \(plan.type.rawValue) column '\(plan.name)'",
                 hint: "fill in a number, or list the empty value in null_tokens")
             return true
         }
         guard FieldParser.isValidUTF8(bytes) else {
             report(
-                column: plan.name, field: field, raw: raw, rule: "encoding",
+                column: plan.name, field: field, raw: raw, rule: .encoding,
                 message: "value is not valid UTF-8 in column '\(plan.name)'", hint: Self.notUTF8)
             return true
         }
@@ -366,7 +366,7 @@ public struct RowValidator: Sendable {
         let bytes = raw.extracting(trimmed)
         if !reportEmptyOrNotUTF8(bytes, raw: raw, plan: plan, field: field) {
             report(
-                column: plan.name, field: field, raw: raw, rule: "type",
+                column: plan.name, field: field, raw: raw, rule: .type,
                 message: "value '\(FieldParser.display(bytes))' is not a finite number for column '\(plan.name)'",
                 hint:
                     "write a decimal number such as 2.5 (a point, no thousands separators); 1e309 and inf are out of range"
@@ -390,21 +390,21 @@ public struct RowValidator: Sendable {
         func range() -> String { "\(plan.minimum.map(show) ?? "…")–\(plan.maximum.map(show) ?? "…")" }
         if let minimum = plan.minimum, value < minimum {
             report(
-                column: plan.name, field: field, raw: raw, rule: "minimum",
+                column: plan.name, field: field, raw: raw, rule: .minimum,
                 message: "value \(text()) is below the minimum \(show(minimum)) for column '\(plan.name)'",
                 hint: "the schema allows \(range())")
             return false
         }
         if let maximum = plan.maximum, value > maximum {
             report(
-                column: plan.name, field: field, raw: raw, rule: "maximum",
+                column: plan.name, field: field, raw: raw, rule: .maximum,
                 message: "value \(text()) is above the maximum \(show(maximum)) for column '\(plan.name)'",
                 hint: "the schema allows \(range())")
             return false
         }
         if let allowed = plan.allowed, case let shown = text(), !allowed.contains(shown) {
             report(
-                column: plan.name, field: field, raw: raw, rule: "allowed",
+                column: plan.name, field: field, raw: raw, rule: .allowed,
                 message:
                     "value \(shown) is not one of the allowed values (\(plan.allowedList)) for column '\(plan.name)'",
                 hint: "use one of: \(plan.allowedList)")
@@ -415,21 +415,22 @@ public struct RowValidator: Sendable {
 
     /// Counts an issue and keeps it in full while under the cap (building the message only then).
     mutating func report(
-        column: String, field: Int, raw: Span<UInt8>, rule: String,
+        column: String?, field: Int, raw: Span<UInt8>, rule: ValidationIssue.Rule,
         message: @autoclosure () -> String, hint: @autoclosure () -> String
     ) {
         totalIssues += 1
         issueCountsByRule[rule, default: 0] += 1
-        let code = ValidationIssue.code(forRule: rule)
+        let code = rule.code
         issueCountsByCode[code, default: 0] += 1
         let kept = issues.count < options.maxReportedIssues
         rowIssues.append((rule: rule, code: code, kept: kept))
         guard kept else { return }
+        let hint = hint()
         issues.append(
             ValidationIssue(
-                line: location.line, record: location.record, byteOffset: location.byteOffset, column: column,
-                field: field,
-                value: FieldParser.display(raw), code: code, rule: rule, message: message(), hint: hint()))
+                code: code, rule: rule, line: location.line, record: location.record, byteOffset: location.byteOffset,
+                column: column, field: field, value: column == nil ? nil : FieldParser.display(raw), message: message(),
+                hint: hint.isEmpty ? nil : hint))
     }
 
     // MARK: Duplicates

@@ -27,7 +27,7 @@ extension SchemaBuilder {
         if let thousands = format.thousandsSeparator, thousands == format.decimalSeparator {
             let node = entries["thousands_separator"]?.value ?? entries["decimal_separator"]!.value
             throw error(
-                at: node,
+                .conflict, at: node,
                 "the thousands separator and the decimal separator are both '\(Character(Unicode.Scalar(thousands)))' \(context)"
             )
         }
@@ -67,7 +67,7 @@ extension SchemaBuilder {
                 if let word = overlap.sorted().first,
                     let node = entries["false_values"]?.value ?? entries["true_values"]?.value
                 {
-                    throw error(at: node, "'\(word)' is both a true and a false value for column '\(name)'")
+                    throw error(.conflict, at: node, "'\(word)' is both a true and a false value for column '\(name)'")
                 }
             }
             return format

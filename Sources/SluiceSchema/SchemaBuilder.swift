@@ -16,9 +16,9 @@ struct SchemaBuilder {
         "on_error", "max_error_rate", "null_tokens", "on_missing", "drop_duplicate_rows", "lowercase_text",
     ]
 
-    /// An error positioned at `node`.
-    func error(at node: YAMLNode, _ message: String) -> SchemaError {
-        SchemaError(file: file, line: node.line, column: node.column, message: message)
+    /// An error positioned at `node`; most schema mistakes are a value of the wrong kind.
+    func error(_ code: SchemaError.Code = .invalidValue, at node: YAMLNode, _ message: String) -> SchemaError {
+        SchemaError(code: code, file: file, line: node.line, column: node.column, message: message)
     }
 
     // MARK: Layouts
@@ -27,11 +27,12 @@ struct SchemaBuilder {
     func buildSluice(root: YAMLNode, pairs: [YAMLPair]) throws(SchemaError) -> Schema {
         let entries = try keyed(pairs, allowed: Self.topLevelKeys, context: "at the top level")
         guard let tableNode = entries["table"]?.value else {
-            throw error(at: root, "missing key 'table' (the table name) at the top level")
+            throw error(.missingKey, at: root, "missing key 'table' (the table name) at the top level")
         }
         let table = try text(tableNode, what: "a table name")
         guard let columnsNode = entries["columns"]?.value, !columnsNode.isNull else {
-            throw error(at: entries["columns"]?.key ?? root, "expected at least one column under 'columns'")
+            throw error(
+                .missingKey, at: entries["columns"]?.key ?? root, "expected at least one column under 'columns'")
         }
         guard case .mapping(let columnPairs) = columnsNode.content else {
             throw error(
@@ -46,7 +47,9 @@ struct SchemaBuilder {
             let name = try names.register(pair.key, builder: self)
             columns.append(try columnSpec(pair.value, name: name, numbers: numbers))
         }
-        guard !columns.isEmpty else { throw error(at: columnsNode, "expected at least one column under 'columns'") }
+        guard !columns.isEmpty else {
+            throw error(.missingKey, at: columnsNode, "expected at least one column under 'columns'")
+        }
         var policy = SchemaPolicy()
         try applyPolicy(entries, to: &policy)
         try applyHeaderPolicy(entries, to: &policy)
@@ -69,7 +72,7 @@ struct SchemaBuilder {
             let spelling = try typeSpelling(pair.value)
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
-        guard !columns.isEmpty else { throw error(at: root, "expected at least one column") }
+        guard !columns.isEmpty else { throw error(.missingKey, at: root, "expected at least one column") }
         return try check(
             Schema(table: nil, columns: columns, format: .legacyFlat), root: root, tableNode: nil,
             columnNodes: pairs.map(\.key))
@@ -86,16 +89,18 @@ struct SchemaBuilder {
             }
             let entries = try keyed(itemPairs, allowed: ["name", "type"], context: "in a column entry")
             guard let nameNode = entries["name"]?.value else {
-                throw error(at: item, "missing key 'name' in a column entry")
+                throw error(.missingKey, at: item, "missing key 'name' in a column entry")
             }
             let name = try names.register(nameNode, builder: self)
             guard let typeNode = entries["type"]?.value else {
-                throw error(at: item, "missing key 'type' for column '\(name)'")
+                throw error(.missingKey, at: item, "missing key 'type' for column '\(name)'")
             }
             let spelling = try typeSpelling(typeNode)
             columns.append(ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength))
         }
-        guard !columns.isEmpty else { throw error(at: tableKey, "expected at least one column under '\(table)'") }
+        guard !columns.isEmpty else {
+            throw error(.missingKey, at: tableKey, "expected at least one column under '\(table)'")
+        }
         return try check(
             Schema(table: table, columns: columns, format: .legacySQL), root: tableKey, tableNode: tableKey,
             columnNodes: items)
@@ -118,7 +123,7 @@ struct SchemaBuilder {
         }
         let entries = try keyed(pairs, allowed: Self.columnKeys, context: "in column '\(name)'")
         guard let typeNode = entries["type"]?.value else {
-            throw error(at: node, "missing key 'type' for column '\(name)'")
+            throw error(.missingKey, at: node, "missing key 'type' for column '\(name)'")
         }
         let spelling = try typeSpelling(typeNode)
         var column = ColumnSchema(name: name, type: spelling.type, maxLength: spelling.maxLength)
@@ -144,7 +149,8 @@ struct SchemaBuilder {
             let shown = { (value: Double) in
                 column.type.isTemporal ? displayBound(value, type: column.type) : formatNumber(value)
             }
-            throw error(at: maxNode, "min \(shown(low)) is greater than max \(shown(high)) for column '\(name)'")
+            throw error(
+                .conflict, at: maxNode, "min \(shown(low)) is greater than max \(shown(high)) for column '\(name)'")
         }
         if let entry = entries["max_length"] {
             guard column.type == .text else {
@@ -277,7 +283,7 @@ struct SchemaBuilder {
                     at: pair.value, "alias '\(alias)' points at '\(target)', which is not a column of this schema")
             }
             guard !names.contains(alias) else {
-                throw error(at: pair.key, "alias '\(alias)' is already a column name")
+                throw error(.duplicateKey, at: pair.key, "alias '\(alias)' is already a column name")
             }
             aliases[alias] = target
         }
@@ -328,10 +334,13 @@ struct SchemaBuilder {
             }
             guard allowed.contains(key) else {
                 throw error(
-                    at: pair.key, "unknown key '\(key)' \(context) (expected \(allowed.joined(separator: ", ")))")
+                    .unknownKey, at: pair.key,
+                    "unknown key '\(key)' \(context) (expected \(allowed.joined(separator: ", ")))")
             }
             if let first = result[key] {
-                throw error(at: pair.key, "duplicate key '\(key)' \(context) (first given at line \(first.key.line))")
+                throw error(
+                    .duplicateKey, at: pair.key,
+                    "duplicate key '\(key)' \(context) (first given at line \(first.key.line))")
             }
             result[key] = pair
         }
@@ -351,7 +360,8 @@ private struct NameRegistry {
         let name = HeaderNormalizer.normalize(raw)
         guard !name.isEmpty else { throw builder.error(at: node, "expected a column name, found an empty one") }
         if let line = firstLine[name] {
-            throw builder.error(at: node, "duplicate column name '\(name)' (first defined at line \(line))")
+            throw builder.error(
+                .duplicateKey, at: node, "duplicate column name '\(name)' (first defined at line \(line))")
         }
         firstLine[name] = node.line
         return name

@@ -47,14 +47,14 @@ extension SchemaBuilder {
         -> Schema
     {
         if let table = schema.table, let problem = SchemaChecks.problem(withTable: table) {
-            throw error(at: tableNode ?? root, problem)
+            throw error(.reservedName, at: tableNode ?? root, problem)
         }
         if let problem = SchemaChecks.problem(withColumnCount: schema.columns.count) {
-            throw error(at: root, problem)
+            throw error(.limitExceeded, at: root, problem)
         }
         for (index, column) in schema.columns.enumerated() {
             if let problem = SchemaChecks.problem(withColumn: column.name) {
-                throw error(at: index < columnNodes.count ? columnNodes[index] : root, problem)
+                throw error(.reservedName, at: index < columnNodes.count ? columnNodes[index] : root, problem)
             }
         }
         return schema

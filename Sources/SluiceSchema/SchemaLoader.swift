@@ -16,8 +16,13 @@ public enum SchemaLoader {
     /// Reads and loads the schema file at `path`. Files larger than 16 MiB are rejected
     /// without being read in full.
     public static func load(contentsOf path: String) throws(SchemaError) -> Schema {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SchemaError(file: path, line: 0, column: 0, message: "cannot open the schema file for reading")
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } catch {
+            throw SchemaError(
+                code: .unreadable, file: path, line: 0, column: 0,
+                message: "cannot open the schema file for reading: \(systemReason(error))", cause: error)
         }
         defer { try? handle.close() }
         let data: Data
@@ -25,10 +30,21 @@ public enum SchemaLoader {
             data = try handle.read(upToCount: YAMLDocument.maximumBytes + 1) ?? Data()
         } catch {
             throw SchemaError(
-                file: path, line: 0, column: 0,
-                message: "cannot read the schema file: \(error.localizedDescription)")
+                code: .unreadable, file: path, line: 0, column: 0,
+                message: "cannot read the schema file: \(systemReason(error))", cause: error)
         }
         return try load(bytes: [UInt8](data), file: path)
+    }
+
+    /// The operating system's words for a file error (`No such file or directory`), or Foundation's.
+    private static func systemReason(_ error: any Error) -> String {
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+            posix.domain == NSPOSIXErrorDomain,
+            let text = strerror(Int32(posix.code))
+        {
+            return String(cString: text)
+        }
+        return error.localizedDescription
     }
 
     /// Loads a schema from YAML text; `file` names it in error messages.
@@ -40,7 +56,7 @@ public enum SchemaLoader {
     static func load(bytes: [UInt8], file: String) throws(SchemaError) -> Schema {
         guard let root = try YAMLDocument.parse(bytes, file: file), !root.isNull else {
             throw SchemaError(
-                file: file, line: 1, column: 1,
+                code: .notASchema, file: file, line: 1, column: 1,
                 message: "empty document: expected a schema (a mapping with 'table' and 'columns')")
         }
         return try schema(from: root, file: file)
@@ -54,7 +70,7 @@ public enum SchemaLoader {
             // Never echo the content: the path may name any file (`schema: /etc/passwd`).
             let found = if case .sequence = root.content { "a list" } else { "plain text" }
             throw builder.error(
-                at: root,
+                .notASchema, at: root,
                 "this is not a YAML schema: expected a mapping with 'table' and 'columns' at the top level, found \(found)"
             )
         }
@@ -71,7 +87,7 @@ public enum SchemaLoader {
         }
         let culprit = pairs.first { $0.value.scalarText == nil }?.value ?? root
         throw builder.error(
-            at: culprit,
+            .notASchema, at: culprit,
             """
             unrecognised schema layout: expected a 'columns' mapping (Sluice format), \
             'column: TYPE' pairs (legacy flat format) or one 'table: [{name, type}, ...]' list \
@@ -91,9 +107,49 @@ extension YAMLNode {
 /// An error found while reading or interpreting a schema file, with the position of the
 /// offending YAML node (1-based, from libyaml's marks).
 ///
+/// Shaped like swift-nio's `FileSystemError`: a ``code`` for programs, the ``file`` (the path),
+/// a position, a ``message`` for people and the underlying ``cause`` when there is one.
 /// ``description`` is formatted like a compiler diagnostic so editors and terminals can
 /// jump to it: `schema.yaml:4:9: error: expected a type (...), found 'VARCHR(10)'`.
 public struct SchemaError: Error, Sendable, CustomStringConvertible, Hashable {
+    /// What kind of mistake this is; stable for scripts and tests (compare with `==`).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String {
+            case unreadable, invalidYAML = "invalid-yaml", notASchema = "not-a-schema", missingKey = "missing-key"
+            case unknownKey = "unknown-key", duplicateKey = "duplicate-key", invalidValue = "invalid-value"
+            case conflict, reservedName = "reserved-name", limitExceeded = "limit-exceeded"
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// The file cannot be opened or read (see ``SchemaError/cause``).
+        public static var unreadable: Code { Code(.unreadable) }
+        /// The bytes are not valid YAML, or use what a schema may not (aliases, several documents).
+        public static var invalidYAML: Code { Code(.invalidYAML) }
+        /// Valid YAML that is not a schema in any supported layout (empty, a list, plain text).
+        public static var notASchema: Code { Code(.notASchema) }
+        /// A required key is absent (`table`, `columns`, a column's `name` or `type`).
+        public static var missingKey: Code { Code(.missingKey) }
+        /// A key this version does not know.
+        public static var unknownKey: Code { Code(.unknownKey) }
+        /// A key, column name or alias given twice.
+        public static var duplicateKey: Code { Code(.duplicateKey) }
+        /// A value of the wrong kind or out of its range (a type, a number, a policy word …).
+        public static var invalidValue: Code { Code(.invalidValue) }
+        /// Settings that contradict each other (`min` above `max`, a word both true and false,
+        /// a dialect set twice differently, `on_conflict` without `primary_key`).
+        public static var conflict: Code { Code(.conflict) }
+        /// A table or column name the warehouse reserves (`sluice_*`, `sqlite_*`, `_ingest_id`).
+        public static var reservedName: Code { Code(.reservedName) }
+        /// Over a limit: file size, YAML nesting or nodes, or SQLite's column count.
+        public static var limitExceeded: Code { Code(.limitExceeded) }
+
+        /// The stable kebab-case identifier, e.g. `missing-key`.
+        public var description: String { kind.rawValue }
+    }
+
+    /// What kind of mistake this is.
+    public var code: Code
     /// The file the schema came from (the path as given, or `<string>` for in-memory YAML).
     public var file: String
     /// 1-based line of the problem; 0 when the error concerns the whole file (e.g. unreadable).
@@ -102,13 +158,20 @@ public struct SchemaError: Error, Sendable, CustomStringConvertible, Hashable {
     public var column: Int
     /// What was expected and what was found.
     public var message: String
+    /// The error underneath (a file-system error for ``Code/unreadable``), never dropped when there is one.
+    public var cause: (any Error & Sendable)?
 
     /// Creates an error at a position in `file`.
-    public init(file: String, line: Int, column: Int, message: String) {
+    public init(
+        code: Code = .invalidValue, file: String, line: Int, column: Int, message: String,
+        cause: (any Error & Sendable)? = nil
+    ) {
+        self.code = code
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.cause = cause
     }
 
     /// `file:line:column: error: message`, or `file: error: message` when there is no position.
@@ -117,5 +180,20 @@ public struct SchemaError: Error, Sendable, CustomStringConvertible, Hashable {
             return "\(file):\(line):\(column): error: \(message)"
         }
         return "\(file): error: \(message)"
+    }
+
+    /// Errors are equal when they say the same thing at the same place (the cause is not compared).
+    public static func == (lhs: SchemaError, rhs: SchemaError) -> Bool {
+        lhs.code == rhs.code && lhs.file == rhs.file && lhs.line == rhs.line && lhs.column == rhs.column
+            && lhs.message == rhs.message
+    }
+
+    /// Hashes what ``==(_:_:)`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(file)
+        hasher.combine(line)
+        hasher.combine(column)
+        hasher.combine(message)
     }
 }

@@ -16,64 +16,6 @@ public struct RowLocation: Sendable, Hashable {
     }
 }
 
-/// One problem found in one data row.
-public struct ValidationIssue: Sendable, Hashable, Codable {
-    /// The 1-based line of the row in its file.
-    public var line: Int
-    /// The 1-based record number (header = 1).
-    public var record: Int
-    /// The byte offset of the row's first byte.
-    public var byteOffset: Int
-    /// The normalised column name, or `""` for row-level issues (`missing-cell`, `extra-cell`).
-    public var column: String
-    /// The 1-based field position in the row, or 0 for row-level issues.
-    public var field: Int
-    /// The raw value as in the file (decoded for display, truncated to 200 characters);
-    /// `""` for row-level issues.
-    public var value: String
-    /// The error code, in Frictionless's words: `type-error`, `constraint-error`,
-    /// `missing-cell`, `extra-cell` or `invalid-encoding`; and `date-error`, `timestamp-error`,
-    /// `boolean-error` for values of those types.
-    public var code: String
-    /// The precise rule: `type`, `date`, `timestamp`, `boolean`, `minimum`, `maximum`, `allowed`,
-    /// `max-length`, `required`, `missing-cell`, `extra-cell` or `encoding`.
-    public var rule: String
-    /// A human-readable explanation, e.g. `value 25 is above the maximum 22 for column 'age'`.
-    public var message: String
-    /// What to do about it.
-    public var hint: String
-
-    /// Creates an issue.
-    public init(
-        line: Int, record: Int = 0, byteOffset: Int = 0, column: String, field: Int = 0, value: String,
-        code: String = "", rule: String, message: String, hint: String = ""
-    ) {
-        self.line = line
-        self.record = record
-        self.byteOffset = byteOffset
-        self.column = column
-        self.field = field
-        self.value = value
-        self.code = code.isEmpty ? Self.code(forRule: rule) : code
-        self.rule = rule
-        self.message = message
-        self.hint = hint
-    }
-
-    /// The error code a rule belongs to.
-    public static func code(forRule rule: String) -> String {
-        switch rule {
-        case "type": "type-error"
-        case "minimum", "maximum", "allowed", "max-length", "required": "constraint-error"
-        case "encoding": "invalid-encoding"
-        case "date": "date-error"
-        case "timestamp": "timestamp-error"
-        case "boolean": "boolean-error"
-        default: rule
-        }
-    }
-}
-
 /// What became of one data row.
 public enum RowVerdict: Sendable, Hashable {
     /// Clean: kept.
@@ -210,9 +152,9 @@ public struct ValidationOutcome: Sendable {
     /// The first ``CleaningOptions/maxReportedIssues`` issues, in file order.
     public var issues: [ValidationIssue]
     /// The exact number of issues per rule id.
-    public var issueCountsByRule: [String: Int]
+    public var issueCountsByRule: [ValidationIssue.Rule: Int]
     /// The exact number of issues per error code.
-    public var issueCountsByCode: [String: Int]
+    public var issueCountsByCode: [ValidationIssue.Code: Int]
     /// The exact number of issues, reported or not.
     public var totalIssues: Int
 
@@ -223,8 +165,8 @@ public struct ValidationOutcome: Sendable {
     public init(
         columns: [TypedColumn], sourceLines: [Int], rowsRead: Int, rowsDroppedMissing: Int,
         rowsDroppedDuplicate: Int, rowsInvalid: Int, issues: [ValidationIssue],
-        issueCountsByRule: [String: Int], totalIssues: Int, validity: [[Bool]?] = [],
-        issueCountsByCode: [String: Int] = [:]
+        issueCountsByRule: [ValidationIssue.Rule: Int], totalIssues: Int, validity: [[Bool]?] = [],
+        issueCountsByCode: [ValidationIssue.Code: Int] = [:]
     ) {
         self.validity = validity.isEmpty ? Array(repeating: nil, count: columns.count) : validity
         self.issueCountsByCode = issueCountsByCode

@@ -60,7 +60,7 @@ package enum YAMLDocument {
     package static func parse(_ bytes: [UInt8], file: String) throws(SchemaError) -> YAMLNode? {
         guard bytes.count <= maximumBytes else {
             throw SchemaError(
-                file: file, line: 0, column: 0,
+                code: .limitExceeded, file: file, line: 0, column: 0,
                 message: "file is \(bytes.count) bytes, larger than the limit of \(maximumBytes) bytes")
         }
         let parser = try LibYAMLParser(bytes: bytes, file: file)
@@ -88,7 +88,8 @@ private final class LibYAMLParser {
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
             input.deallocate()
-            throw SchemaError(file: file, line: 0, column: 0, message: "could not initialise the YAML parser")
+            throw SchemaError(
+                code: .invalidYAML, file: file, line: 0, column: 0, message: "could not initialise the YAML parser")
         }
         yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
     }
@@ -121,12 +122,12 @@ private final class LibYAMLParser {
                 documents += 1
                 if documents > 1 {
                     throw SchemaError(
-                        file: file, line: line, column: column,
+                        code: .invalidYAML, file: file, line: line, column: column,
                         message: "expected a single YAML document, found a second one")
                 }
             case YAML_ALIAS_EVENT:
                 throw SchemaError(
-                    file: file, line: line, column: column,
+                    code: .invalidYAML, file: file, line: line, column: column,
                     message: "YAML aliases (*name) are not supported in a schema; write the value out")
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
@@ -137,7 +138,7 @@ private final class LibYAMLParser {
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLDocument.maximumDepth else {
                     throw SchemaError(
-                        file: file, line: line, column: column,
+                        code: .limitExceeded, file: file, line: line, column: column,
                         message: "nesting is deeper than \(YAMLDocument.maximumDepth) levels")
                 }
                 stack.append(
@@ -159,7 +160,7 @@ private final class LibYAMLParser {
             nodes += 1
             guard nodes <= YAMLDocument.maximumNodes else {
                 throw SchemaError(
-                    file: file, line: line, column: column,
+                    code: .limitExceeded, file: file, line: line, column: column,
                     message: "document has more than \(YAMLDocument.maximumNodes) nodes")
             }
             if stack.isEmpty {
@@ -181,7 +182,7 @@ private final class LibYAMLParser {
         }) {
             let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
             throw SchemaError(
-                file: file, line: node.line, column: node.column,
+                code: .duplicateKey, file: file, line: node.line, column: node.column,
                 message:
                     "duplicate key '\(shown)' (first given at line \(first.key.line)); a key may appear only once in a mapping"
             )
@@ -222,7 +223,7 @@ private final class LibYAMLParser {
         let message =
             context.map { "invalid YAML: \(problem) (\($0) at \(contextLine):\(contextColumn))" }
             ?? "invalid YAML: \(problem)"
-        return SchemaError(file: file, line: line, column: column, message: message)
+        return SchemaError(code: .invalidYAML, file: file, line: line, column: column, message: message)
     }
 
     /// 1-based line and column of a byte offset in the input (column counted in bytes).

@@ -169,7 +169,7 @@ enum IngestSummary {
             let report = try? JSONDecoder().decode(ErrorReport.self, from: data)
         else { return lines }
         let indent = String(repeating: " ", count: 10)
-        let counts = report.countsByCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        let counts = report.countsByCode.sorted { ($0.value, $1.key.description) > ($1.value, $0.key.description) }
             .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         if !counts.isEmpty { lines.append(indent + counts) }
         for error in report.errors.prefix(3) {

@@ -126,7 +126,7 @@ struct PrimaryKeyTests {
             #expect(rejected == "_source_line,station,date,temp\n2,a,2012-01-01,1.0\n3,a,2012-01-01,2.0\n")
             let report = try JSONDecoder().decode(
                 ErrorReport.self, from: Data(contentsOf: URL(fileURLWithPath: try #require(record.errorsReport))))
-            #expect(report.countsByCode["duplicate-key"] == 2)
+            #expect(report.countsByCode[.duplicateKey] == 2)
             #expect(report.errors.map(\.line) == [2, 3])
             #expect(report.errors.first?.message.contains("a, date=2012-01-01) is repeated later in the file") == true)
         }

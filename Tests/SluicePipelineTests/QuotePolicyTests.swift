@@ -58,7 +58,7 @@ struct QuotePolicyTests {
             #expect(rejected == "_source_line,name,lat,n\n2,A,37°36'37.8\"N,1\n3,B,\"x\"y,2\n")
             let report = try JSONDecoder().decode(
                 ErrorReport.self, from: Data(contentsOf: URL(fileURLWithPath: try #require(record.errorsReport))))
-            #expect(report.errors.map(\.code) == ["unexpected-quote", "text-after-quote"])
+            #expect(report.errors.map(\.code) == [.unexpectedQuote, .textAfterQuote])
             #expect(report.errors.map(\.line) == [2, 3])
             #expect(report.rows.rejected == 2)
         }

@@ -9,7 +9,7 @@ import SluiceSchema
     func badIntegersAreTypeIssues(value: String) throws {
         let outcome = try TestSupport.validate([header, "ann;a;\(value);0;1"])
         #expect(outcome.rowsInvalid == 1)
-        #expect(outcome.issues.map(\.rule) == ["type"])
+        #expect(outcome.issues.map(\.rule) == [.type])
         #expect(outcome.issues.first?.message == "value '\(value)' is not an integer for column 'age'")
     }
 
@@ -22,7 +22,7 @@ import SluiceSchema
             ],
             schemaYAML: schema)
         #expect(outcome.columns[0].integers == [Int64.max, Int64.min])
-        #expect(outcome.issueCountsByRule == ["type": 3])
+        #expect(outcome.issueCountsByRule == [.type: 3])
         #expect(
             outcome.issues[0].message == "value 9223372036854775808 does not fit in a 64-bit integer for column 'n'")
         #expect(outcome.issues.map(\.line) == [4, 5, 6])
@@ -31,7 +31,7 @@ import SluiceSchema
     @Test(arguments: ["nan", "inf", "-infinity", "1e400", "0x1p3", "1,5", ".", "e5"])
     func nonFiniteOrMalformedRealsAreTypeIssues(value: String) throws {
         let outcome = try TestSupport.validate([header, "ann;a;15;\(value);1"])
-        #expect(outcome.issues.map(\.rule) == ["type"])
+        #expect(outcome.issues.map(\.rule) == [.type])
         #expect(outcome.issues.first?.message == "value '\(value)' is not a finite number for column 'score'")
     }
 
@@ -41,9 +41,9 @@ import SluiceSchema
         #expect(outcome.issues.count == 1)
         let issue = try #require(outcome.issues.first)
         #expect((issue.line, issue.column, issue.field, issue.value) == (3, "name", 1, "abcdef"))
-        #expect((issue.code, issue.rule) == ("constraint-error", "max-length"))
+        #expect(issue.code == .constraintError && issue.rule == .maxLength)
         #expect(issue.message == "value 'abcdef' is 6 characters long, above the maximum length 5 for column 'name'")
-        #expect(issue.hint.contains("at most 5 characters"))
+        #expect(issue.hint?.contains("at most 5 characters") == true)
     }
 
     @Test func aShortRowIsAMissingCellAndALongRowAnExtraCell() throws {
@@ -51,11 +51,11 @@ import SluiceSchema
         #expect(outcome.rowsRead == 3)
         #expect(outcome.rowsInvalid == 2)
         #expect(outcome.rowsAccepted == 1)
-        #expect(outcome.issues.map(\.code) == ["missing-cell", "extra-cell"])
+        #expect(outcome.issues.map(\.code) == [.missingCell, .extraCell])
         #expect(outcome.issues.map(\.line) == [2, 3])
         #expect(outcome.issues.map(\.field) == [5, 6])  // the first missing / first extra position
         #expect(outcome.issues.map(\.message) == ["expected 5 fields, found 4", "expected 5 fields, found 7"])
-        #expect(outcome.issues.allSatisfy { $0.column.isEmpty && !$0.hint.isEmpty })
+        #expect(outcome.issues.allSatisfy { $0.column == nil && $0.hint != nil })
     }
 
     @Test func invalidUTF8IsAnEncodingIssueInEveryColumnType() throws {
@@ -71,7 +71,7 @@ import SluiceSchema
         }
         validator.addRow(line: 7, fields: good)
         let outcome = validator.finish()
-        #expect(outcome.issueCountsByRule == ["encoding": 5])
+        #expect(outcome.issueCountsByRule == [.encoding: 5])
         #expect(outcome.issues.map(\.column) == ["name", "kind", "age", "score", "level"])
         #expect(outcome.issues[0].message == "value is not valid UTF-8 in column 'name'")
         #expect(outcome.issues[0].value == "A\u{FFFD}(")
@@ -85,8 +85,8 @@ import SluiceSchema
         let outcome = try TestSupport.validate(rows, options: CleaningOptions(maxReportedIssues: 10))
         #expect(outcome.issues.count == 10)
         #expect(outcome.totalIssues == 121)
-        #expect(outcome.issueCountsByRule == ["allowed": 60, "maximum": 60, "extra-cell": 1])
-        #expect(outcome.issueCountsByCode == ["constraint-error": 120, "extra-cell": 1])
+        #expect(outcome.issueCountsByRule == [.allowed: 60, .maximum: 60, .extraCell: 1])
+        #expect(outcome.issueCountsByCode == [.constraintError: 120, .extraCell: 1])
         #expect(outcome.rowsInvalid == 31)
         #expect(outcome.issues.map(\.line) == [2, 2, 2, 2, 3, 3, 3, 3, 4, 4])
     }
@@ -94,7 +94,7 @@ import SluiceSchema
     @Test func longRawValuesAreTruncatedInIssues() throws {
         let long = String(repeating: "x", count: 500)
         let outcome = try TestSupport.validate([header, "ann;\(long);15;0;1"])
-        #expect(outcome.issues.first?.value.count == 200)
+        #expect(outcome.issues.first?.value?.count == 200)
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.studentDataPath)))

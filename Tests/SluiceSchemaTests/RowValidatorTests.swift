@@ -32,7 +32,7 @@ import SluiceSchema
             options: CleaningOptions(lowercaseText: false))
         #expect(outcome.columns[0].texts == ["Ann"])
         #expect(outcome.rowsInvalid == 1)
-        #expect(outcome.issues.first?.rule == "allowed")
+        #expect(outcome.issues.first?.rule == .allowed)
         #expect(outcome.issues.first?.line == 3)
     }
 
@@ -51,7 +51,7 @@ import SluiceSchema
             options: CleaningOptions(dropRowsWithMissingValues: false))
         #expect(outcome.rowsDroppedMissing == 0)
         #expect(outcome.rowsInvalid == 2)
-        #expect(outcome.issues.map(\.rule) == ["required", "required"])
+        #expect(outcome.issues.map(\.rule) == [.required, .required])
         #expect(outcome.issues.map(\.column) == ["name", "age"])
         #expect(outcome.issues[1].message == "missing value for required column 'age'")
     }
@@ -62,7 +62,7 @@ import SluiceSchema
             options: CleaningOptions(nullTokens: ["NA"]))
         #expect(outcome.columns[0].texts == [""])
         #expect(outcome.rowsInvalid == 1)
-        #expect(outcome.issues.map(\.rule) == ["type"])
+        #expect(outcome.issues.map(\.rule) == [.type])
         #expect(outcome.issues[0].message == "missing value for integer column 'age'")
     }
 
@@ -87,7 +87,7 @@ import SluiceSchema
         let outcome = try TestSupport.validate([header, "ann;a;99;0;1", "ann;a;99;0;1"])
         #expect(outcome.rowsInvalid == 2)
         #expect(outcome.rowsDroppedDuplicate == 0)
-        #expect(outcome.issueCountsByRule == ["maximum": 2])
+        #expect(outcome.issueCountsByRule == [.maximum: 2])
     }
 
     @Test func outOfRangeNumbersAreReportedWithTheBound() throws {
@@ -95,7 +95,7 @@ import SluiceSchema
             header, "ann;a;25;0;1", "bob;a;14;0;1", "cy;a;15;1.5;1", "di;a;15;-0.1;1",
         ])
         #expect(outcome.rowsInvalid == 4)
-        #expect(outcome.issues.map(\.rule) == ["maximum", "minimum", "maximum", "minimum"])
+        #expect(outcome.issues.map(\.rule) == [.maximum, .minimum, .maximum, .minimum])
         #expect((outcome.issues[0].line, outcome.issues[0].column, outcome.issues[0].value) == (2, "age", "25"))
         #expect(outcome.issues[0].message == "value 25 is above the maximum 22 for column 'age'")
         #expect(outcome.issues[0].hint == "the schema allows 15–22")

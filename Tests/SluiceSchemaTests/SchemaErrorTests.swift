@@ -175,7 +175,12 @@ import SluiceSchema
             Issue.record("expected an error")
         } catch {
             #expect(error.line == 0)
-            #expect(error.description == "/nonexistent/schema.yaml: error: cannot open the schema file for reading")
+            #expect(
+                error.description
+                    == "/nonexistent/schema.yaml: error: cannot open the schema file for reading: No such file or directory"
+            )
+            #expect(error.code == .unreadable)
+            #expect(error.cause != nil, "the file-system error underneath is kept")
         }
     }
 }
