@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluicePipeline
+import SluiceSchema
 import SluiceWarehouse
 
 /// The `--workspace` option shared by every subcommand that works in a workspace.
@@ -81,7 +82,7 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let exit as ExitCode {
         throw exit
     } catch let error as PipelineError {
-        printError("sluice: \(error.description)" + (error.cause.map { " (\($0))" } ?? "") + cliHint(for: error))
+        printError(cliMessage(for: error))
         throw ExitCode(error.code == .workspaceLocked ? 4 : error.isConfigurationError ? 2 : 1)
     } catch let error as WarehouseError {
         printError("sluice: \(error.description)")
@@ -96,6 +97,16 @@ func withExitCodes(_ body: () throws -> Void) throws {
         printError("sluice: error: \(error)")
         throw ExitCode(1)
     }
+}
+
+/// One line for a pipeline error: a schema mistake as a compiler would print it
+/// (`schema.yaml:4:9: error: …`, so editors jump to it); otherwise the message, the error
+/// underneath when the message does not already say it, and what to do.
+func cliMessage(for error: PipelineError) -> String {
+    if let schemaError = error.cause as? SchemaError { return schemaError.description }
+    var line = "sluice: \(error.description)"
+    if let cause = error.cause, !error.message.contains("\(cause)") { line += " (\(cause))" }
+    return line + cliHint(for: error)
 }
 
 /// The CLI's own words for what to do about a library error (the library's hint names no flags).

@@ -70,6 +70,20 @@ struct CLITests {
         }
     }
 
+    /// A schema mistake is one line, as a compiler prints it (editors jump to it), said once.
+    @Test func aSchemaMistakeIsOneCompilerStyleLine() throws {
+        try withTemporaryDirectory { dir in
+            let schema = dir.appendingPathComponent("bad.yaml")
+            try "table: t\ncolumns:\n  a: {type: integer, min: 5, max: 1}\n".write(
+                to: schema, atomically: true, encoding: .utf8)
+            let result = try sluice(["init", "ws", "--schema", schema.path], in: dir)
+            #expect(result.status == 2)
+            #expect(
+                result.stderr == "\(schema.path):3:35: error: min 5 is greater than max 1 for column 'a'\n",
+                "\(result.stderr)")
+        }
+    }
+
     @Test func inboxIngestMovesFilesAndReportPrintsJSON() throws {
         try withTemporaryDirectory { dir in
             _ = try sluice(["init", "ws"], in: dir)
