@@ -106,7 +106,8 @@ struct PageView {
                 tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
         ]
         let descriptions = snapshot.columnDescriptions
-        cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions) }
+        let labels = snapshot.valueLabels
+        cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions, valueLabels: labels) }
         let mayRetry = uploads
         rejected = snapshot.quarantine.map { Self.quarantined($0, retry: mayRetry) }
         ingests = snapshot.history.ingests.map(Self.ingest)
@@ -127,7 +128,9 @@ struct PageView {
     static let exampleSQL =
         "SELECT school, sex, COUNT(*) AS students, ROUND(AVG(g3), 2) AS mean_g3 FROM student_data GROUP BY school, sex ORDER BY school, sex"
 
-    private static func card(_ item: DashboardSnapshot.Report, axisTitles: [String: String]) -> Card {
+    private static func card(
+        _ item: DashboardSnapshot.Report, axisTitles: [String: String], valueLabels: [String: [String: String]]
+    ) -> Card {
         let spec = item.chart
         var card = Card(
             anchor: "report-" + item.report.name, name: item.report.name,
@@ -142,7 +145,8 @@ struct PageView {
         let count = result.rows.count
         card.rowCount =
             "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
-        card.chart = SVGChart.render(result, spec: spec, title: item.report.title, axisTitles: axisTitles)
+        card.chart = SVGChart.render(
+            result, spec: spec, title: item.report.title, axisTitles: axisTitles, valueLabels: valueLabels)
         card.chartNote = SVGChart.note(for: result, spec: spec)
         card.table = table(result, compact: card.chart == nil)
         card.showTable = true
@@ -155,9 +159,7 @@ struct PageView {
                 cells: row.map { value in
                     switch value {
                     case .integer, .real:
-                        return Cell(
-                            text: BarChartData.number(value).map(ChartFormat.value) ?? value.displayText, numeric: true,
-                            null: false)
+                        return Cell(text: ReadableNumber.text(of: value), numeric: true, null: false)
                     case .null: return Cell(text: "NULL", numeric: false, null: true)
                     default: return Cell(text: value.displayText, numeric: false, null: false)
                     }
