@@ -70,7 +70,9 @@ struct BarChartData: Sendable, Hashable {
     }
 
     /// Names categories and series by their labels, keeping each value in its detail.
-    private mutating func applyLabels(categories categoryLabels: [String: String]?, series seriesLabels: [String: String]?) {
+    private mutating func applyLabels(
+        categories categoryLabels: [String: String]?, series seriesLabels: [String: String]?
+    ) {
         func named(_ value: String, _ labels: [String: String]?) -> (name: String, detail: String) {
             guard let label = labels?[value], label != value else { return (value, value) }
             return (label, "\(label) (\(value))")

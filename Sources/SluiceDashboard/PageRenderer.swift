@@ -22,6 +22,9 @@ public struct PageRenderer: Sendable {
     }
 
     private let library: MustacheLibrary
+    /// The time zone whose local time the static report (``Mode/report``) shows beside each UTC
+    /// time; the machine's own by default. The live page's script uses the browser's instead.
+    public var reportTimeZone: TimeZone = .current
 
     /// Compiles the templates (they are Swift string constants in ``PageTemplates``).
     public init() {
@@ -38,7 +41,9 @@ public struct PageRenderer: Sendable {
 
     /// The page for `snapshot`.
     public func render(_ snapshot: DashboardSnapshot, mode: Mode) -> String {
-        library.render(PageView(snapshot, mode: mode), withTemplate: "page") ?? ""
+        var view = PageView(snapshot, mode: mode)
+        if case .report = mode { view.addLocalTimes(in: reportTimeZone) }
+        return library.render(view, withTemplate: "page") ?? ""
     }
 }
 
@@ -122,6 +127,17 @@ struct PageView {
             : "\(ChartFormat.grouped(Int64(offset + 1)))–\(ChartFormat.grouped(Int64(offset + shown))) of \(ChartFormat.grouped(totals.files)) files, newest first"
         newerLink = live && offset > 0 ? (offset - 50 > 0 ? "/?history_offset=\(offset - 50)" : "/") : nil
         olderLink = live && Int64(offset + shown) < totals.files ? "/?history_offset=\(offset + shown)" : nil
+    }
+
+    /// Appends the local time in `zone` to every UTC time shown (for the report, which has no script).
+    mutating func addLocalTimes(in zone: TimeZone) {
+        lastLoaded += LocalTime.beside(lastLoaded, in: zone)
+        for index in ingests.indices {
+            ingests[index].ingestedAt += LocalTime.beside(ingests[index].ingestedAt, in: zone)
+        }
+        for index in rejected.indices {
+            rejected[index].when += LocalTime.beside(rejected[index].when, in: zone)
+        }
     }
 
     /// What the SQL box holds until someone types.

@@ -59,7 +59,8 @@ extension SchemaBuilder {
         let name = column.name
         guard let raw = node.scalarText, !node.isNull else {
             throw error(
-                at: node, "expected a single value as a key of 'labels' of column '\(name)', found \(node.kindDescription)")
+                at: node,
+                "expected a single value as a key of 'labels' of column '\(name)', found \(node.kindDescription)")
         }
         let trimmed = raw.trimmingWhitespace()
         let key: String
@@ -116,7 +117,8 @@ extension SchemaBuilder {
         }
         let text = raw.trimmingWhitespace()
         guard !text.isEmpty else {
-            throw error(at: node, "expected a label for value '\(value)' in 'labels' of column '\(name)', found an empty one")
+            throw error(
+                at: node, "expected a label for value '\(value)' in 'labels' of column '\(name)', found an empty one")
         }
         guard text.count <= Self.maximumLabelLength else {
             throw error(

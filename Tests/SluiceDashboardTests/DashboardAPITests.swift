@@ -272,7 +272,9 @@ struct DashboardAPITests {
                 let sex = try #require(columns.first { $0["name"] as? String == "sex" })
                 // The bundled schema labels sex (labels: {f: female, m: male}): the last rule says so.
                 #expect(
-                    sex["rules"] as? [String] == ["one of: f, m", "at most 1 character", "labels: f = female, m = male"])
+                    sex["rules"] as? [String] == [
+                        "one of: f, m", "at most 1 character", "labels: f = female, m = male",
+                    ])
                 let tables = try #require(json["tables"] as? [[String: Any]])
                 // The data table and the ledger; the rollups and the other bookkeeping tables are left out.
                 #expect(tables.compactMap { $0["name"] as? String } == ["sluice_ingests", "student_data"])

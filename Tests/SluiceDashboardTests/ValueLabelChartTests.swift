@@ -47,7 +47,8 @@ struct ValueLabelChartTests {
     @Test func numberCategoriesAreLabelledByTheirCanonicalText() throws {
         // A REAL 2.0 is the value 2 of `labels: {2: …}`, as `allowed:` reads it; 2.5 stays 2.5.
         let result = QueryResult(
-            columns: ["level", "n"], rows: [[.real(2), .integer(3)], [.real(2.5), .integer(4)], [.integer(1), .integer(5)]])
+            columns: ["level", "n"],
+            rows: [[.real(2), .integer(3)], [.real(2.5), .integer(4)], [.integer(1), .integer(5)]])
         let svg = try #require(
             SVGChart.render(
                 result, spec: ChartSpec(kind: .bar, x: "level", y: "n"), title: "Levels",
@@ -86,7 +87,8 @@ struct ValueLabelChartTests {
 
                 let chart = String(
                     buffer: try await client.execute(
-                        uri: "/api/query?format=svg&sql=SELECT+pstatus,+COUNT(*)+AS+n+FROM+student_data+GROUP+BY+pstatus",
+                        uri:
+                            "/api/query?format=svg&sql=SELECT+pstatus,+COUNT(*)+AS+n+FROM+student_data+GROUP+BY+pstatus",
                         method: .get
                     ).body)
                 #expect(chart.contains("living together</text>") && chart.contains(">parents&#39; cohabitation</text>"))
@@ -105,7 +107,9 @@ struct ValueLabelChartTests {
         try withTemporaryDirectory { root in
             let workspace = try DashboardFixture.workspace(in: root)
             let output = root.appendingPathComponent("report.html")
-            let run = try runSluice(["report", "--format", "html", "--output", output.path, "-w", workspace.layout.root.path])
+            let run = try runSluice([
+                "report", "--format", "html", "--output", output.path, "-w", workspace.layout.root.path,
+            ])
             #expect(run.status == 0, "\(run.stderr)")
             let html = try String(contentsOf: output, encoding: .utf8)
             #expect(html.contains(">living together (t)</text>") && html.contains("under 15 min</text>"))

@@ -42,7 +42,8 @@ import Testing
         #expect(schema.columns[4].valueLabels.isEmpty)
         // Stored text is lower-cased by default, so lookups fold the keys the same way.
         #expect(schema.columns[0].labelsByStoredValue(lowercasingText: true) == ["t": "living together", "a": "apart"])
-        #expect(schema.columns[0].labelsByStoredValue(lowercasingText: false) == ["T": "living together", "a": "apart"])
+        #expect(
+            schema.columns[0].labelsByStoredValue(lowercasingText: false) == ["T": "living together", "a": "apart"])
         #expect(Set(schema.valueLabels(lowercasingText: true).keys) == ["pstatus", "famrel", "share", "paid"])
     }
 

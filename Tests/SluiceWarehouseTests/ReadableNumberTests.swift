@@ -53,7 +53,10 @@ struct ReadableNumberTests {
     @Test func theTerminalTableUsesItAndTheMachineFormatsStayExact() throws {
         let result = QueryResult(
             columns: ["sex", "students", "mean_g3", "share"],
-            rows: [[.text("f"), .integer(1_226), .real(10.0), .real(0.004)], [.text("m"), .integer(7), .real(1_232.8), .null]])
+            rows: [
+                [.text("f"), .integer(1_226), .real(10.0), .real(0.004)],
+                [.text("m"), .integer(7), .real(1_232.8), .null],
+            ])
         #expect(
             ResultFormatter.render(result, as: .table) == """
                 sex  students  mean_g3  share
@@ -62,7 +65,8 @@ struct ReadableNumberTests {
                 m           7  1,232.8
                 """ + "\n")
         // CSV and Markdown keep SQLite's shell text (10.0 stays 10.0: it is a REAL), JSON its numbers.
-        #expect(ResultFormatter.render(result, as: .csv) == "sex,students,mean_g3,share\nf,1226,10.0,0.004\nm,7,1232.8,\n")
+        #expect(
+            ResultFormatter.render(result, as: .csv) == "sex,students,mean_g3,share\nf,1226,10.0,0.004\nm,7,1232.8,\n")
         #expect(ResultFormatter.render(result, as: .markdown).contains("| f | 1226 | 10.0 | 0.004 |"))
         #expect(ResultFormatter.render(result, as: .json).contains(#"["f",1226,10,0.004]"#))
     }
