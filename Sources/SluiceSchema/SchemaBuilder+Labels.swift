@@ -45,14 +45,17 @@ extension SchemaBuilder {
             if let first = firstLine[folded] {
                 throw error(
                     at: pair.key,
-                    "'labels' of column '\(name)' names the value '\(key)' twice (first as '\(first.written)' at line \(first.line))"
+                    "'labels' of column '\(name)' names the value '\(key)' twice ('\(written(pair.key))' here, '\(first.written)' at line \(first.line))"
                 )
             }
-            firstLine[folded] = (pair.key.line, key)
+            firstLine[folded] = (pair.key.line, written(pair.key))
             labels[key] = try label(pair.value, value: key, name: name)
         }
         return labels
     }
+
+    /// A key as written in the file, for messages.
+    private func written(_ node: YAMLNode) -> String { node.scalarText?.trimmingWhitespace() ?? "" }
 
     /// A label key as the stored value it names, checked against the column's type and `allowed`.
     private func labelledValue(_ node: YAMLNode, column: ColumnSchema) throws(SchemaError) -> String {

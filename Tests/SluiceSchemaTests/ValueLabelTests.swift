@@ -85,9 +85,13 @@ import Testing
         expectError("  s: {type: text, labels: {t: a, t: b}}", at: "t: b", "duplicate key 't'")
         // The same value after cleaning: case for text, canonical form for numbers and booleans.
         expectError("  s: {type: text, labels: {t: a, T: b}}", at: "T: b", "names the value 'T' twice")
-        expectError("  n: {type: integer, labels: {1: a, 01: b}}", at: "01", "names the value '1' twice")
+        expectError(
+            "  n: {type: integer, labels: {1: a, 01: b}}", at: "01",
+            "names the value '1' twice ('01' here, '1' at line 3)")
         expectError("  r: {type: real, labels: {2.5: a, 2.50: b}}", at: "2.50", "names the value '2.5' twice")
-        expectError("  b: {type: boolean, labels: {yes: a, true: b}}", at: "true", "(first as '1' at line 3)")
+        expectError(
+            "  b: {type: boolean, labels: {yes: a, true: b}}", at: "true",
+            "names the value '1' twice ('true' here, 'yes' at line 3)")
     }
 
     @Test func aKeyMustBeAValueTheColumnCanHold() {
