@@ -127,7 +127,8 @@ struct ChartWordingTests {
         let svg = try #require(
             SVGChart.render(
                 result, spec: ChartSpec(kind: .bar, x: "famsize", y: "count", group: "failures"), title: "Failures"))
-        #expect(!svg.contains("failures:"))
+        #expect(!svg.contains(">failures:</text>"))  // no legend heading
+        #expect(svg.contains(">failures: 0</text>"))  // the one group value, said under the title instead
         #expect(svg.components(separatedBy: "<rect").count - 1 == 2)  // two bars, no swatch
     }
 }

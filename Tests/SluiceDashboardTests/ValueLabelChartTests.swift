@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SluiceDashboard
+@testable import SluiceDashboard
 import SluicePipeline
 import SluiceTestSupport
 import SluiceWarehouse
@@ -96,7 +96,11 @@ struct ValueLabelChartTests {
                 let csv = String(buffer: try await client.execute(uri: "/api/reports/q3.csv", method: .get).body)
                 #expect(csv.contains("t,other,194") && !csv.contains("living"))
                 let json = String(buffer: try await client.execute(uri: "/api/reports/q3.json", method: .get).body)
-                #expect(json.contains(#"["t","other",194]"#) && !json.contains("living"))
+                // The rows hold the codes (the report's description mentions "living together" itself).
+                let object = try #require(
+                    JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+                let rows = try #require(((object["reports"] as? [[String: Any]])?.first ?? object)["rows"] as? [[Any]])
+                #expect(Set(rows.compactMap { $0.first as? String }) == ["a", "t"])
                 let schema = String(buffer: try await client.execute(uri: "/api/schema", method: .get).body)
                 #expect(schema.contains("labels: a = apart, t = living together"))
             }
@@ -117,6 +121,36 @@ struct ValueLabelChartTests {
             #expect(!html.contains(".0</td>") && !html.contains(".0</text>"))
             let csv = try runSluice(["report", "q3", "--format", "csv", "-w", workspace.layout.root.path])
             #expect(csv.stdout.hasPrefix("pstatus,fjob,count\n") && !csv.stdout.contains("living"))
+        }
+    }
+}
+
+/// The static report's local time beside UTC (it has no script to ask the browser).
+struct ReportLocalTimeTests {
+    // Expected local times from Python's zoneinfo:
+    //   datetime(2026, 1, 15, 22, 24, 22, tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Paris"))
+    @Test func aUTCTimeGetsTheZonesLocalTimeBesideIt() throws {
+        let paris = try #require(TimeZone(identifier: "Europe/Paris"))
+        let newfoundland = try #require(TimeZone(identifier: "America/St_Johns"))
+        #expect(LocalTime.beside("2026-01-15 22:24:22 UTC", in: paris) == " (2026-01-15 23:24:22 Europe/Paris)")
+        #expect(LocalTime.beside("2026-07-15 22:24:22 UTC", in: paris) == " (2026-07-16 00:24:22 Europe/Paris)")
+        #expect(
+            LocalTime.beside("2026-07-15 22:24:22 UTC", in: newfoundland)
+                == " (2026-07-15 19:54:22 America/St_Johns)")
+        #expect(LocalTime.beside("2026-07-15 22:24:22 UTC", in: try #require(TimeZone(identifier: "UTC"))) == "")
+        #expect(LocalTime.beside("never", in: paris) == "")
+    }
+
+    @Test func theReportShowsItAndTheLivePageLeavesItToTheBrowser() throws {
+        try withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let snapshot = DashboardSnapshot.load(workspace: workspace)
+            var renderer = PageRenderer()
+            renderer.reportTimeZone = try #require(TimeZone(identifier: "Europe/Paris"))
+            let report = renderer.render(snapshot, mode: .report)
+            // "Data last loaded", each ingest and the rejected file: three or more times.
+            #expect(report.components(separatedBy: " Europe/Paris)").count - 1 >= 3)
+            #expect(!renderer.render(snapshot, mode: .live(uploads: false)).contains("Europe/Paris"))
         }
     }
 }
