@@ -1,3 +1,4 @@
+import SluiceSchema
 import SluiceWarehouse
 
 /// The numbers one bar chart draws: categories along the x axis and one series per group, taken
@@ -5,14 +6,18 @@ import SluiceWarehouse
 struct BarChartData: Sendable, Hashable {
     /// One coloured set of bars.
     struct Series: Sendable, Hashable {
-        /// The group value (or the y column's name when there are no groups).
+        /// The group value, or its label (or the y column's name when there are no groups).
         var name: String
         /// One value per category; `nil` where the result has no row for that pair.
         var values: [Double?]
+        /// The name with the value it stands for, `living together (t)`, or the name alone.
+        var detail: String
     }
 
-    /// The category values, in the order the result lists them.
+    /// The category values (or their labels), in the order the result lists them.
     var categories: [String]
+    /// Each category with the value it stands for, `living together (t)`, or the value alone.
+    var categoryDetails: [String]
     /// The series, in the order their group values first appear.
     var series: [Series]
     /// The x axis label (the category column).
@@ -35,7 +40,11 @@ struct BarChartData: Sendable, Hashable {
     }
 
     /// Builds the chart data, or explains why the result is better shown as a table.
-    static func plan(for result: QueryResult, spec: ChartSpec) -> Plan {
+    ///
+    /// - Parameter labels: Words for coded values by column name, then by value as the warehouse
+    ///   holds it (a schema's `labels:`, see ``SluiceSchema/Schema/valueLabels(lowercasingText:)``);
+    ///   they name the categories and groups of a result column with that name.
+    static func plan(for result: QueryResult, spec: ChartSpec, labels: [String: [String: String]] = [:]) -> Plan {
         guard spec.kind == .bar else { return .table(note: nil) }
         let inferred = ChartSpec.inferred(for: result)
         guard let xName = spec.x ?? inferred.x, let yName = spec.y ?? inferred.y else {
@@ -55,7 +64,26 @@ struct BarChartData: Sendable, Hashable {
         if !result.rows.isEmpty, !ChartSpec.isNumericColumn(yIndex, in: result) {
             return .table(note: "column '\(yName)' holds no numbers to draw as bars")
         }
-        return .bars(collect(result, x: xIndex, y: yIndex, group: groupIndex, groupName: spec.group))
+        var data = collect(result, x: xIndex, y: yIndex, group: groupIndex, groupName: spec.group)
+        data.applyLabels(categories: labels[xName], series: spec.group.flatMap { labels[$0] })
+        return .bars(data)
+    }
+
+    /// Names categories and series by their labels, keeping each value in its detail.
+    private mutating func applyLabels(
+        categories categoryLabels: [String: String]?, series seriesLabels: [String: String]?
+    ) {
+        func named(_ value: String, _ labels: [String: String]?) -> (name: String, detail: String) {
+            guard let label = labels?[value], label != value else { return (value, value) }
+            return (label, "\(label) (\(value))")
+        }
+        let namedCategories = categories.map { named($0, categoryLabels) }
+        categories = namedCategories.map(\.name)
+        categoryDetails = namedCategories.map(\.detail)
+        guard groupLabel != nil else { return }
+        for index in series.indices {
+            (series[index].name, series[index].detail) = named(series[index].name, seriesLabels)
+        }
     }
 
     private static func collect(_ result: QueryResult, x: Int, y: Int, group: Int?, groupName: String?) -> BarChartData
@@ -92,11 +120,11 @@ struct BarChartData: Sendable, Hashable {
             }
         }
         let series = seriesNames.indices.map { s in
-            Series(name: seriesNames[s], values: categories.indices.map { cells[s]?[$0] })
+            Series(name: seriesNames[s], values: categories.indices.map { cells[s]?[$0] }, detail: seriesNames[s])
         }
         var data = BarChartData(
-            categories: categories, series: series, xLabel: result.columns[x], yLabel: result.columns[y],
-            groupLabel: groupName)
+            categories: categories, categoryDetails: categories, series: series, xLabel: result.columns[x],
+            yLabel: result.columns[y], groupLabel: groupName)
         if skipped > 0 { data.notes.append("\(skipped) row(s) without a number in '\(result.columns[y])' not drawn") }
         if extraCategories > 0 {
             data.notes.append("only the first \(maximumCategories) values of '\(result.columns[x])' drawn")
@@ -117,10 +145,14 @@ struct BarChartData: Sendable, Hashable {
         }
     }
 
-    /// A value as a category label (`NULL` shown as `(null)`).
+    /// A value as a category or group name: text as it is, numbers in the canonical form a
+    /// schema's `labels:` and `allowed:` use (`7`, `2.5`; never `7.0`), `NULL` as `(null)`.
     static func label(_ value: SQLiteValue) -> String {
-        if case .null = value { return "(null)" }
-        return value.displayText
+        switch value {
+        case .null: "(null)"
+        case .real(let number): number.isFinite ? ColumnSchema.canonicalText(of: number) : value.displayText
+        default: value.displayText
+        }
     }
 
     /// Whether any bar has a value.

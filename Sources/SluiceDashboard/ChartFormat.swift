@@ -1,4 +1,5 @@
 import Foundation
+import SluiceWarehouse
 
 /// Escaping and number formatting shared by the SVG charts and the pages.
 enum ChartFormat {
@@ -19,22 +20,10 @@ enum ChartFormat {
         return out
     }
 
-    /// The one number format of the pages, charts and SQL box: thousands separated by `,`, at
-    /// most two decimals, no trailing zeros and no `.0` on whole numbers (`1,234`, `1,232.8`,
-    /// `3.33`, `-0.5`). Locale-independent: the same text whatever the server's or the
-    /// browser's locale (the page's script formats the same way).
-    static func value(_ number: Double) -> String {
-        guard number.isFinite else { return number.isNaN ? "NaN" : (number < 0 ? "-∞" : "∞") }
-        guard abs(number) < 1e15 else { return String(number) }
-        let hundredths = Int64((abs(number) * 100).rounded())
-        guard hundredths != 0 else { return "0" }
-        var text = grouped(hundredths / 100)
-        let fraction = hundredths % 100
-        if fraction != 0 {
-            text += fraction % 10 == 0 ? ".\(fraction / 10)" : (fraction < 10 ? ".0\(fraction)" : ".\(fraction)")
-        }
-        return number < 0 ? "-" + text : text
-    }
+    /// The one number format of the pages, charts and SQL box: ``ReadableNumber`` (thousands
+    /// separated by `,`, at most two decimals, no `.0` on whole numbers; the same as the terminal
+    /// table). The page's script formats the SQL box's numbers the same way.
+    static func value(_ number: Double) -> String { ReadableNumber.text(number) }
 
     /// A tick label: compact above ten thousand (`12k`, `3.5M`), else like ``value(_:)``.
     static func tick(_ number: Double) -> String {
@@ -46,15 +35,7 @@ enum ChartFormat {
     }
 
     /// An integer with `,` between thousands.
-    static func grouped(_ number: Int64) -> String {
-        let digits = String(number.magnitude)
-        var out = ""
-        for (offset, digit) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return number < 0 ? "-" + out : out
-    }
+    static func grouped(_ number: Int64) -> String { ReadableNumber.text(number) }
 
     /// A byte count for people: `512 bytes`, `8 MiB`, `1.5 GiB`.
     static func bytes(_ count: Int) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluicePipeline
+import SluiceSchema
 import SluiceWarehouse
 
 /// Everything one page shows, read at one moment: each saved report with its rows (or why it
@@ -33,6 +34,8 @@ public struct DashboardSnapshot: Sendable {
     public var quarantine: [QuarantinedFile] = []
     /// The schema's column descriptions by column name, for axis titles.
     public var columnDescriptions: [String: String] = [:]
+    /// The schema's `labels:` by column name, then by stored value, for chart categories and legends.
+    public var valueLabels: [String: [String: String]] = [:]
     /// Why there is nothing to show yet, e.g. no warehouse.
     public var notice: String?
     /// When the snapshot was taken.
@@ -83,6 +86,7 @@ public struct DashboardSnapshot: Sendable {
                 snapshot.columnDescriptions[column.name] = description
             }
         }
+        snapshot.valueLabels = workspace.schema.valueLabels(lowercasingText: workspace.policy.cleaning.lowercaseText)
         let saved: [SavedReport]
         do {
             saved = try reports ?? workspace.reports().reports

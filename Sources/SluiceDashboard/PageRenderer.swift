@@ -22,6 +22,9 @@ public struct PageRenderer: Sendable {
     }
 
     private let library: MustacheLibrary
+    /// The time zone whose local time the static report (``Mode/report``) shows beside each UTC
+    /// time; the machine's own by default. The live page's script uses the browser's instead.
+    public var reportTimeZone: TimeZone = .current
 
     /// Compiles the templates (they are Swift string constants in ``PageTemplates``).
     public init() {
@@ -38,7 +41,9 @@ public struct PageRenderer: Sendable {
 
     /// The page for `snapshot`.
     public func render(_ snapshot: DashboardSnapshot, mode: Mode) -> String {
-        library.render(PageView(snapshot, mode: mode), withTemplate: "page") ?? ""
+        var view = PageView(snapshot, mode: mode)
+        if case .report = mode { view.addLocalTimes(in: reportTimeZone) }
+        return library.render(view, withTemplate: "page") ?? ""
     }
 }
 
@@ -106,7 +111,8 @@ struct PageView {
                 tone: totals.rowsInRejectedFiles > 0 ? "bad" : ""),
         ]
         let descriptions = snapshot.columnDescriptions
-        cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions) }
+        let labels = snapshot.valueLabels
+        cards = snapshot.reports.map { Self.card($0, axisTitles: descriptions, valueLabels: labels) }
         let mayRetry = uploads
         rejected = snapshot.quarantine.map { Self.quarantined($0, retry: mayRetry) }
         ingests = snapshot.history.ingests.map(Self.ingest)
@@ -123,11 +129,24 @@ struct PageView {
         olderLink = live && Int64(offset + shown) < totals.files ? "/?history_offset=\(offset + shown)" : nil
     }
 
+    /// Appends the local time in `zone` to every UTC time shown (for the report, which has no script).
+    mutating func addLocalTimes(in zone: TimeZone) {
+        lastLoaded += LocalTime.beside(lastLoaded, in: zone)
+        for index in ingests.indices {
+            ingests[index].ingestedAt += LocalTime.beside(ingests[index].ingestedAt, in: zone)
+        }
+        for index in rejected.indices {
+            rejected[index].when += LocalTime.beside(rejected[index].when, in: zone)
+        }
+    }
+
     /// What the SQL box holds until someone types.
     static let exampleSQL =
         "SELECT school, sex, COUNT(*) AS students, ROUND(AVG(g3), 2) AS mean_g3 FROM student_data GROUP BY school, sex ORDER BY school, sex"
 
-    private static func card(_ item: DashboardSnapshot.Report, axisTitles: [String: String]) -> Card {
+    private static func card(
+        _ item: DashboardSnapshot.Report, axisTitles: [String: String], valueLabels: [String: [String: String]]
+    ) -> Card {
         let spec = item.chart
         var card = Card(
             anchor: "report-" + item.report.name, name: item.report.name,
@@ -142,7 +161,8 @@ struct PageView {
         let count = result.rows.count
         card.rowCount =
             "\(ChartFormat.grouped(Int64(count))) row\(count == 1 ? "" : "s")\(result.isTruncated ? "+" : "")"
-        card.chart = SVGChart.render(result, spec: spec, title: item.report.title, axisTitles: axisTitles)
+        card.chart = SVGChart.render(
+            result, spec: spec, title: item.report.title, axisTitles: axisTitles, valueLabels: valueLabels)
         card.chartNote = SVGChart.note(for: result, spec: spec)
         card.table = table(result, compact: card.chart == nil)
         card.showTable = true
@@ -155,9 +175,7 @@ struct PageView {
                 cells: row.map { value in
                     switch value {
                     case .integer, .real:
-                        return Cell(
-                            text: BarChartData.number(value).map(ChartFormat.value) ?? value.displayText, numeric: true,
-                            null: false)
+                        return Cell(text: ReadableNumber.text(of: value), numeric: true, null: false)
                     case .null: return Cell(text: "NULL", numeric: false, null: true)
                     default: return Cell(text: value.displayText, numeric: false, null: false)
                     }

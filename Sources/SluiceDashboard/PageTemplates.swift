@@ -228,13 +228,28 @@ enum PageTemplates {
             events.onopen = function () { if (status) { status.textContent = 'live'; status.className = 'live'; } };
             events.onerror = function () { if (status) { status.textContent = 'reconnecting…'; status.className = 'live off'; } };
           }
+          // ReadableNumber's rule (Swift), kept in step by a test that runs both over the same numbers.
           function fmt(n) {
-            if (!isFinite(n) || Math.abs(n) >= 1e15) return String(n);
-            var h = Math.round(Math.abs(n) * 100);
-            if (h === 0) return '0';
-            var frac = h % 100, s = String(Math.floor(h / 100)).replace(/\\B(?=(\\d{3})+(?!\\d))/g, ',');
+            if (isNaN(n)) return 'NaN';
+            if (!isFinite(n)) return n < 0 ? '-∞' : '∞';
+            var a = Math.abs(n), sign = n < 0 ? '-' : '';
+            if (a >= 1e18) return n.toExponential();
+            var h = Math.round(a * 100);
+            if (h === 0) {
+              if (a === 0) return '0';
+              var e = 0, r = a;
+              while (r < 1) { r *= 10; e--; }
+              var d = Math.round(r * 10);
+              if (d >= 100) { d = 10; e++; }
+              var shown = d % 10 === 0 ? String(d / 10) : String(d);
+              if (e < -6) return sign + (d % 10 === 0 ? shown : Math.floor(d / 10) + '.' + (d % 10)) + 'e' + e;
+              return sign + '0.' + '0'.repeat(-e - 1) + shown;
+            }
+            var group = function (digits) { return digits.replace(/\\B(?=(\\d{3})+(?!\\d))/g, ','); };
+            if (h >= 9e15) return sign + group(String(Math.round(a)));
+            var frac = h % 100, s = group(String(Math.floor(h / 100)));
             if (frac) s += '.' + (frac % 10 === 0 ? String(frac / 10) : (frac < 10 ? '0' + frac : String(frac)));
-            return n < 0 ? '-' + s : s;
+            return sign + s;
           }
           function table(json) {
             var t = document.createElement('table'); t.className = 'data';

@@ -6,7 +6,9 @@ import SluiceWarehouse
 ///
 /// It works for any result shape: an empty result draws a framed "no rows" message, one row
 /// one bar, many groups a legend that wraps; long category labels are cut with an ellipsis
-/// (the full text is the bar's tooltip) and slanted when they do not fit.
+/// (the full text is the bar's tooltip) and slanted when they do not fit. Coded values are named
+/// by the schema's `labels:`: the axis shows `living together`, the legend and the tooltips
+/// `living together (t)`, so the code used in SQL stays in sight.
 ///
 /// ```swift
 /// let svg = SVGChart.render(result, spec: ChartSpec(kind: .bar, x: "fjob", y: "count", group: "pstatus"),
@@ -25,12 +27,19 @@ public enum SVGChart {
     /// Renders `result` as bars, or `nil` when the spec asks for a table or the result cannot be
     /// drawn as bars (then ``note(for:spec:)`` says why).
     ///
-    /// - Parameter axisTitles: Words for column names on the axes and the legend (the schema's
-    ///   descriptions: `fjob` → `father's job`); a column without one is named as it is.
+    /// - Parameters:
+    ///   - axisTitles: Words for column names on the axes and the legend (the schema's
+    ///     descriptions: `fjob` → `father's job`); a column without one is named as it is.
+    ///   - valueLabels: Words for the values of a column, by column name then by the value as the
+    ///     warehouse holds it (the schema's `labels:`, from
+    ///     ``SluiceSchema/Schema/valueLabels(lowercasingText:)``); a value without one is shown as it is.
     public static func render(
-        _ result: QueryResult, spec: ChartSpec, title: String, axisTitles: [String: String] = [:]
+        _ result: QueryResult, spec: ChartSpec, title: String, axisTitles: [String: String] = [:],
+        valueLabels: [String: [String: String]] = [:]
     ) -> String? {
-        guard case .bars(var data) = BarChartData.plan(for: result, spec: spec) else { return nil }
+        guard case .bars(var data) = BarChartData.plan(for: result, spec: spec, labels: valueLabels) else {
+            return nil
+        }
         data.xLabel = axisTitles[data.xLabel] ?? data.xLabel
         data.yLabel = axisTitles[data.yLabel] ?? data.yLabel
         data.groupLabel = data.groupLabel.map { axisTitles[$0] ?? $0 }
@@ -49,10 +58,17 @@ public enum SVGChart {
     static func render(_ data: BarChartData, title: String) -> String {
         var svg = SVGCanvas(width: width, height: height, title: title)
         svg.text(ChartFormat.truncate(title, to: 80), x: 12, y: 22, size: 15, weight: "600")
-        // A legend only when there is more than one series to tell apart.
+        // A legend only when there is more than one series to tell apart; bars grouped by a column
+        // that holds one value say which under the title instead.
         let grouped = data.series.count > 1
         var plotTop = 40.0
-        if grouped { plotTop = legend(data, into: &svg, top: 34) + 14 }
+        if grouped {
+            plotTop = legend(data, into: &svg, top: 34) + 14
+        } else if let heading = data.groupLabel, let only = data.series.first {
+            let text = ChartFormat.truncate(heading, to: 40) + ": " + ChartFormat.truncate(only.detail, to: 40)
+            svg.text(text, x: 12, y: 40, size: 12, fill: "#374151")
+            plotTop = 52
+        }
         guard data.hasValues else {
             svg.rect(
                 x: 12, y: plotTop, width: width - 24, height: height - plotTop - 12, fill: "#f9fafb", stroke: "#e5e7eb")
@@ -104,7 +120,8 @@ public enum SVGChart {
                 let x = center - cluster / 2 + barWidth * Double(s) + gap / 2
                 let (top, bottom) = (yPosition(max(value, 0)), yPosition(min(value, 0)))
                 let label = ChartFormat.value(value)
-                let tooltip = grouped ? "\(category) · \(series.name): \(label)" : "\(category): \(label)"
+                let detail = data.categoryDetails[c]
+                let tooltip = grouped ? "\(detail) · \(series.detail): \(label)" : "\(detail): \(label)"
                 svg.rect(
                     x: x, y: top, width: max(1, barWidth - gap), height: max(value == 0 ? 0 : 1, bottom - top),
                     fill: palette[s % palette.count], tooltip: tooltip)
@@ -118,10 +135,11 @@ public enum SVGChart {
             if slanted {
                 svg.text(
                     text, x: center + 4, y: plotBottom + 14, size: 11, anchor: "end", fill: "#374151",
-                    rotate: -35, tooltip: category)
+                    rotate: -35, tooltip: data.categoryDetails[c])
             } else {
                 svg.text(
-                    text, x: center, y: plotBottom + 15, size: 11, anchor: "middle", fill: "#374151", tooltip: category)
+                    text, x: center, y: plotBottom + 15, size: 11, anchor: "middle", fill: "#374151",
+                    tooltip: data.categoryDetails[c])
             }
         }
         return svg.finish()
@@ -137,14 +155,14 @@ public enum SVGChart {
             x += Double(text.count) * 7 + 8
         }
         for (s, series) in data.series.enumerated() {
-            let name = ChartFormat.truncate(series.name, to: 20)
+            let name = ChartFormat.truncate(series.detail, to: 28)
             let itemWidth = 18 + Double(name.count) * 6.8 + 14
             if x + itemWidth > width - 12, x > 12 {
                 x = 12
                 y += 18
             }
             svg.rect(x: x, y: y - 6, width: 12, height: 12, fill: palette[s % palette.count])
-            svg.text(name, x: x + 17, y: y + 4, size: 12, fill: "#1f2937", tooltip: series.name)
+            svg.text(name, x: x + 17, y: y + 4, size: 12, fill: "#1f2937", tooltip: series.detail)
             x += itemWidth
         }
         return y + 8

@@ -87,6 +87,16 @@ public struct SchemaOverview: Sendable, Hashable, Encodable {
         }
         if let allowed = column.allowedValues { rules.append("one of: " + allowed.joined(separator: ", ")) }
         if let length = column.maxLength { rules.append("at most \(length) character\(length == 1 ? "" : "s")") }
+        if !column.valueLabels.isEmpty {
+            // Numbers in numeric order (2 before 10), other values alphabetically.
+            let values = column.valueLabels.keys.sorted { left, right in
+                switch (Double(left), Double(right)) {
+                case let (l?, r?): l < r
+                default: left < right
+                }
+            }
+            rules.append("labels: " + values.map { "\($0) = \(column.valueLabels[$0]!)" }.joined(separator: ", "))
+        }
         return rules
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluicePipeline
+import SluiceSchema
 import SluiceWarehouse
 
 /// The server's one owner of the read-only warehouse connection: every request that reads
@@ -152,7 +153,15 @@ public actor WarehouseReader {
         let deadline = ContinuousClock.now.advanced(by: limits.timeLimit ?? .seconds(86_400))
         let result = try query(sql, maxRows: min(max(1, maxRows), limits.maxRows ?? Int.max))
         let spec = ChartSpec.inferred(for: result)
-        guard let svg = SVGChart.render(result, spec: spec, title: "Query result") else {
+        let schema = workspace.schema
+        let descriptions = Dictionary(
+            schema.columns.compactMap { column in column.description.map { (column.name, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        let labels = schema.valueLabels(lowercasingText: workspace.policy.cleaning.lowercaseText)
+        guard
+            let svg = SVGChart.render(
+                result, spec: spec, title: "Query result", axisTitles: descriptions, valueLabels: labels)
+        else {
             let why = SVGChart.note(for: result, spec: spec) ?? "it needs a text column and a number column"
             throw DashboardError(code: .badRequest, message: "this result cannot be drawn as bars: \(why)")
         }

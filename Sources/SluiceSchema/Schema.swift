@@ -174,6 +174,10 @@ public struct ColumnSchema: Sendable, Hashable {
     /// How the values of a date, timestamp, boolean or number column are written (`format:`,
     /// `true_values:`, `decimal_separator:`, …); the defaults read ISO 8601 and plain numbers.
     public var valueFormat: ValueFormat = .init()
+    /// Words for coded values (`labels: {t: living together}`), keyed by the value as written in
+    /// the schema (numbers canonical, booleans `1`/`0`); presentation only, see
+    /// ``labelsByStoredValue(lowercasingText:)``.
+    public var valueLabels: [String: String] = [:]
 
     /// Creates a column schema.
     public init(

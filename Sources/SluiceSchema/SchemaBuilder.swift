@@ -4,7 +4,8 @@ struct SchemaBuilder {
     let file: String
 
     /// The keys a column spec may use in the Sluice format.
-    static let columnKeys = ["type", "min", "max", "allowed", "max_length", "description", "required"] + formatKeys
+    static let columnKeys =
+        ["type", "min", "max", "allowed", "max_length", "description", "required"] + formatKeys + labelKeys
 
     /// The top-level keys of the Sluice format.
     static let topLevelKeys =
@@ -174,6 +175,9 @@ struct SchemaBuilder {
                 )
             }
             column.allowedValues = try allowedValues(entry.value, type: column.type, name: name)
+        }
+        if let entry = entries["labels"] {
+            column.valueLabels = try valueLabels(entry, column: column)
         }
         if let entry = entries["description"] {
             column.description = try text(entry.value, what: "a description")

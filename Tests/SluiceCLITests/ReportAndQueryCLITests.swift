@@ -70,7 +70,30 @@ import Testing
             #expect(try capped.json()["truncated"] as? Bool == true)
             #expect(capped.stderr.contains("stopped after 7 rows"))
             let table = try sluice(["query", "-w", "ws", sql], in: dir)
-            #expect(table.stdout.contains("(showing 1000 of 25000 rows; --format csv or json writes every row)"))
+            // Counts in the table view's note are written as its numbers are (ReadableNumber).
+            #expect(table.stdout.contains("(showing 1,000 of 25,000 rows; --format csv or json writes every row)"))
+            #expect(table.stdout.contains("\n1,000\n"), "the 1,000th row, grouped")
+        }
+    }
+
+    /// The terminal table writes numbers as the HTML report and the dashboard do; CSV keeps the
+    /// shell-style text. Expected table from Python: each value by f"{x:,.2f}" without trailing
+    /// zeros, each column as wide as its longest cell, numbers right-aligned; CSV's 1/3 is
+    /// Python's repr(1/3), the shortest round-trip text Swift prints too.
+    @Test func theTableViewWritesNumbersForPeopleAndCSVKeepsThemExact() throws {
+        try withTemporaryDirectory { dir in
+            _ = try sluice(["demo", "-w", "ws"], in: dir)
+            let sql = "SELECT 'f' AS sex, 10.0 AS ten, 1226 AS n, 1232.84 AS r, -0.5 AS neg, 1.0 / 3 AS third"
+            let table = try sluice(["query", "-w", "ws", sql], in: dir)
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(
+                table.stdout == """
+                    sex  ten  n      r         neg   third
+                    ---  ---  -----  --------  ----  -----
+                    f     10  1,226  1,232.84  -0.5   0.33
+                    """ + "\n")
+            let csv = try sluice(["query", "-w", "ws", "--format", "csv", sql], in: dir)
+            #expect(csv.stdout == "sex,ten,n,r,neg,third\nf,10.0,1226,1232.84,-0.5,0.3333333333333333\n")
         }
     }
 

@@ -270,7 +270,11 @@ struct DashboardAPITests {
                 #expect(age["rules"] as? [String] == ["15–22"] && age["type"] as? String == "integer")
                 #expect(age["description"] as? String == "age in years")
                 let sex = try #require(columns.first { $0["name"] as? String == "sex" })
-                #expect(sex["rules"] as? [String] == ["one of: f, m", "at most 1 character"])
+                // The bundled schema labels sex (labels: {f: female, m: male}): the last rule says so.
+                #expect(
+                    sex["rules"] as? [String] == [
+                        "one of: f, m", "at most 1 character", "labels: f = female, m = male",
+                    ])
                 let tables = try #require(json["tables"] as? [[String: Any]])
                 // The data table and the ledger; the rollups and the other bookkeeping tables are left out.
                 #expect(tables.compactMap { $0["name"] as? String } == ["sluice_ingests", "student_data"])

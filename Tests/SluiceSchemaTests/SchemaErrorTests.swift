@@ -54,7 +54,7 @@ import SluiceSchema
     @Test func anUnknownKeyInAColumnSpecIsReportedAtTheKey() {
         expectError(
             "table: t\ncolumns:\n  age: {type: integer, minimum: 1}\n", line: 3, column: 24,
-            "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required, format, true_values, false_values, decimal_separator, thousands_separator)"
+            "unknown key 'minimum' in column 'age' (expected type, min, max, allowed, max_length, description, required, format, true_values, false_values, decimal_separator, thousands_separator, labels)"
         )
     }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// Output formats for query and report results.
 public enum ResultFormat: String, Sendable, CaseIterable {
-    /// Aligned columns for a terminal.
+    /// Aligned columns for a terminal, numbers as people read them (``ReadableNumber``: `1,226`,
+    /// `10`, `3.33`); the other formats keep every value exact.
     case table
     /// Machine-readable JSON, numbers as JSON numbers.
     case json
@@ -79,9 +80,10 @@ public enum ResultFormatter {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Aligned columns with a rule under the header; numbers right-aligned.
+    /// Aligned columns with a rule under the header; numbers right-aligned and written as
+    /// ``ReadableNumber`` does, like the HTML report and the dashboard.
     static func table(_ result: QueryResult) -> String {
-        let cells = result.rows.map { $0.map(\.displayText) }
+        let cells = result.rows.map { $0.map(ReadableNumber.text(of:)) }
         var widths = result.columns.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() where index < widths.count {

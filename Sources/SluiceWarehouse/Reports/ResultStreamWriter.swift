@@ -60,7 +60,7 @@ public final class ResultStreamWriter {
             var text = ResultFormatter.table(QueryResult(columns: columns, rows: tableRows))
             if rowCount > tableRows.count {
                 text +=
-                    "(showing \(tableRows.count) of \(rowCount)\(truncated ? "+" : "") rows; --format csv or json writes every row)\n"
+                    "(showing \(ReadableNumber.text(Int64(tableRows.count))) of \(ReadableNumber.text(Int64(rowCount)))\(truncated ? "+" : "") rows; --format csv or json writes every row)\n"
             } else if truncated {
                 text += "(more rows not shown)\n"
             }

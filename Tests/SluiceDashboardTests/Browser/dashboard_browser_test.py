@@ -8,8 +8,10 @@ and checks, at 390 px (a phone) and at 1280 px:
   - no sideways scrolling, and one column of report cards on the phone, several on the wide screen;
   - every download link on the page (each report's CSV, JSON and SQL, the SQL box's CSV and JSON)
     answers 200 with the right type;
-  - the SQL box runs a query, formats numbers as the server does (1,234.5, 10), keeps its
-    permalink current, and draws a result with a text and a number column as bars;
+  - the SQL box runs a query, formats numbers as the server does (1,234.5, 10, 0.004; the same
+    text as `sluice query`'s table), keeps its permalink current, and draws a result with a text
+    and a number column as bars;
+  - a chart's legend shows the schema's labels for coded values (`living together (t)`);
   - the schema page fits the phone;
   - every rejected file is listed after 55 later loads, and its Retry button works;
   - the page updates by itself after a file lands in the inbox, and shows local time beside UTC;
@@ -158,18 +160,38 @@ def check_downloads(driver, base):
         check("download %s answers" % href[:70], status == 200 and (kind or "").startswith(expected), (status, kind, start))
 
 
-def check_sql_box(driver):
+def check_sql_box(driver, sluice, workspace):
+    from urllib.parse import quote
     from selenium.webdriver.common.by import By
 
+    sql = "SELECT 1234.5 AS x, 10.0 AS y, 1226 AS z, 0.004 AS w, -1234567.891 AS v"
     box = driver.find_element(By.ID, "query-sql")
     box.clear()
-    box.send_keys("SELECT 1234.5 AS x, 10.0 AS y, 1226 AS z")
+    box.send_keys(sql)
     driver.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
     cells = wait_for(lambda: texts(driver, "#query-result td"), 10)
-    check("the SQL box formats numbers like the server", cells == ["1,234.5", "10", "1,226"], cells)
+    check("the SQL box formats numbers as the one format says",
+          cells == ["1,234.5", "10", "1,226", "0.004", "-1,234,567.89"], cells)
+    # The page's script and the Swift formatter (the terminal table of `sluice query`) agree.
+    table = subprocess.run([sluice, "query", "-w", workspace, sql], capture_output=True, text=True).stdout
+    check("the SQL box formats numbers as the terminal table does", table.splitlines()[-1].split() == cells, table)
     check("no chart for a result without a text column", not driver.find_elements(By.CSS_SELECTOR, "#query-result img.chart"))
     permalink = driver.find_element(By.ID, "query-link").get_attribute("href")
-    check("the permalink follows the SQL", permalink.endswith("/?sql=SELECT%201234.5%20AS%20x%2C%2010.0%20AS%20y%2C%201226%20AS%20z"), permalink)
+    check("the permalink follows the SQL", permalink.endswith("/?sql=" + quote(sql, safe="-_.!~*'()")), permalink)
+
+
+def check_labels(driver, base):
+    driver.get(base)
+    wait_for(lambda: driver.execute_script("return document.querySelectorAll('article.card svg').length") >= 4, 15)
+    words = driver.execute_script(
+        "return Array.from(document.querySelectorAll('article.card svg text')).map(function (t) { return t.textContent; });")
+    # data/student.yaml: pstatus labels {t: living together, a: apart}; q3 groups its bars by pstatus.
+    check("a chart's legend names coded values by the schema's labels",
+          "living together (t)" in words and "apart (a)" in words, [w for w in words if "(" in w][:10])
+    shown = driver.execute_script("""
+        var t = Array.from(document.querySelectorAll('article.card svg text')).find(function (e) { return e.textContent === 'living together (t)'; });
+        if (!t) return null; var r = t.getBoundingClientRect(); return [r.width, r.height];""")
+    check("the label is drawn where it can be seen", shown and shown[0] > 0 and shown[1] > 0, shown)
 
 
 def check_sql_chart(driver):
@@ -293,7 +315,8 @@ def main():
         driver = make_driver()
         check_layout(driver, base, 1280, screenshots)
         check_downloads(driver, base)
-        check_sql_box(driver)
+        check_sql_box(driver, sluice, workspace)
+        check_labels(driver, base)
         check_sql_chart(driver)
         check_layout(driver, base, 390, screenshots)
         check_schema_page(driver, base)
