@@ -44,7 +44,7 @@ extension SchemaBuilder {
             let folded = column.type == .text ? key.lowercased() : key
             if let first = firstLine[folded] {
                 throw error(
-                    at: pair.key,
+                    .duplicateKey, at: pair.key,
                     "'labels' of column '\(name)' names the value '\(key)' twice ('\(written(pair.key))' here, '\(first.written)' at line \(first.line))"
                 )
             }
@@ -125,7 +125,7 @@ extension SchemaBuilder {
         }
         guard text.count <= Self.maximumLabelLength else {
             throw error(
-                at: node,
+                .limitExceeded, at: node,
                 "the label for value '\(value)' in 'labels' of column '\(name)' is \(text.count) characters long; at most \(Self.maximumLabelLength)"
             )
         }

@@ -25,6 +25,12 @@ import Testing
         ("table: t\non_error: shrug\ncolumns: {a: integer}\n", .invalidValue),
         ("table: t\ncolumns:\n  a: {type: integer, min: 5, max: 1}\n", .conflict),
         ("table: t\ncolumns:\n  a: {type: boolean, true_values: [y], false_values: [y]}\n", .conflict),
+        ("table: t\ncolumns:\n  s: {type: text, labels: {t: a, T: b}}\n", .duplicateKey),
+        (
+            "table: t\ncolumns:\n  s: {type: text, labels: {t: " + String(repeating: "x", count: 201) + "}}\n",
+            .limitExceeded
+        ),
+        ("table: t\ncolumns:\n  d: {type: date, labels: {2012-01-01: new year}}\n", .invalidValue),
         ("table: t\non_conflict: replace\ncolumns: {a: integer}\n", .conflict),
         ("table: sluice_ingests\ncolumns: {a: integer}\n", .reservedName),
         ("table: t\ncolumns: {_ingest_id: integer}\n", .reservedName),
