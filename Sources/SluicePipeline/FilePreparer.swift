@@ -70,6 +70,8 @@ struct FilePreparer: Sendable {
     let files: PipelineFiles
     /// Whether a hash was loaded before (so the file needs no parse).
     let isLoaded: @Sendable (String) -> Bool
+    /// The headers mapped so far, shared by every copy of this preparer.
+    let headers = HeaderCache()
 
     init(workspace: Workspace, files: PipelineFiles, isLoaded: @escaping @Sendable (String) -> Bool = { _ in false }) {
         columnarFolder = workspace.config.writeColumnar ? workspace.layout.columnar : nil
@@ -95,7 +97,7 @@ struct FilePreparer: Sendable {
         var prepared = PreparedFile(
             job: job, size: read.bytes.count, sha256: sha256, stage: .alreadyLoaded, identity: read.identity)
         if isLoaded(sha256) { return prepared }
-        let findings = FileCheck(settings: settings).check(read.bytes, name: job.source)
+        let findings = FileCheck(settings: settings, headers: headers).check(read.bytes, name: job.source)
         prepared.stage = .checked(findings)
         guard let outcome = findings.outcome else { return prepared }
         prepared.contentDigest = ContentDigest.of(outcome, types: settings.schema.columns.map(\.type))

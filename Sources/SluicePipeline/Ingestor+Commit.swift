@@ -401,9 +401,12 @@ extension Ingestor {
             logger.error("\(job.source): \(error); the next run finishes the move")
             return
         }
-        let folder = job.url.deletingLastPathComponent().standardizedFileURL
-        if folder.deletingLastPathComponent().path == workspace.layout.work.standardizedFileURL.path {
-            try? files.removeDirectory(folder.path)
+        // A claim folder (`.work/<time>-<random>/<name>`) goes with its file.
+        let path = job.url.path
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        if let parent = folder.lastIndex(of: "/"), folder[..<parent] == workspace.layout.work.path {
+            try? files.removeDirectory(folder)
         }
     }
 
