@@ -308,7 +308,11 @@ extension Ingestor {
                                 into: table)
                         }
                     }
-                    if case .load(let outcome) = entries[index].action { try rollups.add(outcome) }
+                    if case .load(let outcome) = entries[index].action {
+                        // A keyed table's rows may change at commit: counted here, not in advance.
+                        let precounted = table.uniqueKey.isEmpty ? entries[index].prepared.rollups : nil
+                        try rollups.add(outcome, precounted: precounted)
+                    }
                     entries[index].record = record
                 } catch let error as SQLiteError
                     where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */
