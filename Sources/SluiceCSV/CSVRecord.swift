@@ -23,15 +23,15 @@ public struct CSVRecord: Sendable {
 
     /// The input the record was read from; fields are ranges of it. (Shared with the reader,
     /// not copied.)
-    var source: [UInt8]
+    @usableFromInline var source: [UInt8]
 
     /// Per field slot: the offset in ``source`` of the field's first byte (after an opening
     /// quote). The slot arrays are longer than ``count`` once a record has had more fields: they
     /// keep their length between records, so the reader writes fields in place.
-    var starts: [Int]
+    @usableFromInline var starts: [Int]
 
     /// Per field slot: the offset just past the field's last byte (before a closing quote).
-    var ends: [Int]
+    @usableFromInline var ends: [Int]
 
     /// Per field slot: its ``FieldKind`` raw value.
     var kinds: [UInt8]
@@ -146,6 +146,8 @@ public struct CSVRecord: Sendable {
     /// Calls `body` with the input and the start and end offsets of the fields in it, all
     /// borrowed: the zero-copy way to visit a record's fields. A field's range is its value
     /// unless ``hasEscapedQuote(at:)`` (then use ``subscript(_:)``).
+    /// Inlinable, so a caller's per-row closure is specialised into its loop (no context, no copies).
+    @inlinable
     public func withFieldRanges<Result>(_ body: (Span<UInt8>, Span<Int>, Span<Int>) throws -> Result) rethrows -> Result
     {
         try body(source.span, starts.span.extracting(0..<count), ends.span.extracting(0..<count))

@@ -80,34 +80,33 @@ public enum CSVSniffer {
         _ utf8: [UInt8], pins: CSVDialectPins = .init(), file: String? = nil,
         limits: CSVReaderLimits = .init()
     ) throws(CSVError) -> CSVSniffResult {
-        let sample = Array(utf8.prefix(sampleBytes))
+        let sample = utf8.count <= sampleBytes ? utf8 : Array(utf8.prefix(sampleBytes))
         let truncated = utf8.count > sample.count
         let delimiters = pins.delimiter.map { [$0] } ?? CSVDialect.candidateDelimiters
         // `'` is a candidate only when the sample holds one at all (most files hold none).
         let quotes =
             pins.quote.map { [$0] }
-            ?? (sample.contains(UInt8(ascii: "'")) ? [UInt8(ascii: "\""), UInt8(ascii: "'")] : [UInt8(ascii: "\"")])
-        var candidates: [Candidate] = []
-        for delimiter in delimiters {
-            for (rank, quote) in quotes.enumerated() {
-                guard
-                    let candidate = evaluate(
-                        sample, delimiter: delimiter, quote: quote, quotePolicy: pins.quotePolicy, truncated: truncated,
-                        limits: limits)
-                else {
-                    continue
-                }
-                // Another quote than the first needs evidence: a field actually quoted with it.
-                if rank > 0, pins.quote == nil,
-                    !candidate.records.contains(where: { record in
-                        (0..<record.count).contains(where: record.isQuoted)
-                    })
-                {
-                    continue
-                }
-                candidates.append(candidate)
+            ?? (occurs(UInt8(ascii: "'"), in: sample) ? [UInt8(ascii: "\""), UInt8(ascii: "'")] : [UInt8(ascii: "\"")])
+        // A delimiter absent from the sample reads every record as one field: such a candidate
+        // only counts when no clean candidate splits anything (see below), so it is read only then.
+        var slots: [[Candidate]] = Array(repeating: [], count: delimiters.count)
+        var skipped: [Int] = []
+        for (slot, delimiter) in delimiters.enumerated() {
+            guard occurs(delimiter, in: sample) else {
+                skipped.append(slot)
+                continue
+            }
+            slots[slot] = evaluate(
+                sample, delimiter: delimiter, quotes: quotes, pins: pins, truncated: truncated, limits: limits)
+        }
+        if !slots.joined().contains(where: { !$0.failed && $0.records.contains { $0.count > 1 } }) {
+            for slot in skipped {
+                slots[slot] = evaluate(
+                    sample, delimiter: delimiters[slot], quotes: quotes, pins: pins, truncated: truncated,
+                    limits: limits)
             }
         }
+        var candidates = Array(slots.joined())
         let lineEnding = CSVDialect.detect(in: sample).lineEnding
         guard !candidates.isEmpty else {
             throw dialectError(
@@ -164,6 +163,38 @@ public enum CSVSniffer {
                 delimiter: rival.delimiter, confidence: share, columnCount: rival.columnCount)
         }
         return result
+    }
+
+    /// The candidates of one delimiter, one per quote that has evidence.
+    private static func evaluate(
+        _ sample: [UInt8], delimiter: UInt8, quotes: [UInt8], pins: CSVDialectPins, truncated: Bool,
+        limits: CSVReaderLimits
+    ) -> [Candidate] {
+        var candidates: [Candidate] = []
+        for (rank, quote) in quotes.enumerated() {
+            guard
+                let candidate = evaluate(
+                    sample, delimiter: delimiter, quote: quote, quotePolicy: pins.quotePolicy, truncated: truncated,
+                    limits: limits)
+            else {
+                continue
+            }
+            // Another quote than the first needs evidence: a field actually quoted with it.
+            if rank > 0, pins.quote == nil,
+                !candidate.records.contains(where: { record in
+                    (0..<record.count).contains(where: record.isQuoted)
+                })
+            {
+                continue
+            }
+            candidates.append(candidate)
+        }
+        return candidates
+    }
+
+    /// Whether `byte` occurs in `sample` (eight bytes at a time).
+    private static func occurs(_ byte: UInt8, in sample: [UInt8]) -> Bool {
+        CSVReader.firstIndex(in: sample, from: 0, ofAny: byte, byte, byte, byte) < sample.count
     }
 
     /// Parses the sample with one delimiter and quote, up to a syntax error (other than a quoted

@@ -24,10 +24,17 @@ public enum ContentDigest {
             switch column {
             case .integer(let values) where type.isTemporal:
                 digestISOText(values, type: type, isNull: isNull, into: &digester)
+            case .integer(let values) where validity == nil:
+                return ColumnDigester.digest(ofValues: values.map { UInt64(bitPattern: $0) })
             case .integer(let values):
                 for row in values.indices { digester.append(UInt64(bitPattern: values[row]), isNull: isNull(row)) }
+            case .real(let values) where validity == nil:
+                return ColumnDigester.digest(ofValues: values.map(word))
             case .real(let values):
                 for row in values.indices { digester.append(word(values[row]), isNull: isNull(row)) }
+            case .text(let text) where validity == nil:
+                let words = text.dictionary.map { XXH64.hash(utf8: $0) }
+                return ColumnDigester.digest(ofValues: text.codes.map { words[Int($0)] })
             case .text(let text):
                 let words = text.dictionary.map { XXH64.hash(utf8: $0) }
                 for row in text.codes.indices { digester.append(words[Int(text.codes[row])], isNull: isNull(row)) }
@@ -152,6 +159,15 @@ struct ColumnDigester {
         words.removeAll(keepingCapacity: true)
         validity.removeAll(keepingCapacity: true)
         hasNull = false
+    }
+
+    /// What a digester fed `words`, none of them `NULL`, finishes with: a block's validity
+    /// joins its words only when the block holds a `NULL`, so here each block is its words alone.
+    static func digest(ofValues words: [UInt64]) -> UInt64 {
+        let blocks = stride(from: 0, to: words.count, by: ContentDigest.blockRows).map { start in
+            XXH64.hash(words: words[start..<min(start + ContentDigest.blockRows, words.count)])
+        }
+        return XXH64.hash(words: blocks[...])
     }
 
     func finish() -> UInt64 {

@@ -78,9 +78,16 @@ package struct FileCheck: Sendable {
     }
 
     let settings: Settings
+    /// Header mappings and validators of headers seen before (see ``HeaderCache``); `nil` keeps none.
+    let headers: HeaderCache?
 
     package init(settings: Settings) {
+        self.init(settings: settings, headers: nil)
+    }
+
+    init(settings: Settings, headers: HeaderCache?) {
         self.settings = settings
+        self.headers = headers
     }
 
     /// Checks a whole file. `name` is used in messages.
@@ -123,20 +130,37 @@ package struct FileCheck: Sendable {
                 let entry = ErrorEntry(code: .emptyFile, line: 1, message: "\(name) has no records")
                 return Findings(.emptyFile, entry, message: entry.message)
             }
+            var cachedValidator: RowValidator?
+            var headerKey: HeaderCache.Key?
             if sniff.hasHeader {
-                let names = (0..<first.count).map { first.string(at: $0) ?? "" }  // the decoder validated UTF-8
-                do {
-                    mapping = try settings.schema.mapHeader(
-                        names, extraColumns: settings.policy.extraColumns,
-                        missingColumns: settings.policy.missingColumns)
-                } catch {
-                    return headerRejection(error, names: names, line: first.line, name: name)
-                }
                 headerText = text.utf8[first.byteOffset..<first.endOffset]
+                headerKey = headers.map { _ in
+                    HeaderCache.Key(
+                        line: Array(text.utf8[first.byteOffset..<first.endOffset]), delimiter: sniff.dialect.delimiter,
+                        quote: sniff.dialect.quote, quotePolicy: sniff.dialect.quotePolicy)
+                }
+                if let headerKey, let cached = headers?.entry(for: headerKey) {
+                    mapping = cached.mapping
+                    cachedValidator = cached.validator
+                } else {
+                    let names = (0..<first.count).map { first.string(at: $0) ?? "" }  // the decoder validated UTF-8
+                    do {
+                        mapping = try settings.schema.mapHeader(
+                            names, extraColumns: settings.policy.extraColumns,
+                            missingColumns: settings.policy.missingColumns)
+                    } catch {
+                        return headerRejection(error, names: names, line: first.line, name: name)
+                    }
+                }
             } else {
                 pendingFirst = first
             }
-            var validator = RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
+            var validator =
+                cachedValidator
+                ?? RowValidator(schema: settings.schema, header: mapping, options: settings.policy.cleaning)
+            if cachedValidator == nil, let headerKey {
+                headers?.remember(HeaderCache.Entry(mapping: mapping, validator: validator), for: headerKey)
+            }
             var record = CSVRecord()  // one record whose buffers are reused row after row
             // Records the reader could not parse but skipped to the next line end (reject_rows).
             var malformed: [(skipped: (line: Int, byteOffset: Int, endOffset: Int), record: Int, error: CSVError)] = []

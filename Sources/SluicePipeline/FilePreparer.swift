@@ -50,6 +50,8 @@ struct PreparedFile: Sendable {
     var columnar: ColumnarFileSummary?
     /// Digest of the accepted rows (see ``ContentDigest``).
     var contentDigest: String?
+    /// The accepted rows' rollup groups, counted here rather than by the writer.
+    var rollups: PrecountedRollups?
 
     /// The findings of a checked file.
     var findings: FileCheck.Findings? {
@@ -70,8 +72,18 @@ struct FilePreparer: Sendable {
     let files: PipelineFiles
     /// Whether a hash was loaded before (so the file needs no parse).
     let isLoaded: @Sendable (String) -> Bool
+    /// The headers mapped so far, shared by every copy of this preparer.
+    let headers = HeaderCache()
 
-    init(workspace: Workspace, files: PipelineFiles, isLoaded: @escaping @Sendable (String) -> Bool = { _ in false }) {
+    /// The rollups' counters; `nil` (or a keyed table, whose rows change at commit) leaves the
+    /// counting to the writer.
+    let rollupCounters: SharedRollupCounters?
+
+    init(
+        workspace: Workspace, files: PipelineFiles, isLoaded: @escaping @Sendable (String) -> Bool = { _ in false },
+        rollupCounters: SharedRollupCounters? = nil
+    ) {
+        self.rollupCounters = workspace.schema.primaryKey == nil ? rollupCounters : nil
         columnarFolder = workspace.config.writeColumnar ? workspace.layout.columnar : nil
         table = workspace.tableName
         settings = FileCheck.Settings(
@@ -95,10 +107,11 @@ struct FilePreparer: Sendable {
         var prepared = PreparedFile(
             job: job, size: read.bytes.count, sha256: sha256, stage: .alreadyLoaded, identity: read.identity)
         if isLoaded(sha256) { return prepared }
-        let findings = FileCheck(settings: settings).check(read.bytes, name: job.source)
+        let findings = FileCheck(settings: settings, headers: headers).check(read.bytes, name: job.source)
         prepared.stage = .checked(findings)
         guard let outcome = findings.outcome else { return prepared }
         prepared.contentDigest = ContentDigest.of(outcome, types: settings.schema.columns.map(\.type))
+        prepared.rollups = rollupCounters?.count(outcome)
         if let folder = columnarFolder {
             // A hidden name until the commit that names the file renames it into place.
             let pending = folder.appendingPathComponent(".pending-\(UInt64.random(in: 0...UInt64.max)).scol")

@@ -308,7 +308,11 @@ extension Ingestor {
                                 into: table)
                         }
                     }
-                    if case .load(let outcome) = entries[index].action { try rollups.add(outcome) }
+                    if case .load(let outcome) = entries[index].action {
+                        // A keyed table's rows may change at commit: counted here, not in advance.
+                        let precounted = table.uniqueKey.isEmpty ? entries[index].prepared.rollups : nil
+                        try rollups.add(outcome, precounted: precounted)
+                    }
                     entries[index].record = record
                 } catch let error as SQLiteError
                     where error.isConstraintViolation || error.code == 20 /* SQLITE_MISMATCH */
@@ -401,9 +405,12 @@ extension Ingestor {
             logger.error("\(job.source): \(error); the next run finishes the move")
             return
         }
-        let folder = job.url.deletingLastPathComponent().standardizedFileURL
-        if folder.deletingLastPathComponent().path == workspace.layout.work.standardizedFileURL.path {
-            try? files.removeDirectory(folder.path)
+        // A claim folder (`.work/<time>-<random>/<name>`) goes with its file.
+        let path = job.url.path
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        if let parent = folder.lastIndex(of: "/"), folder[..<parent] == workspace.layout.work.path {
+            try? files.removeDirectory(folder)
         }
     }
 

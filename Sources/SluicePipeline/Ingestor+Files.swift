@@ -56,8 +56,9 @@ extension Ingestor {
         let stem = (name as NSString).deletingPathExtension
         let ext = (name as NSString).pathExtension
         var counter = 2
+        // `lstat`, not `FileManager`: one system call per name, and a dangling link counts as taken.
         while reserved.contains(candidate.path)
-            || ([""] + suffixes).contains(where: { FileManager.default.fileExists(atPath: candidate.path + $0) })
+            || ([""] + suffixes).contains(where: { files.identity(of: candidate.path + $0) != nil })
         {
             candidate = folder.appendingPathComponent("\(stem)~\(counter)" + (ext.isEmpty ? "" : ".\(ext)"))
             counter += 1

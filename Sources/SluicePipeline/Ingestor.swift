@@ -95,8 +95,11 @@ public final class Ingestor {
                 cause: error)
         }
         let loaded = LoadedHashes(path: workspace.layout.warehouse.path, table: table.name)
-        preparer = FilePreparer(workspace: workspace, files: files, isLoaded: { loaded.contains($0) })
-        rollups = RollupKeeper(warehouse: warehouse, table: table, queries: workspace.layout.queries, logger: logger)
+        let counters = SharedRollupCounters()
+        preparer = FilePreparer(
+            workspace: workspace, files: files, isLoaded: { loaded.contains($0) }, rollupCounters: counters)
+        rollups = RollupKeeper(
+            warehouse: warehouse, table: table, queries: workspace.layout.queries, logger: logger, shared: counters)
         try ensurePrimaryKeyIndex()
         do { try rollups.synchronize() } catch {
             throw PipelineError(code: .warehouse, message: "cannot build the reports' rollups: \(error)", cause: error)

@@ -349,6 +349,14 @@ public final class Ledger {
         }
     }
 
+    /// `PRAGMA data_version` on the ledger's connection: it changes whenever another connection
+    /// (another process) commits, so a reader can keep what it read until then.
+    public func dataVersion() throws -> Int64 {
+        try withStatement("PRAGMA data_version") { statement in
+            try statement.step() ? statement.int64(at: 0) : 0
+        }
+    }
+
     /// The whole ledger summed up: files per outcome, rows, and when a file last loaded.
     public func summary() throws -> LedgerSummary {
         let sql = """

@@ -95,33 +95,37 @@ struct ColumnStore: Sendable {
     }
 
     /// Feeds the values of `row` to `hasher` (a `NULL` as the column's position, without its placeholder).
+    /// Reads each plan's type and slot in place: copying a whole ``ColumnPlan`` per value (its
+    /// strings and sets retained and released) would cost more than the hashing.
     func hashRow(_ row: Int, plans: [ColumnPlan], isNull: (Int) -> Bool, into hasher: inout Hasher) {
-        for (index, plan) in plans.enumerated() {
+        for index in plans.indices {
             if isNull(index) {
                 hasher.combine(UInt64(index) | 1 << 63)
                 continue
             }
-            switch plan.type.storage {
-            case .integer: hasher.combine(UInt64(bitPattern: integers[plan.slot][row]))
+            let slot = plans[index].slot
+            switch plans[index].type.storage {
+            case .integer: hasher.combine(UInt64(bitPattern: integers[slot][row]))
             case .real:
-                let value = reals[plan.slot][row]
+                let value = reals[slot][row]
                 hasher.combine(value == 0 ? 0 : value.bitPattern)  // -0.0 == 0.0
-            case .text: hasher.combine(UInt64(textCodes[plan.slot][row]))
+            case .text: hasher.combine(UInt64(textCodes[slot][row]))
             }
         }
     }
 
     /// True when rows `first` and `second` hold the same values and the same `NULL`s.
     func row(_ first: Int, equals second: Int, plans: [ColumnPlan], isNull: (Int, Int) -> Bool) -> Bool {
-        for (index, plan) in plans.enumerated() {
+        for index in plans.indices {
             let firstIsNull = isNull(index, first)
             guard firstIsNull == isNull(index, second) else { return false }
             if firstIsNull { continue }
+            let slot = plans[index].slot
             let same =
-                switch plan.type.storage {
-                case .integer: integers[plan.slot][first] == integers[plan.slot][second]
-                case .real: reals[plan.slot][first] == reals[plan.slot][second]
-                case .text: textCodes[plan.slot][first] == textCodes[plan.slot][second]
+                switch plans[index].type.storage {
+                case .integer: integers[slot][first] == integers[slot][second]
+                case .real: reals[slot][first] == reals[slot][second]
+                case .text: textCodes[slot][first] == textCodes[slot][second]
                 }
             if !same { return false }
         }

@@ -8,6 +8,8 @@ public final class Warehouse {
     package let connection: SQLiteConnection
     /// Prepared statements reused across calls (the inserts, the ledger's), keyed by SQL text.
     private var cachedStatements: [String: SQLiteStatement] = [:]
+    /// The last table inserted into and its `INSERT` text.
+    private var lastInsertSQL: (table: WarehouseTable, sql: String)?
 
     /// Opens or creates the warehouse at `path`.
     ///
@@ -82,7 +84,15 @@ public final class Warehouse {
     /// - Complexity: O(rows × columns) binds; no SQL is compiled after the first batch.
     @discardableResult
     public func insert(_ batch: ColumnBatch, into table: WarehouseTable) throws(SQLiteError) -> Int {
-        let statement = try cachedStatement(table.insertStatement)
+        // The SQL text is built (and its identifiers quoted) once per table, not once per batch.
+        let sql: String
+        if let last = lastInsertSQL, last.table == table {
+            sql = last.sql
+        } else {
+            sql = table.insertStatement
+            lastInsertSQL = (table, sql)
+        }
+        let statement = try cachedStatement(sql)
         try statement.insertRows(of: batch)
         return batch.rowCount
     }

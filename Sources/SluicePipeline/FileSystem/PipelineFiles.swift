@@ -79,10 +79,26 @@ struct PipelineFiles: Sendable {
     // MARK: Moves
 
     /// Renames `from` (raw bytes) to `to`; atomic on one file system. Replaces nothing: fails
-    /// with `EEXIST` when `to` exists (checked first; the workspace lock keeps others out).
+    /// with `EEXIST` when `to` exists. One `renameat2(RENAME_NOREPLACE)` call where the file
+    /// system supports it; elsewhere `to` is checked first (the workspace lock keeps others out).
     func rename(rawPath from: [UInt8], to: String) throws(SystemCallError) {
         let display = DeliveryName.display(from)
         try faults?.check(.rename, path: display)
+        #if os(Linux)
+            let atomic = (from + [0]).withUnsafeBufferPointer { source in
+                source.withMemoryRebound(to: CChar.self) {
+                    renameat2(AT_FDCWD, $0.baseAddress!, AT_FDCWD, to, SLUICE_RENAME_NOREPLACE)
+                }
+            }
+            if atomic == 0 { return }
+            let failure = errno
+            if failure == EEXIST { throw SystemCallError(operation: "rename", path: to, errno: EEXIST) }
+            // EINVAL or ENOSYS: a file system or kernel without the flag; anything else is an
+            // error of the rename itself, reported below as before.
+            guard failure == EINVAL || failure == ENOSYS else {
+                throw SystemCallError(operation: "rename", path: display, errno: failure)
+            }
+        #endif
         if Self.kind(ofPath: Array(to.utf8)) != nil {
             throw SystemCallError(operation: "rename", path: to, errno: EEXIST)
         }

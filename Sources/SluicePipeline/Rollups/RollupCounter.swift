@@ -2,7 +2,7 @@ import SluiceSchema
 import SluiceWarehouse
 
 /// One group of a rollup and what a batch adds to it (or takes away).
-struct RollupGroup: Equatable {
+struct RollupGroup: Equatable, Sendable {
     /// The key columns' values, `.null` for `NULL`.
     var key: [SQLiteValue]
     /// Rows.
@@ -19,7 +19,7 @@ struct RollupGroup: Equatable {
 /// Counts one file's accepted rows into a rollup's groups, in Swift, on the columns as
 /// validated: a text column's values are its dictionary codes, so a group is found by a few
 /// integer operations per row, with no string and no SQL per row.
-struct RollupCounter {
+struct RollupCounter: Sendable {
     /// Where each of the rollup's columns sits among the outcome's columns (schema order).
     let keyColumns: [Int]
     let sumColumns: [Int]

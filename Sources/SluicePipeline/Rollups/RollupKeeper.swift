@@ -22,11 +22,18 @@ final class RollupKeeper {
     private(set) var problems: [RollupDefinitionError] = []
     private var queriesStamp: Date?
 
-    init(warehouse: Warehouse, table: WarehouseTable, queries: URL, logger: Logger) {
+    /// The counters as last synchronised, published for the preparing workers.
+    let shared: SharedRollupCounters
+
+    init(
+        warehouse: Warehouse, table: WarehouseTable, queries: URL, logger: Logger,
+        shared: SharedRollupCounters = SharedRollupCounters()
+    ) {
         self.warehouse = warehouse
         self.table = table
         self.queries = queries
         self.logger = logger
+        self.shared = shared
     }
 
     private var store: RollupStore { RollupStore(warehouse: warehouse) }
@@ -59,6 +66,7 @@ final class RollupKeeper {
                 metadata: ["seconds": "\(ContinuousClock.now - start)"])
         }
         rollups = declared.rollups.map { ($0, RollupCounter($0, columns: table.columns)) }
+        shared.publish(rollups.map(\.counter))
     }
 
     /// Per rollup, the groups of the files committed so far in the open transaction, merged
@@ -67,10 +75,18 @@ final class RollupKeeper {
 
     /// Counts one file's accepted rows for every rollup and holds the counts until
     /// ``flushPending()``; call it once the file's savepoint is released.
-    func add(_ outcome: ValidationOutcome) throws {
+    ///
+    /// `precounted` are the groups the prepare stage counted (``SharedRollupCounters``): used
+    /// when they were counted with the current counters, else the file is counted here.
+    func add(_ outcome: ValidationOutcome, precounted: PrecountedRollups? = nil) throws {
         if pending.count != rollups.count { pending = Array(repeating: [:], count: rollups.count) }
+        let counted =
+            precounted.flatMap { counts in
+                counts.generation == shared.current.generation && counts.groups.count == rollups.count
+                    ? counts.groups : nil
+            }
         for (index, rollup) in rollups.enumerated() {
-            for group in try rollup.counter.groups(of: outcome) {
+            for group in try counted?[index] ?? rollup.counter.groups(of: outcome) {
                 guard var merged = pending[index][ExactKey(values: group.key)] else {
                     pending[index][ExactKey(values: group.key)] = group
                     continue
