@@ -112,7 +112,8 @@ public struct DashboardSnapshot: Sendable {
             }
         }
         do {
-            snapshot.history = try HistoryCache.shared.history(ledger: ledger, limit: historyLimit, offset: historyOffset)
+            snapshot.history = try HistoryCache.shared.history(
+                ledger: ledger, limit: historyLimit, offset: historyOffset)
         } catch {
             snapshot.notice = "cannot read the ingest ledger: \(error)"
         }
