@@ -19,7 +19,7 @@ public final class Ledger {
     /// The column that ties each warehouse row to its ledger entry.
     public static let ingestIDColumn = "_ingest_id"
     /// The ledger's layout version, kept in the warehouse's `PRAGMA user_version`.
-    static let version: Int64 = 3
+    static let version: Int64 = 4
 
     let warehouse: Warehouse
     /// The workspace folder, which stored paths are relative to.
@@ -80,6 +80,33 @@ public final class Ledger {
         DROP INDEX IF EXISTS \(tableName)_loaded_sha256;
         CREATE UNIQUE INDEX IF NOT EXISTS \(tableName)_loaded_table_sha256 ON \(tableName)(target_table, sha256) WHERE status = 'loaded';
         CREATE INDEX IF NOT EXISTS \(tableName)_sha256 ON \(tableName)(sha256);
+        CREATE INDEX IF NOT EXISTS \(tableName)_totals ON \(tableName)(status, ingested_at, rows_read, rows_loaded, rows_dropped_missing, rows_dropped_duplicate, rows_rejected);
+        CREATE INDEX IF NOT EXISTS \(tableName)_quarantine ON \(tableName)(id) WHERE \(mayHoldQuarantinedFile);
+        """
+
+    /// True for the entries that can have put a file into `failed/`: every entry but a plain
+    /// load (a load with refused rows has `rejected_rows`). The quarantine index holds only
+    /// these, so listing `failed/` reads a handful of entries, not the whole ledger.
+    static let mayHoldQuarantinedFile = "status <> 'loaded' OR rejected_rows IS NOT NULL"
+
+    /// The whole ledger summed up; every column it reads is in the `_totals` index, so it scans
+    /// that index (a few MB at 100,000 entries), not the entries with their dialect and header JSON.
+    package static let summarySQL = """
+        SELECT COUNT(*), TOTAL(status = 'loaded'), TOTAL(status = 'rejected'), TOTAL(status = 'duplicate'),
+               TOTAL(rows_read), TOTAL(rows_loaded), TOTAL(rows_dropped_missing + rows_dropped_duplicate),
+               TOTAL(rows_rejected), MAX(CASE WHEN status = 'loaded' THEN ingested_at END),
+               TOTAL(CASE WHEN status = 'loaded' THEN rows_rejected END),
+               TOTAL(CASE WHEN status = 'rejected' THEN rows_rejected END)
+        FROM \(tableName)
+        """
+
+    /// The entries that put a file into the folder bound to `?1` (relative) or `?2` (absolute).
+    package static let storedInSQL = """
+        SELECT \(LedgerEntry.columns) FROM \(tableName)
+        WHERE (\(mayHoldQuarantinedFile))
+          AND (substr(stored_at, 1, length(?1)) = ?1 OR substr(rejected_rows, 1, length(?1)) = ?1
+               OR substr(stored_at, 1, length(?2)) = ?2 OR substr(rejected_rows, 1, length(?2)) = ?2)
+        ORDER BY id
         """
 
     /// Creates the ledger table and its indexes if missing, and brings a ledger written by an
@@ -94,11 +121,14 @@ public final class Ledger {
         let version = try Self.userVersion(of: warehouse)
         guard !exists || version < Self.version else { return false }
         try warehouse.withTransaction {
-            if exists, version == 2 {
-                try connection.execute(
-                    "ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
-                try connection.execute(
-                    "ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
+            if exists, version >= 2 {
+                // 2 → 3: the key counts; 3 → 4: the reading indexes only (created below).
+                if version == 2 {
+                    try connection.execute(
+                        "ALTER TABLE \(Self.tableName) ADD COLUMN rows_replaced INTEGER NOT NULL DEFAULT 0")
+                    try connection.execute(
+                        "ALTER TABLE \(Self.tableName) ADD COLUMN rows_ignored INTEGER NOT NULL DEFAULT 0")
+                }
             } else if exists {
                 try connection.execute("ALTER TABLE \(Self.tableName) RENAME TO \(Self.tableName)_v1")
                 try connection.execute(Self.createStatement)
@@ -359,15 +389,7 @@ public final class Ledger {
 
     /// The whole ledger summed up: files per outcome, rows, and when a file last loaded.
     public func summary() throws -> LedgerSummary {
-        let sql = """
-            SELECT COUNT(*), TOTAL(status = 'loaded'), TOTAL(status = 'rejected'), TOTAL(status = 'duplicate'),
-                   TOTAL(rows_read), TOTAL(rows_loaded), TOTAL(rows_dropped_missing + rows_dropped_duplicate),
-                   TOTAL(rows_rejected), MAX(CASE WHEN status = 'loaded' THEN ingested_at END),
-                   TOTAL(CASE WHEN status = 'loaded' THEN rows_rejected END),
-                   TOTAL(CASE WHEN status = 'rejected' THEN rows_rejected END)
-            FROM \(Self.tableName)
-            """
-        return try withStatement(sql) { statement in
+        try withStatement(Self.summarySQL) { statement in
             guard try statement.step() else { return LedgerSummary() }
             let number = { (index: Int) -> Int64 in statement.int64(at: index) }
             var summary = LedgerSummary(
@@ -386,13 +408,7 @@ public final class Ledger {
     public func entries(storedIn folder: URL) throws -> [LedgerEntry] {
         let absolute = folder.standardizedFileURL.path + "/"
         let relative = relative(folder.standardizedFileURL.path) + "/"
-        let sql = """
-            SELECT \(LedgerEntry.columns) FROM \(Self.tableName)
-            WHERE substr(stored_at, 1, length(?1)) = ?1 OR substr(rejected_rows, 1, length(?1)) = ?1
-               OR substr(stored_at, 1, length(?2)) = ?2 OR substr(rejected_rows, 1, length(?2)) = ?2
-            ORDER BY id
-            """
-        return try withStatement(sql) { statement in
+        return try withStatement(Self.storedInSQL) { statement in
             try statement.bind(relative, at: 1)
             try statement.bind(absolute, at: 2)
             return try readEntries(statement)

@@ -57,7 +57,7 @@ struct ReadOnlyWarehouseTests {
             let tables = try warehouse.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").rows
                 .map(\.first)
             #expect(tables.contains(.text("student_data")) && tables.contains(.text("sluice_ingests")))
-            #expect(try warehouse.query("PRAGMA user_version").rows == [[.integer(3)]], "the ledger's layout version")
+            #expect(try warehouse.query("PRAGMA user_version").rows == [[.integer(4)]], "the ledger's layout version")
             #expect(try warehouse.dataVersion() > 0)
         }
     }

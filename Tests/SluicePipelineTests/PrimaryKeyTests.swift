@@ -271,7 +271,7 @@ struct PrimaryKeyTests {
             let old = try #require(try Ledger.openReadOnly(workspace))
             #expect(try old.recent(limit: 5).map { [$0.rowsLoaded, $0.rowsReplaced, $0.rowsIgnored] } == [[3, 0, 0]])
             _ = try Ingestor(workspace: workspace, logger: quietLogger)
-            #expect(try rows("PRAGMA user_version", in: workspace) == [[.integer(3)]])
+            #expect(try rows("PRAGMA user_version", in: workspace) == [[.integer(4)]])
             #expect(
                 try rows("SELECT content_digest, rows_replaced, rows_ignored FROM sluice_ingests", in: workspace)
                     == [[.text(try #require(one.contentDigest)), .integer(0), .integer(0)]])
