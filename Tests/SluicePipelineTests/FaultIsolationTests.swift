@@ -173,7 +173,8 @@ import Testing
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sluice_ingests' ORDER BY name")
             #expect(
                 indexes.rows.map { $0[0] } == [
-                    .text("sluice_ingests_loaded_table_sha256"), .text("sluice_ingests_sha256"),
+                    .text("sluice_ingests_loaded_table_sha256"), .text("sluice_ingests_quarantine"),
+                    .text("sluice_ingests_sha256"), .text("sluice_ingests_totals"),
                 ])
         }
     }
