@@ -67,7 +67,7 @@ extension ValidationIssue {
     /// this version does not name (a report written by a later version keeps its own).
     public struct Code: Hashable, Sendable, Codable, CustomStringConvertible {
         /// The codes this version writes.
-        private enum Known: String, CaseIterable {
+        private enum Known: String {
             case typeError = "type-error", constraintError = "constraint-error", dateError = "date-error"
             case timestampError = "timestamp-error", booleanError = "boolean-error"
             case missingCell = "missing-cell", extraCell = "extra-cell", invalidEncoding = "invalid-encoding"
@@ -156,9 +156,6 @@ extension ValidationIssue {
         /// Whether this version of Sluice names the code (false for one read from a later version's report).
         public var isKnown: Bool { Known(rawValue: description) != nil }
 
-        /// Every code this version writes.
-        public static var allKnown: [Code] { Known.allCases.map(Code.init(known:)) }
-
         /// Decodes the identifier, keeping one this version does not know as it was written.
         public init(from decoder: any Decoder) throws {
             self.init(name: try decoder.singleValueContainer().decode(String.self))
@@ -174,7 +171,7 @@ extension ValidationIssue {
     /// The precise rule an issue broke, within its ``Code``: an extensible set of values.
     public struct Rule: Hashable, Sendable, Codable, CustomStringConvertible {
         /// The rules more precise than their code.
-        private enum Known: String, CaseIterable {
+        private enum Known: String {
             case type, date, timestamp, boolean, minimum, maximum, allowed, maxLength = "max-length", required
             case encoding, primaryKey = "primary-key"
         }
