@@ -71,6 +71,8 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
+        // Our own C, not a vendored library: SHA-256 blocks with the CPU's SHA extensions, chosen at run time.
+        .target(name: "CSluiceSHA256"),
 
         // MARK: Engine modules.
         .target(name: "SluiceCSV", swiftSettings: strictSettings),
@@ -82,6 +84,7 @@ let package = Package(
             name: "SluicePipeline",
             dependencies: [
                 "SluiceCSV", "SluiceSchema", "SluiceColumnar", "SluiceParquet", "SluiceWarehouse", "CSluiceSystem",
+                "CSluiceSHA256",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

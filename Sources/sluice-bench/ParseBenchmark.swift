@@ -5,7 +5,8 @@ import SluicePipeline
 import SluiceSchema
 
 /// `sluice-bench parse`: the prepare stage's steps alone, on one core, over generated files
-/// held in memory (no disk): the CSV reader, then reading + cleaning + validation, then SHA-256.
+/// held in memory (no disk): the CSV reader, then reading + cleaning + validation, then SHA-256
+/// (portable and, where the CPU has them, with the SHA extensions).
 struct ParseBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
@@ -13,7 +14,8 @@ struct ParseBenchmarkCommand: ParsableCommand {
             "One-core throughput of the CSV reader, of reading + validation, and of SHA-256 on generated files in memory.",
         discussion: """
             The files come from the same generator as `sluice generate` (the bundled data's
-            shape, 395 rows each). MB/s counts input bytes.
+            shape, 395 rows each). MB/s counts input bytes. SHA-256 is timed twice: the
+            portable Swift code, and the kernel with the CPU's SHA extensions when present.
             """)
 
     @Option(help: "How many generated files.")
@@ -55,8 +57,14 @@ struct ParseBenchmarkCommand: ParsableCommand {
                 loaded += FileCheck(settings: settings).check(input, name: "f\(index).csv").rows.loaded
             }
         }
-        let hash = measure {
-            for input in inputs { _ = SHA256.digest(input) }
+        let portableHash = measure {
+            for input in inputs { _ = SHA256.digest(input, implementation: .portable) }
+        }
+        var hardwareHash: Double?
+        if SHA256.hardwareAvailable {
+            hardwareHash = measure {
+                for input in inputs { _ = SHA256.digest(input, implementation: .hardware) }
+            }
         }
         func line(_ name: String, _ seconds: Double) {
             print(
@@ -66,7 +74,14 @@ struct ParseBenchmarkCommand: ParsableCommand {
         }
         line("CSV reader (\(fields) fields)", read)
         line("sniff + read + clean + validate (\(loaded) rows)", check)
-        line("SHA-256", hash)
+        line("SHA-256, portable Swift", portableHash)
+        if let hardwareHash {
+            line("SHA-256, SHA extensions (used by ingest)", hardwareHash)
+            let ratio = portableHash / hardwareHash
+            print(String(format: "  SHA-256: the SHA extensions are %.1f× the portable code", ratio))
+        } else {
+            print("  SHA-256: this CPU has no SHA extensions; ingest uses the portable code")
+        }
     }
 
     private func measure(_ body: () -> Void) -> Double {
