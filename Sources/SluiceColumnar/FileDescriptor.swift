@@ -29,11 +29,21 @@ final class FileDescriptor {
         return ColumnarError(code: .io, file: path, message: "\(operation) failed: \(text)")
     }
 
-    /// Opens `path` read-only. Wraps `open(O_RDONLY | O_CLOEXEC)`.
+    /// Opens the regular file `path` read-only. Wraps `open(O_RDONLY | O_NONBLOCK | O_CLOEXEC)`
+    /// and `fstat`: a FIFO, socket, device or folder is refused (`notColumnar`) without being
+    /// read, so a FIFO named `x.scol` cannot block the reader until something writes to it.
     static func openForReading(_ path: String) throws(ColumnarError) -> FileDescriptor {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }
-        return FileDescriptor(fd: fd, path: path)
+        let file = FileDescriptor(fd: fd, path: path)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ColumnarError(
+                code: .notColumnar, file: path,
+                message: "not a regular file (a FIFO, socket, device or folder); it was not read")
+        }
+        return file
     }
 
     /// Creates `path`, which must not exist, for writing with mode 0644.

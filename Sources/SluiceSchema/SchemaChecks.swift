@@ -8,6 +8,8 @@ public enum SchemaChecks {
     public static let maximumColumns = sqliteColumnLimit - 1
     /// The column Sluice adds to every warehouse table.
     public static let ingestIDColumn = "_ingest_id"
+    /// The longest column name, in UTF-8 bytes: a `.scol` file's footer holds names of 1–255 bytes.
+    public static let maximumColumnNameBytes = 255
 
     /// Why `table` cannot name a warehouse table, or `nil`.
     public static func problem(withTable table: String) -> String? {
@@ -33,6 +35,14 @@ public enum SchemaChecks {
         return nil
     }
 
+    /// Why `column` is too long to name a column of the `.scol` files, or `nil`.
+    public static func problem(withColumnNameLength column: String) -> String? {
+        let length = column.utf8.count
+        guard length > maximumColumnNameBytes else { return nil }
+        return
+            "column name '\(column.prefix(60))…' is \(length) UTF-8 bytes; the columnar files hold names of at most \(maximumColumnNameBytes); shorten it (aliases can map a long header name to a short column)"
+    }
+
     /// Why a schema with `count` columns cannot become a warehouse table, or `nil`.
     public static func problem(withColumnCount count: Int) -> String? {
         guard count > maximumColumns else { return nil }
@@ -55,6 +65,9 @@ extension SchemaBuilder {
         for (index, column) in schema.columns.enumerated() {
             if let problem = SchemaChecks.problem(withColumn: column.name) {
                 throw error(.reservedName, at: index < columnNodes.count ? columnNodes[index] : root, problem)
+            }
+            if let problem = SchemaChecks.problem(withColumnNameLength: column.name) {
+                throw error(.limitExceeded, at: index < columnNodes.count ? columnNodes[index] : root, problem)
             }
         }
         return schema

@@ -16,15 +16,24 @@ public enum SchemaLoader {
     /// Reads and loads the schema file at `path`. Files larger than 16 MiB are rejected
     /// without being read in full.
     public static func load(contentsOf path: String) throws(SchemaError) -> Schema {
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        } catch {
+        // Opened without blocking and checked with fstat: a FIFO named as the schema would
+        // otherwise block every command (even the readers) until something writes to it.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             throw SchemaError(
                 code: .unreadable, file: path, line: 0, column: 0,
-                message: "cannot open the schema file for reading: \(systemReason(error))", cause: error)
+                message: "cannot open the schema file for reading: \(String(cString: strerror(error.code.rawValue)))",
+                cause: error)
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFREG, status.st_mode & S_IFMT != S_IFDIR {
+            throw SchemaError(
+                code: .unreadable, file: path, line: 0, column: 0,
+                message: "the schema file is not a regular file (a FIFO, socket or device); it was not read")
+        }
         let data: Data
         do {
             data = try handle.read(upToCount: YAMLDocument.maximumBytes + 1) ?? Data()

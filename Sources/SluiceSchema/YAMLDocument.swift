@@ -103,6 +103,9 @@ private final class LibYAMLParser {
     /// Runs the parser to the end of the stream and returns the document's root node.
     func buildTree() throws(SchemaError) -> YAMLNode? {
         var stack: [Frame] = []
+        // Per open container, the line of each scalar key given so far (empty for a sequence):
+        // a repeated key is found in constant time, so a mapping of n keys costs O(n), not O(n²).
+        var keyLines: [[String: Int]] = []
         var root: YAMLNode?
         var documents = 0
         var nodes = 0
@@ -141,11 +144,13 @@ private final class LibYAMLParser {
                         code: .limitExceeded, file: file, line: line, column: column,
                         message: "nesting is deeper than \(YAMLDocument.maximumDepth) levels")
                 }
+                keyLines.append([:])
                 stack.append(
                     event.type == YAML_SEQUENCE_START_EVENT
                         ? .sequence(line: line, column: column, items: [])
                         : .mapping(line: line, column: column, pairs: [], pendingKey: nil))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                keyLines.removeLast()
                 switch stack.removeLast() {
                 case .sequence(let l, let c, let items):
                     finished = YAMLNode(content: .sequence(items), line: l, column: c)
@@ -166,27 +171,27 @@ private final class LibYAMLParser {
             if stack.isEmpty {
                 root = node
             } else {
-                try refuseDuplicateKey(node, in: stack[stack.count - 1])
+                try refuseDuplicateKey(node, in: stack[stack.count - 1], keyLines: &keyLines[keyLines.count - 1])
                 attach(node, to: &stack[stack.count - 1])
             }
         }
     }
 
     /// Throws when `node` is about to become a mapping key that an earlier key of the same
-    /// mapping already spells (compared as scalar text).
-    private func refuseDuplicateKey(_ node: YAMLNode, in frame: Frame) throws(SchemaError) {
-        guard case .mapping(_, _, let pairs, .none) = frame, case .scalar(let key, _) = node.content else { return }
-        if let first = pairs.first(where: { pair in
-            if case .scalar(let text, _) = pair.key.content { return text == key }
-            return false
-        }) {
+    /// mapping already spells (compared as scalar text); otherwise records it in `keyLines`.
+    private func refuseDuplicateKey(
+        _ node: YAMLNode, in frame: Frame, keyLines: inout [String: Int]
+    ) throws(SchemaError) {
+        guard case .mapping(_, _, _, .none) = frame, case .scalar(let key, _) = node.content else { return }
+        if let firstLine = keyLines[key] {
             let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
             throw SchemaError(
                 code: .duplicateKey, file: file, line: node.line, column: node.column,
                 message:
-                    "duplicate key '\(shown)' (first given at line \(first.key.line)); a key may appear only once in a mapping"
+                    "duplicate key '\(shown)' (first given at line \(firstLine)); a key may appear only once in a mapping"
             )
         }
+        keyLines[key] = node.line
     }
 
     /// Adds a finished child to the innermost open container.

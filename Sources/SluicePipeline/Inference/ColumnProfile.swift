@@ -127,6 +127,13 @@ struct ColumnProfile: Sendable {
                 guard case .value(let integer) = FieldParser.parseInteger(plain.span) else { return false }
                 number = Double(integer)
             } else {
+                // A whole number that a double does not hold exactly (beyond 2^53, as 20-digit
+                // ids are) would not be kept as written either: 12345678901234567890 would load
+                // as 1.2345678901234567e19. Such a column stays text.
+                if !plain.contains(UInt8(ascii: ".")) {
+                    guard case .value(let integer) = FieldParser.parseInteger(plain.span), integer.magnitude < 1 << 53
+                    else { return false }
+                }
                 number = FieldParser.parseReal(plain.span)
             }
         case .date:
