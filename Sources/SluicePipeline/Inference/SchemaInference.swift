@@ -147,7 +147,8 @@ public enum SchemaInference {
                 message: "\(file): column '\(name)' appears twice in the header (after normalisation)")
         }
         for name in names {
-            if let problem = SchemaChecks.problem(withColumn: name) ?? SchemaChecks.problem(withColumnNameLength: name) {
+            if let problem = SchemaChecks.problem(withColumn: name) ?? SchemaChecks.problem(withColumnNameLength: name)
+            {
                 throw PipelineError(code: .configuration, message: "\(file): \(problem)")
             }
         }
