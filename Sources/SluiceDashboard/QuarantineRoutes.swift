@@ -47,7 +47,7 @@ struct QuarantineRoutes: Sendable {
     }
 
     /// A file of `failed/` by its exact name: no path, not hidden, a regular file listed there.
-    private func file(named name: String) throws -> Response {
+    func file(named name: String) throws -> Response {
         let folder = workspace.layout.failed
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         guard !name.hasPrefix("."), !name.contains("/"), listed.contains(name) else {

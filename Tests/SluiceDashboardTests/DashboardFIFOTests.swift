@@ -79,4 +79,45 @@ struct DashboardFIFOTests {
             }
         }
     }
+
+    /// Collects a response body.
+    private final class Collected { var bytes: [UInt8] = [] }
+    private struct CollectingWriter: ResponseBodyWriter {
+        let collected: Collected
+        mutating func write(_ buffer: ByteBuffer) async throws { collected.bytes += buffer.readableBytesView }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+
+    /// The race the old route lost: it checked the name with `lstat`, then opened it by name only
+    /// when the body was written; a FIFO put there meanwhile blocked that open for good. Now the
+    /// file is open before the answer starts, so the body is the checked file's bytes.
+    @Test func aFileSwappedForAFIFOAfterTheCheckIsNotOpened() async throws {
+        try await DashboardFixture.withTemporaryDirectory { root in
+            let workspace = try DashboardFixture.workspace(in: root)
+            let path = workspace.layout.failed.appendingPathComponent("bad-age.csv").path
+            let expected = try DashboardFixture.badAgeCSV()
+            let routes = QuarantineRoutes(
+                workspace: workspace, reader: WarehouseReader(workspace: workspace), allowsRetry: false)
+            let response = try routes.file(named: "bad-age.csv")
+            try FileManager.default.removeItem(atPath: path)
+            #expect(mkfifo(path, 0o644) == 0)
+            let body = try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    let collected = Collected()
+                    try await response.body.write(CollectingWriter(collected: collected))
+                    return String(decoding: collected.bytes, as: UTF8.self)
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(5))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                if first == nil { Self.release([path]) }
+                group.cancelAll()
+                while (try? await group.next()) != nil {}
+                return first
+            }
+            #expect(body == expected, "the body was not written within 5 s, or not the checked file")
+        }
+    }
 }
