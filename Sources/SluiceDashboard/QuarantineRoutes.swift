@@ -74,7 +74,9 @@ struct QuarantineRoutes: Sendable {
                 let handle = file.handle
                 defer { try? handle.close() }
                 var remaining = file.size
-                while remaining > 0, let chunk = try handle.read(upToCount: min(remaining, 64 * 1_024)), !chunk.isEmpty {
+                while remaining > 0,
+                    let chunk = try handle.read(upToCount: min(remaining, 64 * 1_024)), !chunk.isEmpty
+                {
                     remaining -= chunk.count
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
