@@ -49,7 +49,7 @@ struct DashboardRoutes: Sendable {
             text(try await reader.renderReports(), type: "application/json")
         }
         router.get("/api/reports/{name}") { _, context in
-            var name = try context.parameters.require("name")
+            var name = try context.decodedParameter("name")
             var format = DownloadFormat?.none
             for candidate in DownloadFormat.allCases where name.hasSuffix(".\(candidate.rawValue)") {
                 format = candidate

@@ -78,7 +78,7 @@ struct InboxUpload: Sendable {
         if let declaredLength, declaredLength > maxBytes { throw tooLarge() }
         let fileManager = FileManager.default
         let final = inbox.appendingPathComponent(name)
-        guard !fileManager.fileExists(atPath: final.path) else { throw conflict(name) }
+        guard !Self.nameIsTaken(final) else { throw conflict(name) }
         let temporary = inbox.appendingPathComponent(".upload-\(UUID().uuidString).part")
         guard fileManager.createFile(atPath: temporary.path, contents: nil),
             let handle = try? FileHandle(forWritingTo: temporary)
@@ -88,7 +88,16 @@ struct InboxUpload: Sendable {
         var size = 0
         do {
             defer { try? handle.close() }
-            for try await buffer in body {
+            var parts = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do {
+                    next = try await parts.next()
+                } catch {
+                    // The body itself was broken (a malformed chunk, a cut connection): the client's fault.
+                    throw DashboardError(code: .badRequest, message: "the upload's body could not be read: \(error)")
+                }
+                guard let buffer = next else { break }
                 size += buffer.readableBytes
                 if size > maxBytes { throw tooLarge() }
                 try handle.write(contentsOf: Data(buffer.readableBytesView))
@@ -103,13 +112,19 @@ struct InboxUpload: Sendable {
             try fileManager.moveItem(at: temporary, to: final)
         } catch {
             try? fileManager.removeItem(at: temporary)
-            throw fileManager.fileExists(atPath: final.path)
+            throw Self.nameIsTaken(final)
                 ? conflict(name)
                 : DashboardError(
                     code: .internalError,
                     message: "cannot move the upload into \(inbox.path): \(error.localizedDescription)")
         }
         return Receipt(name: name, path: final.path, size: size)
+    }
+
+    /// Whether something is at `url` already, a symbolic link (even a dangling one) included:
+    /// `lstat`, not `fileExists`, which follows links and says no for a dangling one.
+    private static func nameIsTaken(_ url: URL) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)) != nil
     }
 
     private func tooLarge() -> DashboardError {

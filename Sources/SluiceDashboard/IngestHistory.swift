@@ -88,7 +88,9 @@ public struct IngestHistory: Sendable, Hashable, Encodable {
 
     /// The first error of a reason report (`failed/<name>.errors.json`), as one line.
     static func firstError(inReport path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path),
+        // Non-blocking and size-capped: a FIFO or a huge file under the report's name must not
+        // hang or swamp the page and /api/quarantine.
+        guard let data = RegularFileReader.contents(of: path, limit: 16 << 20),
             let report = try? JSONDecoder().decode(ErrorReport.self, from: data),
             let first = report.errors.first
         else { return nil }

@@ -24,7 +24,7 @@ struct QuarantineRoutes: Sendable {
             return json(Answer(files: try await reader.quarantine()))
         }
         router.get("/api/failed/{name}") { _, context in
-            try file(named: try context.parameters.require("name"))
+            try file(named: try context.decodedParameter("name"))
         }
         router.post("/api/retry") { request, _ in
             guard allowsRetry else {
@@ -47,16 +47,16 @@ struct QuarantineRoutes: Sendable {
     }
 
     /// A file of `failed/` by its exact name: no path, not hidden, a regular file listed there.
-    private func file(named name: String) throws -> Response {
+    func file(named name: String) throws -> Response {
         let folder = workspace.layout.failed
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         guard !name.hasPrefix("."), !name.contains("/"), listed.contains(name) else {
             throw DashboardError(code: .notFound, message: "no file '\(name)' in failed/")
         }
-        let url = folder.appendingPathComponent(name)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
-            throw DashboardError(code: .notFound, message: "no file '\(name)' in failed/")
+        // Opened before answering, non-blocking and checked with fstat: a FIFO (or anything but a
+        // regular file) planted in failed/ is refused at once instead of hanging the request.
+        guard let file = RegularFileReader.openRegular(folder.appendingPathComponent(name).path) else {
+            throw DashboardError(code: .notFound, message: "no regular file '\(name)' in failed/")
         }
         let isJSON = name.lowercased().hasSuffix(".json")
         var headers: HTTPFields = [
@@ -67,13 +67,17 @@ struct QuarantineRoutes: Sendable {
             let safe = name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0.value >= 0x20 ? Character($0) : "_" }
             headers[.contentDisposition] = "attachment; filename=\"\(String(safe))\""
         }
-        if let size = attributes?[.size] as? Int { headers[.contentLength] = "\(size)" }
+        headers[.contentLength] = "\(file.size)"
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                let handle = try FileHandle(forReadingFrom: url)
+                let handle = file.handle
                 defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 64 * 1_024), !chunk.isEmpty {
+                var remaining = file.size
+                while remaining > 0,
+                    let chunk = try handle.read(upToCount: min(remaining, 64 * 1_024)), !chunk.isEmpty
+                {
+                    remaining -= chunk.count
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
                 try await writer.finish(nil)
