@@ -40,7 +40,7 @@ struct DashboardRoutes: Sendable {
             return html(renderer.render(await reader.snapshot(historyOffset: offset), mode: mode))
         }
         router.get("/report.html") { _, _ in html(renderer.render(await reader.snapshot(), mode: .report)) }
-        router.get("/events") { _, _ in events() }
+        router.get("/events") { _, context in try events(for: context.caller?.name ?? "") }
         router.get("/schema") { _, _ in
             html(try await reader.schemaOverview().html(workspaceName: reader.workspace.layout.root.lastPathComponent))
         }
@@ -100,9 +100,17 @@ struct DashboardRoutes: Sendable {
     }
 
     /// The SSE response: a `retry` hint and a `hello`, then one event per change until the
-    /// client leaves or the server shuts down.
-    private func events() -> Response {
-        let stream = feed.subscribe()
+    /// client leaves, the server shuts down, or the same client opens more than its share (then
+    /// its oldest stream ends). 429 `too-many-requests` when the server holds all the streams it
+    /// keeps (``ChangeFeed/Limits``).
+    private func events(for client: String) throws -> Response {
+        guard let stream = feed.subscribe(for: client) else {
+            throw DashboardError(
+                code: .tooManyRequests,
+                message:
+                    "the server already keeps \(feed.limits.total) live-update streams open; try again later, or reload the page by hand"
+            )
+        }
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
         return Response(
             status: .ok, headers: headers,

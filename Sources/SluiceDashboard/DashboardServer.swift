@@ -43,6 +43,8 @@ public struct DashboardServer: Sendable {
         public var tokens: AccessTokens?
         /// Most queries one client may have in flight (running or waiting) at once.
         public var maxClientQueries: Int
+        /// Most live-update streams (`/events`) kept per client (a new one ends the oldest) and in all.
+        public var eventStreams: ChangeFeed.Limits = .init()
         /// How long a browser session from the login form lasts.
         public var sessionLifetime: Duration
 
@@ -125,7 +127,7 @@ public struct DashboardServer: Sendable {
     {
         try configuration.validate()
         let reader = WarehouseReader(workspace: workspace, limits: configuration.limits)
-        let feed = ChangeFeed()
+        let feed = ChangeFeed(limits: configuration.eventStreams)
         let access = AccessControl(
             tokens: configuration.tokens, requiresToken: configuration.requiresToken,
             sessions: SessionStore(lifetime: configuration.sessionLifetime))
