@@ -24,8 +24,10 @@ struct DashboardFIFOTests {
     }
 
     /// The answer to `GET uri`, or `nil` if none came within `seconds` (then the FIFOs are released).
+    /// Generous, as the whole suite runs in parallel on two cores in CI: a hang fails after it,
+    /// a slow first answer does not.
     private static func answer(
-        _ uri: String, client: some TestClientProtocol, fifos: [String], seconds: Int = 5
+        _ uri: String, client: some TestClientProtocol, fifos: [String], seconds: Int = 30
     ) async throws -> (status: HTTPResponse.Status, body: String)? {
         try await withThrowingTaskGroup(of: (status: HTTPResponse.Status, body: String)?.self) { group in
             group.addTask {
@@ -108,7 +110,7 @@ struct DashboardFIFOTests {
                     return String(decoding: collected.bytes, as: UTF8.self)
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(5))
+                    try await Task.sleep(for: .seconds(30))
                     return nil
                 }
                 let first = try await group.next() ?? nil
@@ -117,7 +119,7 @@ struct DashboardFIFOTests {
                 while (try? await group.next()) != nil {}
                 return first
             }
-            #expect(body == expected, "the body was not written within 5 s, or not the checked file")
+            #expect(body == expected, "the body was not written within 30 s, or not the checked file")
         }
     }
 }
